@@ -1,0 +1,4 @@
+/**
+ * JMH benchmarks of Cairn's backends against Flink's and the raw ceilings. Built by the benchmark issue.
+ */
+package dev.cairn.benchmarks;

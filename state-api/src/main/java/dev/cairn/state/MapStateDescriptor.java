@@ -1,0 +1,28 @@
+package dev.cairn.state;
+
+import dev.cairn.state.serde.TypeSerializer;
+
+/**
+ * Describes a {@link MapState}.
+ *
+ * @param name the state's name
+ * @param userKeySerializer the serializer of the map's keys
+ * @param valueSerializer the serializer of the map's values
+ * @param <K> the user key type
+ * @param <V> the user value type
+ */
+public record MapStateDescriptor<K, V>(
+    String name, TypeSerializer<K> userKeySerializer, TypeSerializer<V> valueSerializer)
+    implements StateDescriptor<MapState<K, V>> {
+
+  public MapStateDescriptor {
+    StateDescriptors.checkName(name);
+    StateDescriptors.checkNotNull(userKeySerializer, "user key serializer", name);
+    StateDescriptors.checkNotNull(valueSerializer, "value serializer", name);
+  }
+
+  @Override
+  public StateKind kind() {
+    return StateKind.MAP;
+  }
+}

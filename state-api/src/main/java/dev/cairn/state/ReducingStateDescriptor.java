@@ -1,0 +1,27 @@
+package dev.cairn.state;
+
+import dev.cairn.state.serde.TypeSerializer;
+
+/**
+ * Describes a {@link ReducingState}.
+ *
+ * @param name the state's name
+ * @param reduceFunction folds a new value into the stored one
+ * @param valueSerializer the value serializer
+ * @param <T> the value type
+ */
+public record ReducingStateDescriptor<T>(
+    String name, ReduceFunction<T> reduceFunction, TypeSerializer<T> valueSerializer)
+    implements StateDescriptor<ReducingState<T>> {
+
+  public ReducingStateDescriptor {
+    StateDescriptors.checkName(name);
+    StateDescriptors.checkNotNull(reduceFunction, "reduce function", name);
+    StateDescriptors.checkNotNull(valueSerializer, "value serializer", name);
+  }
+
+  @Override
+  public StateKind kind() {
+    return StateKind.REDUCING;
+  }
+}

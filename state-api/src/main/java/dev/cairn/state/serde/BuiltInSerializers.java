@@ -1,0 +1,262 @@
+package dev.cairn.state.serde;
+
+import java.util.Arrays;
+
+/** Cairn's serializers of immutable scalar types, and the registration of every built-in reader. */
+final class BuiltInSerializers {
+
+  private BuiltInSerializers() {}
+
+  static void registerSnapshotReaders() {
+    for (TypeSerializer<?> s :
+        new TypeSerializer<?>[] {
+          LongSerializer.INSTANCE, IntSerializer.INSTANCE, ShortSerializer.INSTANCE,
+          ByteSerializer.INSTANCE, BooleanSerializer.INSTANCE, DoubleSerializer.INSTANCE,
+          FloatSerializer.INSTANCE, CharSerializer.INSTANCE, StringSerializer.INSTANCE,
+          BytesSerializer.INSTANCE
+        }) {
+      String id = s.snapshot().id();
+      SerializerSnapshots.register(id, SimpleSerializerSnapshot.reader(id));
+    }
+  }
+
+  /** Base of serializers of immutable values with a configuration-free snapshot. */
+  abstract static class Immutable<T> implements TypeSerializer<T> {
+    private final SimpleSerializerSnapshot<T> snapshot;
+
+    Immutable(String id) {
+      this.snapshot = new SimpleSerializerSnapshot<>(id);
+    }
+
+    @Override
+    public final boolean isImmutable() {
+      return true;
+    }
+
+    @Override
+    public final T copy(T value) {
+      return value;
+    }
+
+    @Override
+    public int stableHash(T value) {
+      return value.hashCode(); // specified by the JDK for every subclass's type
+    }
+
+    @Override
+    public final TypeSerializerSnapshot<T> snapshot() {
+      return snapshot;
+    }
+
+    @Override
+    public String toString() {
+      return snapshot.id();
+    }
+  }
+
+  static final class LongSerializer extends Immutable<Long> {
+    static final LongSerializer INSTANCE = new LongSerializer();
+
+    private LongSerializer() {
+      super("cairn.long");
+    }
+
+    @Override
+    public void serialize(Long value, DataOutputBuffer out) {
+      out.writeLong(value);
+    }
+
+    @Override
+    public Long deserialize(DataInputBuffer in) {
+      return in.readLong();
+    }
+  }
+
+  static final class IntSerializer extends Immutable<Integer> {
+    static final IntSerializer INSTANCE = new IntSerializer();
+
+    private IntSerializer() {
+      super("cairn.int");
+    }
+
+    @Override
+    public void serialize(Integer value, DataOutputBuffer out) {
+      out.writeInt(value);
+    }
+
+    @Override
+    public Integer deserialize(DataInputBuffer in) {
+      return in.readInt();
+    }
+  }
+
+  static final class ShortSerializer extends Immutable<Short> {
+    static final ShortSerializer INSTANCE = new ShortSerializer();
+
+    private ShortSerializer() {
+      super("cairn.short");
+    }
+
+    @Override
+    public void serialize(Short value, DataOutputBuffer out) {
+      out.writeShort(value);
+    }
+
+    @Override
+    public Short deserialize(DataInputBuffer in) {
+      return in.readShort();
+    }
+  }
+
+  static final class ByteSerializer extends Immutable<Byte> {
+    static final ByteSerializer INSTANCE = new ByteSerializer();
+
+    private ByteSerializer() {
+      super("cairn.byte");
+    }
+
+    @Override
+    public void serialize(Byte value, DataOutputBuffer out) {
+      out.writeByte(value);
+    }
+
+    @Override
+    public Byte deserialize(DataInputBuffer in) {
+      return in.readByte();
+    }
+  }
+
+  static final class BooleanSerializer extends Immutable<Boolean> {
+    static final BooleanSerializer INSTANCE = new BooleanSerializer();
+
+    private BooleanSerializer() {
+      super("cairn.boolean");
+    }
+
+    @Override
+    public void serialize(Boolean value, DataOutputBuffer out) {
+      out.writeBoolean(value);
+    }
+
+    @Override
+    public Boolean deserialize(DataInputBuffer in) {
+      return in.readBoolean();
+    }
+  }
+
+  static final class DoubleSerializer extends Immutable<Double> {
+    static final DoubleSerializer INSTANCE = new DoubleSerializer();
+
+    private DoubleSerializer() {
+      super("cairn.double");
+    }
+
+    @Override
+    public void serialize(Double value, DataOutputBuffer out) {
+      out.writeDouble(value);
+    }
+
+    @Override
+    public Double deserialize(DataInputBuffer in) {
+      return in.readDouble();
+    }
+  }
+
+  static final class FloatSerializer extends Immutable<Float> {
+    static final FloatSerializer INSTANCE = new FloatSerializer();
+
+    private FloatSerializer() {
+      super("cairn.float");
+    }
+
+    @Override
+    public void serialize(Float value, DataOutputBuffer out) {
+      out.writeFloat(value);
+    }
+
+    @Override
+    public Float deserialize(DataInputBuffer in) {
+      return in.readFloat();
+    }
+  }
+
+  static final class CharSerializer extends Immutable<Character> {
+    static final CharSerializer INSTANCE = new CharSerializer();
+
+    private CharSerializer() {
+      super("cairn.char");
+    }
+
+    @Override
+    public void serialize(Character value, DataOutputBuffer out) {
+      out.writeChar(value);
+    }
+
+    @Override
+    public Character deserialize(DataInputBuffer in) {
+      return in.readChar();
+    }
+  }
+
+  static final class StringSerializer extends Immutable<String> {
+    static final StringSerializer INSTANCE = new StringSerializer();
+
+    private StringSerializer() {
+      super("cairn.string");
+    }
+
+    @Override
+    public void serialize(String value, DataOutputBuffer out) {
+      out.writeString(value);
+    }
+
+    @Override
+    public String deserialize(DataInputBuffer in) {
+      return in.readString();
+    }
+  }
+
+  /** Byte arrays are mutable: copies are real, and the hash is {@link Arrays#hashCode(byte[])}. */
+  static final class BytesSerializer implements TypeSerializer<byte[]> {
+    static final BytesSerializer INSTANCE = new BytesSerializer();
+    private static final SimpleSerializerSnapshot<byte[]> SNAPSHOT =
+        new SimpleSerializerSnapshot<>("cairn.bytes");
+
+    private BytesSerializer() {}
+
+    @Override
+    public void serialize(byte[] value, DataOutputBuffer out) {
+      out.writeLengthPrefixed(value, 0, value.length);
+    }
+
+    @Override
+    public byte[] deserialize(DataInputBuffer in) {
+      return in.readLengthPrefixed();
+    }
+
+    @Override
+    public boolean isImmutable() {
+      return false;
+    }
+
+    @Override
+    public byte[] copy(byte[] value) {
+      return value.clone();
+    }
+
+    @Override
+    public int stableHash(byte[] value) {
+      return Arrays.hashCode(value);
+    }
+
+    @Override
+    public TypeSerializerSnapshot<byte[]> snapshot() {
+      return SNAPSHOT;
+    }
+
+    @Override
+    public String toString() {
+      return SNAPSHOT.id();
+    }
+  }
+}

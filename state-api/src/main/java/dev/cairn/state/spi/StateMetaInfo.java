@@ -1,0 +1,95 @@
+package dev.cairn.state.spi;
+
+import dev.cairn.state.IncompatibleSchemaException;
+import dev.cairn.state.MapStateDescriptor;
+import dev.cairn.state.StateDescriptor;
+import dev.cairn.state.StateKind;
+import dev.cairn.state.StateRegistrationException;
+import dev.cairn.state.serde.SchemaCompatibility;
+import dev.cairn.state.serde.TypeSerializer;
+import dev.cairn.state.serde.TypeSerializerSnapshot;
+
+/**
+ * A state as stored in a snapshot: its name, kind and serializer snapshots.
+ *
+ * @param name the state's name
+ * @param kind the state's kind
+ * @param valueSerializer the snapshot of the value, element, map value or accumulator serializer
+ * @param userKeySerializer the snapshot of the map key serializer for map state, otherwise null
+ */
+public record StateMetaInfo(
+    String name,
+    StateKind kind,
+    TypeSerializerSnapshot<?> valueSerializer,
+    TypeSerializerSnapshot<?> userKeySerializer) {
+
+  public StateMetaInfo {
+    if (name == null || kind == null || valueSerializer == null) {
+      throw new IllegalArgumentException("name, kind and value serializer snapshot must not be null");
+    }
+    if ((kind == StateKind.MAP) != (userKeySerializer != null)) {
+      throw new IllegalArgumentException(
+          "state '" + name + "': a user key serializer snapshot is required for map state and only for it");
+    }
+  }
+
+  /** Returns the meta info of the state {@code descriptor} describes. */
+  public static StateMetaInfo of(StateDescriptor<?> descriptor) {
+    TypeSerializerSnapshot<?> userKey =
+        descriptor instanceof MapStateDescriptor<?, ?> map ? map.userKeySerializer().snapshot() : null;
+    return new StateMetaInfo(descriptor.name(), descriptor.kind(), descriptor.valueSerializer().snapshot(), userKey);
+  }
+
+  /**
+   * Checks that {@code descriptor} registers the same state as this registered one: same kind and
+   * equal serializer snapshots.
+   *
+   * @throws StateRegistrationException naming the state and the difference otherwise
+   */
+  public void checkSameState(StateDescriptor<?> descriptor) {
+    StateMetaInfo other = of(descriptor);
+    if (other.kind != kind) {
+      throw new StateRegistrationException(
+          "state '" + name + "' is registered as " + kind + " state, cannot register it as " + other.kind);
+    }
+    if (!other.valueSerializer.equals(valueSerializer)
+        || (userKeySerializer != null && !other.userKeySerializer.equals(userKeySerializer))) {
+      throw new StateRegistrationException(
+          "state '" + name + "' is registered with serializer " + describeSerializers()
+              + ", cannot register it with " + other.describeSerializers());
+    }
+  }
+
+  /**
+   * Checks that {@code descriptor} can read this state as restored from a snapshot: same kind, and
+   * serializers compatible as is with the stored snapshots.
+   *
+   * @throws StateRegistrationException if the kind differs
+   * @throws IncompatibleSchemaException naming the state and the reason if a serializer cannot read
+   *     the stored data (migration comes with schema evolution)
+   */
+  public void checkRestorableAs(StateDescriptor<?> descriptor) {
+    if (descriptor.kind() != kind) {
+      throw new StateRegistrationException(
+          "state '" + name + "' was restored as " + kind + " state, cannot register it as " + descriptor.kind());
+    }
+    check("value", valueSerializer, descriptor.valueSerializer());
+    if (descriptor instanceof MapStateDescriptor<?, ?> map) {
+      check("user key", userKeySerializer, map.userKeySerializer());
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void check(String role, TypeSerializerSnapshot stored, TypeSerializer<?> now) {
+    SchemaCompatibility compatibility = stored.resolveCompatibility(now);
+    if (!compatibility.isCompatibleAsIs()) {
+      throw new IncompatibleSchemaException(
+          "state '" + name + "': the new " + role + " serializer cannot read the restored data ("
+              + compatibility.kind() + ": " + compatibility.reason() + ")");
+    }
+  }
+
+  private String describeSerializers() {
+    return userKeySerializer == null ? valueSerializer.toString() : userKeySerializer + " -> " + valueSerializer;
+  }
+}

@@ -1,0 +1,4 @@
+/**
+ * Time-to-live decorator over any keyed state backend. Built by the TTL issue.
+ */
+package dev.cairn.ttl;
