@@ -1,0 +1,112 @@
+package dev.cairn.checkpoint.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The file layer over the local file system (java.nio). */
+final class LocalFileLayer implements FileLayer {
+
+  static final LocalFileLayer INSTANCE = new LocalFileLayer();
+
+  private LocalFileLayer() {}
+
+  @Override
+  public SyncableOutputStream create(Path file) throws IOException {
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    return new SyncableOutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+      }
+
+      @Override
+      public void sync() throws IOException {
+        channel.force(true);
+      }
+
+      @Override
+      public void close() throws IOException {
+        channel.close();
+      }
+    };
+  }
+
+  @Override
+  public InputStream open(Path file) throws IOException {
+    return Files.newInputStream(file);
+  }
+
+  @Override
+  public void rename(Path from, Path to) throws IOException {
+    if (Files.exists(to)) {
+      throw new java.nio.file.FileAlreadyExistsException(to.toString());
+    }
+    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  @Override
+  public void syncDirectory(Path directory) throws IOException {
+    // Opening a directory for reading and forcing it is how the JDK fsyncs a directory on Linux and
+    // macOS; Windows cannot open directories and orders metadata itself.
+    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      if (!System.getProperty("os.name", "").startsWith("Windows")) {
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public void createDirectories(Path directory) throws IOException {
+    Files.createDirectories(directory);
+  }
+
+  @Override
+  public void delete(Path path) throws IOException {
+    try {
+      Files.deleteIfExists(path);
+    } catch (NoSuchFileException e) {
+      // raced with another delete: the outcome is the same
+    }
+  }
+
+  @Override
+  public List<Path> list(Path directory) throws IOException {
+    try (Stream<Path> entries = Files.list(directory)) {
+      return entries.toList();
+    }
+  }
+
+  @Override
+  public boolean exists(Path path) {
+    return Files.exists(path);
+  }
+
+  @Override
+  public boolean isDirectory(Path path) {
+    return Files.isDirectory(path);
+  }
+
+  @Override
+  public long size(Path file) throws IOException {
+    return Files.size(file);
+  }
+}
