@@ -22,7 +22,7 @@ import java.util.zip.CRC32C;
  * where the CRC32C covers the header and the payload, and is committed with the protocol of
  * RELIABILITY.md: written to a temporary name in the target directory, fsynced, renamed to its final
  * name, then the directory fsynced. A failure at any step deletes the temporary file and is reported;
- * a failed fsync is never retried on the same file.
+ * a failed fsync is never retried on the same file (the whole checkpoint fails instead).
  */
 public final class CheckpointFiles {
 
@@ -49,37 +49,161 @@ public final class CheckpointFiles {
    *
    * @return the file's size and checksum, for the metadata
    * @throws IOException if any step fails; then {@code target} does not exist and no temporary file
-   *     is left (unless deleting it failed too, in which case a later cleanup removes it)
+   *     is left (unless deleting it failed too, in which case a later cleanup removes it), except when
+   *     the final directory sync fails: the file then exists but must be treated as not written
    */
   public static StoredFile write(FileLayer files, Path target, int magic, int version, PayloadWriter payload)
       throws IOException {
-    Path directory = target.getParent();
-    Path temp = directory.resolve(TEMP_PREFIX + UUID.randomUUID() + "-" + target.getFileName());
-    CRC32C crc = new CRC32C();
-    long payloadLength;
+    FramedOutputStream out = create(files, target, magic, version);
     try {
-      try (FileLayer.SyncableOutputStream raw = files.create(temp)) {
-        ChecksummingOutputStream out = new ChecksummingOutputStream(raw, crc);
-        out.write(ByteBuffer.allocate(HEADER_BYTES).putInt(magic).putInt(version).array());
-        payload.write(new UncloseableOutputStream(out));
-        out.flushBuffer();
-        payloadLength = out.count() - HEADER_BYTES;
+      payload.write(out);
+    } catch (IOException | RuntimeException e) {
+      out.abort(e);
+      throw e;
+    }
+    return out.commit();
+  }
+
+  /**
+   * Starts writing {@code target}: the returned stream writes a temporary file, {@link
+   * FramedOutputStream#commit()} finishes it with the protocol above, {@link
+   * FramedOutputStream#abort(Throwable)} deletes it.
+   */
+  public static FramedOutputStream create(FileLayer files, Path target, int magic, int version) throws IOException {
+    Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID() + "-" + target.getFileName());
+    FileLayer.SyncableOutputStream raw = files.create(temp);
+    FramedOutputStream out = new FramedOutputStream(files, raw, temp, target);
+    try {
+      out.write(ByteBuffer.allocate(HEADER_BYTES).putInt(magic).putInt(version).array());
+    } catch (IOException | RuntimeException e) {
+      out.abort(e);
+      throw e;
+    }
+    return out;
+  }
+
+  /**
+   * A framed file being written. Counts and checksums what passes through, in a 64 KiB buffer.
+   * {@link #close()} commits, unless {@link #abort(Throwable)} was called.
+   */
+  public static final class FramedOutputStream extends OutputStream {
+    private final FileLayer files;
+    private final FileLayer.SyncableOutputStream raw;
+    private final Path temp;
+    private final Path target;
+    private final CRC32C crc = new CRC32C();
+    private final byte[] buffer = new byte[64 * 1024];
+    private int buffered;
+    private long count;
+    private StoredFile committed;
+    private boolean aborted;
+
+    private FramedOutputStream(FileLayer files, FileLayer.SyncableOutputStream raw, Path temp, Path target) {
+      this.files = files;
+      this.raw = raw;
+      this.temp = temp;
+      this.target = target;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      checkOpen();
+      if (buffered == buffer.length) {
+        flushBuffer();
+      }
+      buffer[buffered++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      checkOpen();
+      if (len >= buffer.length) {
+        flushBuffer();
+        crc.update(b, off, len);
+        raw.write(b, off, len);
+        count += len;
+        return;
+      }
+      if (len > buffer.length - buffered) {
+        flushBuffer();
+      }
+      System.arraycopy(b, off, buffer, buffered, len);
+      buffered += len;
+    }
+
+    private void flushBuffer() throws IOException {
+      if (buffered > 0) {
+        crc.update(buffer, 0, buffered);
+        raw.write(buffer, 0, buffered);
+        count += buffered;
+        buffered = 0;
+      }
+    }
+
+    private void checkOpen() {
+      if (committed != null || aborted) {
+        throw new IllegalStateException("file " + target + " is already " + (aborted ? "aborted" : "committed"));
+      }
+    }
+
+    /**
+     * Writes the trailer, fsyncs, renames the temporary file to the target and fsyncs the directory.
+     * On failure the temporary file is deleted and the exception rethrown.
+     *
+     * @return the committed file's record
+     */
+    public StoredFile commit() throws IOException {
+      if (committed != null) {
+        return committed;
+      }
+      checkOpen();
+      try {
+        flushBuffer();
+        long payloadLength = count - HEADER_BYTES;
         int checksum = (int) crc.getValue();
         raw.write(ByteBuffer.allocate(TRAILER_BYTES).putLong(payloadLength).putInt(checksum).putInt(END_MAGIC).array());
         raw.sync();
+        raw.close();
+        files.rename(temp, target);
+        committed = new StoredFile(target.getFileName().toString(), count + TRAILER_BYTES, checksum);
+      } catch (IOException | RuntimeException e) {
+        abort(e);
+        throw e;
       }
-      files.rename(temp, target);
-    } catch (IOException | RuntimeException e) {
+      files.syncDirectory(target.getParent());
+      return committed;
+    }
+
+    /** Abandons the file: closes and deletes the temporary file. Failures are added to {@code cause}. */
+    public void abort(Throwable cause) {
+      if (committed != null || aborted) {
+        return;
+      }
+      aborted = true;
+      try {
+        raw.close();
+      } catch (IOException | RuntimeException e) {
+        cause.addSuppressed(e);
+      }
       try {
         files.delete(temp);
-      } catch (IOException | RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
+      } catch (IOException | RuntimeException e) {
+        cause.addSuppressed(e);
       }
-      throw e;
     }
-    files.syncDirectory(directory);
-    return new StoredFile(
-        target.getFileName().toString(), HEADER_BYTES + payloadLength + TRAILER_BYTES, (int) crc.getValue());
+
+    /** Returns the committed file's record, or null if not committed (yet). */
+    public StoredFile committed() {
+      return committed;
+    }
+
+    /** Commits, unless aborted. */
+    @Override
+    public void close() throws IOException {
+      if (!aborted) {
+        commit();
+      }
+    }
   }
 
   /**
@@ -157,79 +281,6 @@ public final class CheckpointFiles {
     if (actualVersion != version) {
       throw new CorruptFileException(file, "format version " + actualVersion + ", this build reads " + version);
     }
-  }
-
-  /** Counts and checksums what passes through, in a 64 KiB buffer. */
-  private static final class ChecksummingOutputStream extends OutputStream {
-    private final OutputStream out;
-    private final CRC32C crc;
-    private final byte[] buffer = new byte[64 * 1024];
-    private int buffered;
-    private long count;
-
-    ChecksummingOutputStream(OutputStream out, CRC32C crc) {
-      this.out = out;
-      this.crc = crc;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      if (buffered == buffer.length) {
-        flushBuffer();
-      }
-      buffer[buffered++] = (byte) b;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      if (len >= buffer.length) {
-        flushBuffer();
-        crc.update(b, off, len);
-        out.write(b, off, len);
-        count += len;
-        return;
-      }
-      if (len > buffer.length - buffered) {
-        flushBuffer();
-      }
-      System.arraycopy(b, off, buffer, buffered, len);
-      buffered += len;
-    }
-
-    void flushBuffer() throws IOException {
-      if (buffered > 0) {
-        crc.update(buffer, 0, buffered);
-        out.write(buffer, 0, buffered);
-        count += buffered;
-        buffered = 0;
-      }
-    }
-
-    long count() {
-      return count + buffered;
-    }
-  }
-
-  /** Keeps a payload writer from closing the file before its trailer is written. */
-  private static final class UncloseableOutputStream extends OutputStream {
-    private final OutputStream out;
-
-    UncloseableOutputStream(OutputStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() {}
   }
 
   /** Ends after {@code limit} bytes. */

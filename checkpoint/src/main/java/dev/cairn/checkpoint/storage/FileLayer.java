@@ -53,6 +53,16 @@ public interface FileLayer {
   /** Returns a file's size in bytes. */
   long size(Path file) throws IOException;
 
+  /**
+   * Takes an exclusive, process-wide lock on {@code file} (created if missing), released by closing
+   * the result or by the death of the process.
+   *
+   * @return the held lock
+   * @throws java.nio.channels.OverlappingFileLockException or an {@link IOException} if it is held
+   *     elsewhere (the caller turns both into one clear error)
+   */
+  AutoCloseable lock(Path file) throws IOException;
+
   /** Returns the local file layer. */
   static FileLayer local() {
     return LocalFileLayer.INSTANCE;

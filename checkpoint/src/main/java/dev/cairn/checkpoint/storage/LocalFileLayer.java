@@ -49,6 +49,21 @@ final class LocalFileLayer implements FileLayer {
   }
 
   @Override
+  public AutoCloseable lock(Path file) throws IOException {
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      java.nio.channels.FileLock lock = channel.tryLock();
+      if (lock == null) {
+        throw new IOException("lock " + file + " is held by another process");
+      }
+      return channel::close; // closing the channel releases the lock
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  @Override
   public InputStream open(Path file) throws IOException {
     return Files.newInputStream(file);
   }

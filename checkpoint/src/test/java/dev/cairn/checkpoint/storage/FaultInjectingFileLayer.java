@@ -66,6 +66,11 @@ final class FaultInjectingFileLayer implements FileLayer {
   }
 
   @Override
+  public AutoCloseable lock(Path file) throws IOException {
+    return delegate.lock(file);
+  }
+
+  @Override
   public InputStream open(Path file) throws IOException {
     return delegate.open(file);
   }

@@ -1,0 +1,77 @@
+package dev.cairn.checkpoint;
+
+import dev.cairn.state.KeyedStateBackend;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * One task thread's membership in checkpoints: its keyed backend and operator state. The task thread
+ * calls {@link #checkpointIfPending()} between records; that is the only place its state is captured.
+ */
+public final class CheckpointParticipant {
+
+  private final CheckpointCoordinator coordinator;
+  private final int index;
+  private final KeyedStateBackend<?> backend;
+  private final OperatorStateStore operatorState;
+  private final Queue<PendingCheckpoint> queue = new ConcurrentLinkedQueue<>();
+  private volatile boolean hasPending;
+
+  CheckpointParticipant(
+      CheckpointCoordinator coordinator, int index, KeyedStateBackend<?> backend, OperatorStateStore operatorState) {
+    this.coordinator = coordinator;
+    this.index = index;
+    this.backend = backend;
+    this.operatorState = operatorState;
+  }
+
+  /** Returns this participant's index, its position among the coordinator's participants. */
+  public int index() {
+    return index;
+  }
+
+  /** Returns the participant's keyed backend. */
+  public KeyedStateBackend<?> backend() {
+    return backend;
+  }
+
+  /** Returns the participant's operator state. */
+  public OperatorStateStore operatorState() {
+    return operatorState;
+  }
+
+  /**
+   * The safe point: if a checkpoint is pending, takes this participant's synchronous part (a short
+   * freeze of keyed and operator state) and hands the rest to a background thread. Costs one volatile
+   * read otherwise. Call on the task thread, between records, often (every record is fine).
+   *
+   * @return whether a synchronous part was taken
+   * @throws CheckpointException if more consecutive checkpoints failed than tolerated: the
+   *     application should stop (and restart from the latest checkpoint)
+   */
+  public boolean checkpointIfPending() {
+    if (!hasPending) {
+      return false;
+    }
+    hasPending = false;
+    coordinator.checkNotFailed();
+    boolean took = false;
+    PendingCheckpoint pending;
+    while ((pending = queue.poll()) != null) {
+      if (!pending.isDiscarded()) {
+        coordinator.takeSynchronousPart(this, pending);
+        took = true;
+      }
+    }
+    return took;
+  }
+
+  void enqueue(PendingCheckpoint pending) {
+    queue.add(pending);
+    hasPending = true;
+  }
+
+  void wakeUp() {
+    hasPending = true;
+  }
+}

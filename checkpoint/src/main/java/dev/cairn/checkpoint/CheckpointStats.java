@@ -1,0 +1,37 @@
+package dev.cairn.checkpoint;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What one checkpoint cost, or why it failed.
+ *
+ * @param checkpointId the checkpoint's id
+ * @param savepoint whether it is a savepoint
+ * @param status completed or failed
+ * @param triggerTime when it was triggered
+ * @param synchronousDuration the longest synchronous part of any participant (the processing pause)
+ * @param asynchronousDuration the longest asynchronous part of any participant
+ * @param totalDuration from trigger to completion or failure
+ * @param sizeBytes bytes written, metadata included (0 when failed)
+ * @param stateCount keyed states in the checkpoint over all participants
+ * @param failureCause why it failed, or null
+ */
+public record CheckpointStats(
+    long checkpointId,
+    boolean savepoint,
+    Status status,
+    Instant triggerTime,
+    Duration synchronousDuration,
+    Duration asynchronousDuration,
+    Duration totalDuration,
+    long sizeBytes,
+    int stateCount,
+    Throwable failureCause) {
+
+  /** A checkpoint's outcome. */
+  public enum Status {
+    COMPLETED,
+    FAILED
+  }
+}
