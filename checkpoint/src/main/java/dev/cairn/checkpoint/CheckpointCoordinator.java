@@ -84,6 +84,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
   private final Object lock = new Object();
   private long nextId;
   private long lastCompletionNanos;
+  private long lastNotifiedId;
   private int consecutiveFailures;
   private volatile CheckpointException failure;
   private boolean started;
@@ -457,6 +458,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     }
     CompletedCheckpoint done = new CompletedCheckpoint(checkpoint.id, checkpoint.directory, checkpoint.savepoint);
     List<PendingCheckpoint> subsumed;
+    boolean notifyComplete;
     List<CompletedCheckpoint> expired = new ArrayList<>();
     synchronized (lock) {
       if (checkpoint.isDiscarded()) {
@@ -467,6 +469,9 @@ public final class CheckpointCoordinator implements AutoCloseable {
       checkpoint.claimCleanup();
       pending.remove(checkpoint.id);
       subsumed = new ArrayList<>(pending.headMap(checkpoint.id).values());
+      subsumed.removeIf(older -> older.savepoint); // savepoints are asked for explicitly: never subsumed
+      notifyComplete = checkpoint.id > lastNotifiedId;
+      lastNotifiedId = Math.max(lastNotifiedId, checkpoint.id);
       consecutiveFailures = 0;
       lastCompletionNanos = System.nanoTime();
       if (!checkpoint.savepoint) {
@@ -498,7 +503,9 @@ public final class CheckpointCoordinator implements AutoCloseable {
         checkpoint.savepoint ? "savepoint" : "checkpoint", checkpoint.id, stats.totalDuration().toMillis(),
         stats.sizeBytes(), stats.synchronousDuration().toNanos() / 1000);
     for (CheckpointListener listener : config.listeners) {
-      notify(listener, l -> l.notifyCheckpointComplete(checkpoint.id));
+      if (notifyComplete) { // a savepoint older than the last notified completion is covered by it
+        notify(listener, l -> l.notifyCheckpointComplete(checkpoint.id));
+      }
       notify(listener, l -> l.onCheckpointStats(stats));
     }
     for (CompletedCheckpoint old : expired) {

@@ -3,7 +3,8 @@ package dev.cairn.checkpoint;
 /**
  * Hears about checkpoints. Called on the coordinator's thread, one call at a time, in order; keep
  * calls short. Completed ids are strictly increasing: an older checkpoint still pending when a newer
- * one completes is aborted (subsumed).
+ * one completes is aborted (subsumed), and a savepoint that completes after a newer checkpoint is not
+ * announced (the newer completion already covers its updates).
  */
 public interface CheckpointListener {
 
