@@ -417,12 +417,11 @@ public final class CheckpointCoordinator implements AutoCloseable {
       }
     } catch (Throwable e) {
       output.abortUncommitted(e);
-      if (!checkpoint.isDiscarded()) {
-        abort(checkpoint, new CheckpointException("task " + index + " failed to write checkpoint " + checkpoint.id + ": " + e, e), true);
-      }
-    } finally {
-      finishTask(checkpoint);
+      finishTask(checkpoint); // before the abort, so that the abort removes the files at once
+      abort(checkpoint, new CheckpointException("task " + index + " failed to write checkpoint " + checkpoint.id + ": " + e, e), true);
+      return;
     }
+    finishTask(checkpoint);
   }
 
   private void finishTask(PendingCheckpoint checkpoint) {

@@ -53,8 +53,8 @@ public final class CheckpointParticipant {
     if (!hasPending) {
       return false;
     }
+    coordinator.checkNotFailed(); // before clearing the flag: once failed, every call throws
     hasPending = false;
-    coordinator.checkNotFailed();
     boolean took = false;
     PendingCheckpoint pending;
     while ((pending = queue.poll()) != null) {

@@ -8,29 +8,63 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A file layer that counts mutating operations (create, write, sync, close, rename, directory sync,
- * mkdir, delete) and fails the one with a chosen number, or every one after a "disk full" point.
+ * mkdir) and fails the one with a chosen number; or fails every write as a full disk does; or holds
+ * every write until released, as a disk too slow for the checkpoint timeout does.
  */
-final class FaultInjectingFileLayer implements FileLayer {
+public final class FaultInjectingFileLayer implements FileLayer {
 
   private final FileLayer delegate = FileLayer.local();
   private final AtomicInteger operations = new AtomicInteger();
   private volatile int failAt = -1;
+  private volatile boolean diskFull;
+  private volatile java.util.concurrent.CountDownLatch hold;
 
   /** Fails the {@code k}-th mutating operation from now on (1-based); 0 or less disables. */
-  void failOperation(int k) {
+  public void failOperation(int k) {
     operations.set(0);
     failAt = k;
   }
 
   /** Returns the number of mutating operations since the last {@link #failOperation}. */
-  int operations() {
+  public int operations() {
     return operations.get();
+  }
+
+  /** Makes every write fail with "No space left on device" until called with false. */
+  public void diskFull(boolean full) {
+    diskFull = full;
+  }
+
+  /** Holds every write until {@link #release()}. */
+  public void holdWrites() {
+    hold = new java.util.concurrent.CountDownLatch(1);
+  }
+
+  /** Lets held writes go on. */
+  public void release() {
+    java.util.concurrent.CountDownLatch h = hold;
+    hold = null;
+    if (h != null) {
+      h.countDown();
+    }
   }
 
   private void step(String what, Path path) throws IOException {
     int n = operations.incrementAndGet();
     if (n == failAt) {
       throw new IOException("injected failure of operation " + n + " (" + what + " " + path + ")");
+    }
+    if (diskFull && what.equals("write")) {
+      throw new IOException("No space left on device (injected) writing " + path);
+    }
+    java.util.concurrent.CountDownLatch h = hold;
+    if (h != null && what.equals("write")) {
+      try {
+        h.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while held");
+      }
     }
   }
 
