@@ -16,6 +16,7 @@ public final class CheckpointParticipant {
   private final OperatorStateStore operatorState;
   private final Queue<PendingCheckpoint> queue = new ConcurrentLinkedQueue<>();
   private volatile boolean hasPending;
+  private Runnable beforeSnapshot;
 
   CheckpointParticipant(
       CheckpointCoordinator coordinator, int index, KeyedStateBackend<?> backend, OperatorStateStore operatorState) {
@@ -41,6 +42,22 @@ public final class CheckpointParticipant {
   }
 
   /**
+   * Sets a hook that runs on the task thread right before each synchronous part, to move what the
+   * task keeps in local variables (a source position, say) into operator state only when needed.
+   *
+   * @throws IllegalStateException if already set
+   */
+  public void beforeSnapshot(Runnable hook) {
+    if (beforeSnapshot != null) {
+      throw new IllegalStateException("the before-snapshot hook is already set");
+    }
+    if (hook == null) {
+      throw new IllegalArgumentException("hook must not be null");
+    }
+    beforeSnapshot = hook;
+  }
+
+  /**
    * The safe point: if a checkpoint is pending, takes this participant's synchronous part (a short
    * freeze of keyed and operator state) and hands the rest to a background thread. Costs one volatile
    * read otherwise. Call on the task thread, between records, often (every record is fine).
@@ -59,6 +76,9 @@ public final class CheckpointParticipant {
     PendingCheckpoint pending;
     while ((pending = queue.poll()) != null) {
       if (!pending.isDiscarded()) {
+        if (beforeSnapshot != null) {
+          beforeSnapshot.run();
+        }
         coordinator.takeSynchronousPart(this, pending);
         took = true;
       }

@@ -1,5 +1,6 @@
 package dev.cairn.examples;
 
+import dev.cairn.examples.exactlyonce.ExactlyOnce;
 import dev.cairn.examples.runningcount.RunningCount;
 import java.util.Arrays;
 import java.util.Map;
@@ -9,7 +10,10 @@ import java.util.TreeMap;
  * The entry point of {@code cairn-examples.jar}: the first argument names the example, the rest are
  * its arguments.
  *
- * <pre>{@code java -jar examples/target/cairn-examples.jar running-count [events] [seed]}</pre>
+ * <pre>{@code
+ * java -jar examples/target/cairn-examples.jar running-count [events] [seed]
+ * java -jar examples/target/cairn-examples.jar exactly-once --input IN --output OUT --checkpoint-dir DIR --backend heap|rocksdb
+ * }</pre>
  */
 public final class Examples {
 
@@ -20,7 +24,7 @@ public final class Examples {
     int run(String[] args) throws Exception;
   }
 
-  private static final Map<String, Example> EXAMPLES = new TreeMap<>(Map.of("running-count", RunningCount::main));
+  private static final Map<String, Example> EXAMPLES = new TreeMap<>(Map.of("running-count", RunningCount::main, "exactly-once", ExactlyOnce::main));
 
   private Examples() {}
 

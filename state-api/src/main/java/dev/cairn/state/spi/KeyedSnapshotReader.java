@@ -2,6 +2,7 @@ package dev.cairn.state.spi;
 
 import dev.cairn.state.SerializationException;
 import dev.cairn.state.SnapshotException;
+import dev.cairn.state.StateException;
 import dev.cairn.state.StateKind;
 import dev.cairn.state.serde.DataInputBuffer;
 import dev.cairn.state.serde.SerializerSnapshots;
@@ -201,19 +202,21 @@ public final class KeyedSnapshotReader {
     }
   }
 
+  /** Reads a var-int as {@link DataInputBuffer#readVarInt()} does, from the stream. */
   private int readVarInt() throws IOException {
     int result = 0;
-    for (int shift = 0; shift < 35; shift += 7) {
+    for (int shift = 0; shift < 28; shift += 7) {
       int b = in.readUnsignedByte();
       result |= (b & 0x7F) << shift;
       if ((b & 0x80) == 0) {
-        if (result < 0) {
-          break;
-        }
         return result;
       }
     }
-    throw damaged("bad var-int", null);
+    int last = in.readUnsignedByte();
+    if ((last & ~0x07) != 0) {
+      throw damaged("bad var-int", null);
+    }
+    return result | (last << 28);
   }
 
   private byte[] readBytes() throws IOException {
@@ -229,9 +232,12 @@ public final class KeyedSnapshotReader {
     return new SnapshotException("damaged keyed-state stream " + description + ": " + what, cause);
   }
 
-  private SnapshotException wrap(Exception e) {
+  private RuntimeException wrap(Exception e) {
     if (e instanceof SnapshotException s) {
       return s;
+    }
+    if (e instanceof StateException s && !(e instanceof SerializationException)) {
+      return s; // the visitor's own error (a closed backend, say), not damage of the stream
     }
     if (e instanceof EOFException) {
       return damaged("truncated", e);
