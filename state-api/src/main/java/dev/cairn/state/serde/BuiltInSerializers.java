@@ -2,7 +2,7 @@ package dev.cairn.state.serde;
 
 import java.util.Arrays;
 
-/** Cairn's serializers of immutable scalar types, and the registration of every built-in reader. */
+/** Cairn's serializers of scalar types, and the registration of every built-in snapshot reader. */
 final class BuiltInSerializers {
 
   private BuiltInSerializers() {}
@@ -18,6 +18,11 @@ final class BuiltInSerializers {
       String id = s.snapshot().id();
       SerializerSnapshots.register(id, SimpleSerializerSnapshot.reader(id));
     }
+    ListSerializer.registerReader();
+    MapSerializer.registerReader();
+    EnumSerializer.registerReader();
+    RecordSerializer.registerReader();
+    KryoSerializer.registerReader();
   }
 
   /** Base of serializers of immutable values with a configuration-free snapshot. */

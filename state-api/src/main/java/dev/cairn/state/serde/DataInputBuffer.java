@@ -133,20 +133,24 @@ public final class DataInputBuffer {
     return Double.longBitsToDouble(readLong());
   }
 
-  /** Reads a var-int written by {@link DataOutputBuffer#writeVarInt(int)}. */
+  /**
+   * Reads a var-int written by {@link DataOutputBuffer#writeVarInt(int)}: 1 to 5 bytes, of which the
+   * fifth may carry only the top 3 bits of a non-negative int.
+   */
   public int readVarInt() {
     int result = 0;
-    for (int shift = 0; shift < 35; shift += 7) {
+    for (int shift = 0; shift < 28; shift += 7) {
       int b = readByte();
       result |= (b & 0x7F) << shift;
       if ((b & 0x80) == 0) {
-        if (result < 0) {
-          break;
-        }
         return result;
       }
     }
-    throw new SerializationException("corrupt data: bad var-int before position " + position);
+    int last = readByte();
+    if ((last & ~0x07) != 0) { // more bits than a non-negative int has, or a sixth byte
+      throw new SerializationException("corrupt data: bad var-int before position " + position);
+    }
+    return result | (last << 28);
   }
 
   /**
@@ -190,10 +194,13 @@ public final class DataInputBuffer {
         chars[i] = (char) c;
       } else if ((c & 0xE0) == 0xC0) {
         require(2);
+        continuation(b[position + 1]);
         chars[i] = (char) (((c & 0x1F) << 6) | (b[position + 1] & 0x3F));
         position += 2;
       } else if ((c & 0xF0) == 0xE0) {
         require(3);
+        continuation(b[position + 1]);
+        continuation(b[position + 2]);
         chars[i] = (char) (((c & 0x0F) << 12) | ((b[position + 1] & 0x3F) << 6) | (b[position + 2] & 0x3F));
         position += 3;
       } else {
@@ -201,5 +208,12 @@ public final class DataInputBuffer {
       }
     }
     return new String(chars);
+  }
+
+  private void continuation(byte b) {
+    if ((b & 0xC0) != 0x80) {
+      throw new SerializationException(
+          "corrupt string data: byte " + (b & 0xFF) + " is not a continuation byte near position " + position);
+    }
   }
 }

@@ -1,5 +1,8 @@
 package dev.cairn.state.serde;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * Cairn's serializers. Scalars are constants; collections, records, enums and Kryo are made by
  * factories.
@@ -28,4 +31,98 @@ public final class Serializers {
   public static final TypeSerializer<byte[]> BYTES = BuiltInSerializers.BytesSerializer.INSTANCE;
 
   private Serializers() {}
+
+  /**
+   * Returns a serializer of lists: a var-int count, then the elements. Null elements are rejected
+   * with {@link dev.cairn.state.SerializationException}; lists read back are {@link java.util.ArrayList}s.
+   * The stable hash is {@code 31 * h + elementHash} over the elements, starting at 1 (the rule of
+   * {@link List#hashCode()}).
+   *
+   * @param element the element serializer
+   * @throws NullPointerException if {@code element} is null
+   */
+  public static <E> TypeSerializer<List<E>> listOf(TypeSerializer<E> element) {
+    return new ListSerializer<>(element);
+  }
+
+  /**
+   * Returns a serializer of maps: a var-int count, then per entry the key, a presence byte and the
+   * value if not null. Null keys are rejected with {@link dev.cairn.state.SerializationException};
+   * null values are kept. Maps read back are {@link java.util.HashMap}s. The stable hash is the sum
+   * of {@code keyHash ^ valueHash} over the entries (the rule of {@link Map#hashCode()}, 0 for a
+   * null value), independent of iteration order.
+   *
+   * @throws NullPointerException if a serializer is null
+   */
+  public static <K, V> TypeSerializer<Map<K, V>> mapOf(TypeSerializer<K> key, TypeSerializer<V> value) {
+    return new MapSerializer<>(key, value);
+  }
+
+  /**
+   * Returns a serializer of the constants of {@code type}, stored as their ordinal. The snapshot
+   * keeps the constant names in order: a restore with reordered, renamed, added or removed constants
+   * is reported as incompatible. The stable hash is {@code name().hashCode()}.
+   *
+   * @throws IllegalArgumentException if {@code type} is not an enum class
+   */
+  public static <E extends Enum<E>> TypeSerializer<E> enumOf(Class<E> type) {
+    return new EnumSerializer<>(type);
+  }
+
+  /**
+   * Returns a serializer of the record class {@code type}, with the component serializers derived
+   * from the component types: primitives and their boxes, {@code String}, {@code byte[]}, enums,
+   * nested records, and {@code List<X>} and {@code Map<X, Y>} of these. Components of a reference
+   * type may be null (a presence byte precedes them). Values are read back through the canonical
+   * constructor. The serializer is immutable when all component serializers are; the stable hash is
+   * {@code 31 * h + componentHash} over the components, starting at 1, 0 for null.
+   *
+   * <p>The snapshot holds the record class name, the component names and the components'
+   * snapshots; data is compatible as is only with the same record class and components.
+   *
+   * @throws IllegalArgumentException if {@code type} is not a record, is recursive, or a component
+   *     has a type with no automatic serializer (the message names the record and the component; use
+   *     {@link #record(Class, TypeSerializer[])} or {@link #kryo(Class, Class[])} then)
+   */
+  public static <R extends Record> TypeSerializer<R> record(Class<R> type) {
+    return RecordDerivation.derive(type);
+  }
+
+  /**
+   * Returns a serializer of the record class {@code type} with the given component serializers, one
+   * per component in declaration order; otherwise as {@link #record(Class)}.
+   *
+   * @throws IllegalArgumentException if {@code type} is not a record or the number of serializers
+   *     is not the number of components
+   * @throws NullPointerException if a serializer is null
+   */
+  public static <R extends Record> TypeSerializer<R> record(Class<R> type, TypeSerializer<?>... componentSerializers) {
+    return new RecordSerializer<>(type, componentSerializers);
+  }
+
+  /**
+   * Returns a Kryo 5 serializer of {@code type} and its subclasses, with class registration
+   * required: {@code type} and then {@code registeredClasses} are registered with fixed ids in this
+   * order, and every other class is refused (when writing, and when reading bytes that name it).
+   * Register every concrete class a value can contain (collection classes such as {@code
+   * java.util.ArrayList} included). The registration is part of the format: changing it, or its
+   * order, makes stored data incompatible. The stable hash is {@link java.util.Arrays#hashCode(byte[])}
+   * of the serialized bytes. Never falls back to Java serialization.
+   *
+   * @throws IllegalArgumentException if a class is listed twice or cannot be registered
+   */
+  public static <T> TypeSerializer<T> kryo(Class<T> type, Class<?>... registeredClasses) {
+    return new KryoSerializer<>(type, true, registeredClasses);
+  }
+
+  /**
+   * Returns a Kryo 5 serializer of {@code type} that accepts <b>unregistered classes</b>, writing their
+   * class names into the data. <b>Unsafe with untrusted data:</b> reading a stored value then
+   * instantiates whatever class the bytes name (without running its constructor), the classic
+   * deserialization attack; the data also breaks when any class is renamed. Use {@link #kryo(Class,
+   * Class[])} unless the checkpoints are fully trusted and the class set is truly open.
+   */
+  public static <T> TypeSerializer<T> kryoWithoutRegistration(Class<T> type) {
+    return new KryoSerializer<>(type, false);
+  }
 }

@@ -29,4 +29,10 @@ public record SimpleSerializerSnapshot<T>(String id) implements TypeSerializerSn
 
   @Override
   public void write(DataOutputBuffer out) {}
+
+  /** Returns the id, as error messages show it. */
+  @Override
+  public String toString() {
+    return id;
+  }
 }

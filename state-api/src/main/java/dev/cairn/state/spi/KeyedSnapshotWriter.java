@@ -18,6 +18,7 @@ public final class KeyedSnapshotWriter {
   private static final int FLUSH_THRESHOLD = 64 * 1024;
 
   private final OutputStream out;
+  private final KeyGroupRange keyGroupRange;
   private final List<StateMetaInfo> states;
   private final DataOutputBuffer buffer = new DataOutputBuffer(FLUSH_THRESHOLD + 1024);
   private StateKind sectionKind;
@@ -32,6 +33,7 @@ public final class KeyedSnapshotWriter {
    * @param keyGroupRange the key groups the snapshot covers
    * @param keySerializer the key serializer's snapshot
    * @param states the states, in the order their indexes refer to
+   * @throws IllegalArgumentException if the max parallelism is invalid or the range exceeds it
    */
   public KeyedSnapshotWriter(
       OutputStream out,
@@ -40,7 +42,13 @@ public final class KeyedSnapshotWriter {
       TypeSerializerSnapshot<?> keySerializer,
       List<StateMetaInfo> states)
       throws IOException {
+    KeyGroups.checkMaxParallelism(maxParallelism);
+    if (keyGroupRange.endKeyGroup() >= maxParallelism) {
+      throw new IllegalArgumentException(
+          "key-group range " + keyGroupRange + " exceeds max parallelism " + maxParallelism);
+    }
     this.out = out;
+    this.keyGroupRange = keyGroupRange;
     this.states = List.copyOf(states);
     DataOutputBuffer header = new DataOutputBuffer();
     header.writeInt(maxParallelism);
@@ -63,10 +71,24 @@ public final class KeyedSnapshotWriter {
     flushIfFull();
   }
 
-  /** Starts the entries of state {@code stateIndex} in {@code keyGroup}. */
+  /**
+   * Starts the entries of state {@code stateIndex} in {@code keyGroup}.
+   *
+   * @throws IllegalArgumentException if the key group is outside the snapshot's range or the state
+   *     index is unknown (the reader would reject the whole stream)
+   */
   public void beginSection(int keyGroup, int stateIndex) throws IOException {
     if (sectionKind != null) {
       throw new IllegalStateException("section not ended");
+    }
+    if (finished) {
+      throw new IllegalStateException("already finished");
+    }
+    if (!keyGroupRange.contains(keyGroup)) {
+      throw new IllegalArgumentException("key group " + keyGroup + " is outside the snapshot's range " + keyGroupRange);
+    }
+    if (stateIndex < 0 || stateIndex >= states.size()) {
+      throw new IllegalArgumentException("unknown state index " + stateIndex + " of " + states.size() + " states");
     }
     sectionKind = states.get(stateIndex).kind();
     buffer.writeInt(keyGroup);
