@@ -1,0 +1,50 @@
+package dev.cairn.state.heap;
+
+import dev.cairn.state.AggregateFunction;
+import dev.cairn.state.AggregatingState;
+import dev.cairn.state.AggregatingStateDescriptor;
+import dev.cairn.state.serde.TypeSerializer;
+
+/**
+ * An {@link AggregatingState} on the heap: the table stores the accumulator, which the function only
+ * ever sees as a copy. A function returning a null accumulator is rejected and the state left
+ * unchanged.
+ */
+final class HeapAggregatingState<K, IN, ACC, OUT> extends HeapState<K> implements AggregatingState<IN, OUT> {
+
+  private final AggregateFunction<IN, ACC, OUT> function;
+  private final TypeSerializer<ACC> serializer;
+  private final boolean mutable;
+
+  HeapAggregatingState(
+      HeapKeyedStateBackend<K> backend, StateTable<K> table, AggregatingStateDescriptor<IN, ACC, OUT> descriptor) {
+    super(backend, table);
+    this.function = descriptor.aggregateFunction();
+    this.serializer = descriptor.valueSerializer();
+    this.mutable = !serializer.isImmutable();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public OUT get() {
+    ACC stored = (ACC) table.get(groupIndex(), backend.currentKey);
+    return stored == null ? null : function.getResult(copy(serializer, mutable, stored));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void add(IN value) {
+    int index = groupIndex();
+    if (value == null) {
+      throw nullArgument("the value added");
+    }
+    K key = backend.currentKey;
+    ACC stored = (ACC) table.get(index, key);
+    ACC accumulator = stored == null ? function.createAccumulator() : copy(serializer, mutable, stored);
+    accumulator = function.add(value, accumulator);
+    if (accumulator == null) {
+      throw new NullPointerException("the aggregate function of state '" + name + "' returned a null accumulator");
+    }
+    table.put(index, key, accumulator);
+  }
+}

@@ -1,0 +1,286 @@
+package dev.cairn.state.heap;
+
+import dev.cairn.state.AggregatingStateDescriptor;
+import dev.cairn.state.BackendClosedException;
+import dev.cairn.state.KeyGroupOutOfRangeException;
+import dev.cairn.state.KeyedStateBackend;
+import dev.cairn.state.KeyedStateFunction;
+import dev.cairn.state.ListStateDescriptor;
+import dev.cairn.state.MapStateDescriptor;
+import dev.cairn.state.NoCurrentKeyException;
+import dev.cairn.state.ReducingStateDescriptor;
+import dev.cairn.state.State;
+import dev.cairn.state.StateDescriptor;
+import dev.cairn.state.StateException;
+import dev.cairn.state.ValueStateDescriptor;
+import dev.cairn.state.serde.TypeSerializer;
+import dev.cairn.state.spi.KeyGroupRange;
+import dev.cairn.state.spi.KeyGroups;
+import dev.cairn.state.spi.SnapshotInput;
+import dev.cairn.state.spi.StateSnapshot;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * The heap backend: every state is a {@link StateTable} of Java objects laid out by key group, and
+ * snapshots are copy-on-write versions (see {@link StateTable} and {@link HeapStateSnapshot}).
+ *
+ * <p>{@link #setCurrentKey} computes the key group once; state handles read the cached {@link
+ * #groupIndex}, which is negative when no key is set or the backend is closed, so the hot path has a
+ * single check. Not thread-safe, except {@link #releaseSnapshot}, called by snapshots from any thread.
+ */
+final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
+
+  private static final int NO_KEY = -1;
+  private static final int CLOSED = Integer.MIN_VALUE;
+
+  final TypeSerializer<K> keySerializer;
+  private final boolean copyKeys;
+  private final int maxParallelism;
+  private final KeyGroupRange range;
+
+  /** The backend's own copy of the current key; never handed out. */
+  K currentKey;
+  private int currentKeyGroup = -1;
+  /** The current key group's index in the range, {@link #NO_KEY} or {@link #CLOSED}. */
+  int groupIndex = NO_KEY;
+  private boolean closed;
+
+  /** The version new group maps and containers are stamped with; bumped by each snapshot. */
+  int version;
+  /** The highest version an open snapshot may share, -1 if none: objects up to it are never changed. */
+  volatile int requiredVersion = -1;
+  private final TreeSet<Integer> openSnapshotVersions = new TreeSet<>();
+
+  private final Map<String, StateTable<K>> tables = new LinkedHashMap<>();
+  private final Map<String, RestoredState> restored = new TreeMap<>();
+  private String[] restoredFrom;
+
+  HeapKeyedStateBackend(TypeSerializer<K> keySerializer, int maxParallelism, KeyGroupRange range) {
+    this.keySerializer = keySerializer;
+    this.copyKeys = !keySerializer.isImmutable();
+    this.maxParallelism = maxParallelism;
+    this.range = range;
+    this.restoredFrom = new String[range.size()];
+  }
+
+  @Override
+  public void setCurrentKey(K key) {
+    if (key == null) {
+      throw new NullPointerException("current key must not be null");
+    }
+    checkOpen();
+    int keyGroup = KeyGroups.assign(keySerializer, key, maxParallelism);
+    int index = keyGroup - range.startKeyGroup();
+    if (index < 0 || keyGroup > range.endKeyGroup()) {
+      throw new KeyGroupOutOfRangeException(
+          "key " + key + " belongs to key group " + keyGroup + ", outside this backend's key-group range " + range);
+    }
+    currentKey = copyKeys ? keySerializer.copy(key) : key;
+    currentKeyGroup = keyGroup;
+    groupIndex = index;
+  }
+
+  @Override
+  public K getCurrentKey() {
+    checkOpen();
+    return currentKey == null || !copyKeys ? currentKey : keySerializer.copy(currentKey);
+  }
+
+  @Override
+  public int getCurrentKeyGroup() {
+    checkOpen();
+    return currentKeyGroup;
+  }
+
+  /** The exception for a state access while {@link #groupIndex} is negative. */
+  StateException accessFailure(String stateName) {
+    if (closed) {
+      return new BackendClosedException("state '" + stateName + "' used after its backend was closed");
+    }
+    return new NoCurrentKeyException("state '" + stateName + "' accessed before a current key was set");
+  }
+
+  void checkOpen() {
+    if (closed) {
+      throw new BackendClosedException("the heap state backend was closed");
+    }
+  }
+
+  @Override
+  public <S extends State> S getState(StateDescriptor<S> descriptor) {
+    Objects.requireNonNull(descriptor, "descriptor");
+    checkOpen();
+    StateTable<K> table = tables.get(descriptor.name());
+    if (table != null) {
+      if (table.descriptor.equals(descriptor)) {
+        return handle(table.handle);
+      }
+      table.meta.checkSameState(descriptor);
+      return handle(newHandle(table, descriptor));
+    }
+    table = new StateTable<>(this, descriptor, range.size());
+    RestoredState pending = restored.get(descriptor.name());
+    if (pending != null) {
+      pending.meta().checkRestorableAs(descriptor);
+      table.load(pending);
+      restored.remove(descriptor.name());
+    }
+    table.handle = newHandle(table, descriptor);
+    tables.put(descriptor.name(), table);
+    return handle(table.handle);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <S extends State> S handle(HeapState<?> handle) {
+    return (S) handle;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private HeapState<K> newHandle(StateTable<K> table, StateDescriptor<?> descriptor) {
+    if (descriptor instanceof ValueStateDescriptor value) {
+      return new HeapValueState<>(this, table, value);
+    } else if (descriptor instanceof ListStateDescriptor list) {
+      return new HeapListState<>(this, table, list);
+    } else if (descriptor instanceof MapStateDescriptor map) {
+      return new HeapMapState<>(this, table, map);
+    } else if (descriptor instanceof ReducingStateDescriptor reducing) {
+      return new HeapReducingState<>(this, table, reducing);
+    } else {
+      return new HeapAggregatingState<>(this, table, (AggregatingStateDescriptor) descriptor);
+    }
+  }
+
+  @Override
+  public Stream<K> keys(String stateName) {
+    checkOpen();
+    return keysOf(registered(stateName)).stream();
+  }
+
+  private StateTable<K> registered(String stateName) {
+    StateTable<K> table = tables.get(stateName);
+    if (table == null) {
+      throw new IllegalArgumentException("no state named '" + stateName + "' is registered");
+    }
+    return table;
+  }
+
+  /** Returns a copy of the keys with state in {@code table} (copies of the keys, for mutable keys). */
+  private List<K> keysOf(StateTable<K> table) {
+    List<K> keys = new ArrayList<>();
+    for (VersionedMap<K, Object> group : table.groups) {
+      if (group == null) {
+        continue;
+      }
+      if (copyKeys) {
+        for (K key : group.keySet()) {
+          keys.add(keySerializer.copy(key));
+        }
+      } else {
+        keys.addAll(group.keySet());
+      }
+    }
+    return keys;
+  }
+
+  @Override
+  public <S extends State> void applyToAllKeys(StateDescriptor<S> descriptor, KeyedStateFunction<K, S> function) {
+    Objects.requireNonNull(function, "function");
+    S state = getState(descriptor);
+    List<K> keys = keysOf(tables.get(descriptor.name()));
+    K previousKey = currentKey;
+    int previousKeyGroup = currentKeyGroup;
+    int previousIndex = groupIndex;
+    try {
+      for (K key : keys) {
+        setCurrentKey(key);
+        function.process(key, state);
+      }
+    } finally {
+      if (!closed) {
+        currentKey = previousKey;
+        currentKeyGroup = previousKeyGroup;
+        groupIndex = previousIndex;
+      }
+    }
+  }
+
+  @Override
+  public TypeSerializer<K> keySerializer() {
+    checkOpen();
+    return keySerializer;
+  }
+
+  @Override
+  public int maxParallelism() {
+    checkOpen();
+    return maxParallelism;
+  }
+
+  @Override
+  public KeyGroupRange keyGroupRange() {
+    checkOpen();
+    return range;
+  }
+
+  @Override
+  public StateSnapshot snapshot(long checkpointId) {
+    checkOpen();
+    List<SnapshotPart> parts = new ArrayList<>(tables.size() + restored.size());
+    for (StateTable<K> table : tables.values()) {
+      parts.add(table.freeze());
+    }
+    parts.addAll(restored.values());
+    int frozen = version;
+    synchronized (openSnapshotVersions) {
+      openSnapshotVersions.add(frozen);
+      requiredVersion = frozen;
+    }
+    version = frozen + 1;
+    return new HeapStateSnapshot(
+        this, checkpointId, frozen, maxParallelism, range, keySerializer.snapshot(), parts);
+  }
+
+  /** Unpins the version of a snapshot that was written or closed; called from any thread. */
+  void releaseSnapshot(int snapshotVersion) {
+    synchronized (openSnapshotVersions) {
+      openSnapshotVersions.remove(snapshotVersion);
+      requiredVersion = openSnapshotVersions.isEmpty() ? -1 : openSnapshotVersions.last();
+    }
+  }
+
+  @Override
+  public void restore(Collection<SnapshotInput> inputs) {
+    Objects.requireNonNull(inputs, "inputs");
+    checkOpen();
+    if (!tables.isEmpty()) {
+      throw new IllegalStateException(
+          "restore must come before any state is registered; registered: " + tables.keySet());
+    }
+    HeapRestore restore = new HeapRestore(keySerializer, maxParallelism, range, restored, restoredFrom);
+    for (SnapshotInput input : inputs) {
+      restore.read(input);
+    }
+    restored.putAll(restore.states());
+    restoredFrom = restore.coveredBy();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    groupIndex = CLOSED;
+    currentKey = null;
+    tables.clear();
+    restored.clear();
+  }
+}

@@ -1,0 +1,228 @@
+package dev.cairn.state.heap;
+
+import dev.cairn.state.MapStateDescriptor;
+import dev.cairn.state.SerializationException;
+import dev.cairn.state.StateDescriptor;
+import dev.cairn.state.StateKind;
+import dev.cairn.state.serde.DataInputBuffer;
+import dev.cairn.state.serde.DataOutputBuffer;
+import dev.cairn.state.serde.TypeSerializer;
+import dev.cairn.state.spi.KeyedSnapshotWriter;
+import dev.cairn.state.spi.StateMetaInfo;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The data of one state: an array with one slot per key group of the backend's range, each holding
+ * null or a map from key to stored value. The stored value is the object itself for value, reducing
+ * and aggregating state, an owned {@link VersionedList} for list state and an owned {@link
+ * VersionedMap} for map state; a key without state has no entry.
+ *
+ * <p>Copy-on-write: a snapshot keeps a clone of {@link #groups} ({@link #freeze()}). A group map or
+ * container whose version is at most the backend's required version may be shared with an open
+ * snapshot, so writers go through {@link #writableGroup(int)} and {@link #isFrozen(int)}, which copy
+ * instead of changing it. Stored objects themselves are never changed, only replaced.
+ */
+final class StateTable<K> {
+
+  private final HeapKeyedStateBackend<K> backend;
+  final String name;
+  final StateKind kind;
+  final StateMetaInfo meta;
+  /** The descriptor of the first registration, and its handle. */
+  final StateDescriptor<?> descriptor;
+  HeapState<K> handle;
+
+  private final TypeSerializer<Object> valueSerializer;
+  private final TypeSerializer<Object> userKeySerializer;
+  VersionedMap<K, Object>[] groups;
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  StateTable(HeapKeyedStateBackend<K> backend, StateDescriptor<?> descriptor, int groupCount) {
+    this.backend = backend;
+    this.name = descriptor.name();
+    this.kind = descriptor.kind();
+    this.meta = StateMetaInfo.of(descriptor);
+    this.descriptor = descriptor;
+    this.valueSerializer = (TypeSerializer<Object>) descriptor.valueSerializer();
+    this.userKeySerializer =
+        descriptor instanceof MapStateDescriptor<?, ?> map ? (TypeSerializer<Object>) map.userKeySerializer() : null;
+    this.groups = new VersionedMap[groupCount];
+  }
+
+  /** Returns the stored value of {@code key} in group {@code index}, or null. */
+  Object get(int index, K key) {
+    VersionedMap<K, Object> group = groups[index];
+    return group == null ? null : group.get(key);
+  }
+
+  /** Returns the map of group {@code index} for writing, created or copied as needed. */
+  VersionedMap<K, Object> writableGroup(int index) {
+    VersionedMap<K, Object> group = groups[index];
+    if (group == null) {
+      group = new VersionedMap<>(backend.version);
+      groups[index] = group;
+    } else if (group.version <= backend.requiredVersion) {
+      group = new VersionedMap<>(group, backend.version);
+      groups[index] = group;
+    }
+    return group;
+  }
+
+  void put(int index, K key, Object stored) {
+    writableGroup(index).put(key, stored);
+  }
+
+  /** Removes the entry of {@code key}, copying the group map only if there is something to remove. */
+  void remove(int index, K key) {
+    VersionedMap<K, Object> group = groups[index];
+    if (group == null) {
+      return;
+    }
+    if (group.version > backend.requiredVersion) {
+      group.remove(key);
+    } else if (group.containsKey(key)) {
+      writableGroup(index).remove(key);
+    }
+  }
+
+  /** Returns whether a container of {@code version} may be shared with an open snapshot. */
+  boolean isFrozen(int version) {
+    return version <= backend.requiredVersion;
+  }
+
+  /** Returns the version to stamp new containers with. */
+  int version() {
+    return backend.version;
+  }
+
+  /** Freezes the current contents for a snapshot, in time independent of the number of entries. */
+  SnapshotPart freeze() {
+    return new Frozen<>(this, groups.clone());
+  }
+
+  /**
+   * Loads restored entries. Called once, on an empty table, at registration; a failure leaves the
+   * table unusable (the caller drops it).
+   */
+  void load(RestoredState restored) {
+    TypeSerializer<K> keySerializer = backend.keySerializer;
+    DataInputBuffer in = new DataInputBuffer();
+    for (int index = 0; index < groups.length; index++) {
+      List<RestoredState.Entry> entries = restored.entries(index);
+      if (entries == null) {
+        continue;
+      }
+      VersionedMap<K, Object> group = writableGroup(index);
+      try {
+        for (RestoredState.Entry entry : entries) {
+          K key = read(keySerializer, entry.key(), in);
+          switch (kind) {
+            case LIST -> {
+              @SuppressWarnings("unchecked")
+              VersionedList<Object> list = (VersionedList<Object>) group.get(key);
+              if (list == null) {
+                list = new VersionedList<>(version(), entry.elements().size());
+                group.put(key, list);
+              }
+              for (byte[] element : entry.elements()) {
+                list.add(read(valueSerializer, element, in));
+              }
+            }
+            case MAP -> {
+              @SuppressWarnings("unchecked")
+              VersionedMap<Object, Object> map = (VersionedMap<Object, Object>) group.get(key);
+              if (map == null) {
+                map = new VersionedMap<>(version());
+                group.put(key, map);
+              }
+              byte[] value = entry.value();
+              map.put(read(userKeySerializer, entry.userKey(), in), value == null ? null : read(valueSerializer, value, in));
+            }
+            default -> group.put(key, read(valueSerializer, entry.value(), in));
+          }
+        }
+      } catch (SerializationException e) {
+        throw new SerializationException("state '" + name + "': cannot read restored entry: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static <T> T read(TypeSerializer<T> serializer, byte[] bytes, DataInputBuffer in) {
+    in.wrap(bytes);
+    T value = serializer.deserialize(in);
+    if (in.remaining() != 0) {
+      throw new SerializationException(in.remaining() + " bytes left after the value");
+    }
+    return value;
+  }
+
+  /** A table's group maps as they were at a snapshot; written from any thread. */
+  private static final class Frozen<K> implements SnapshotPart {
+
+    private final StateTable<K> table;
+    private final VersionedMap<K, Object>[] groups;
+
+    Frozen(StateTable<K> table, VersionedMap<K, Object>[] groups) {
+      this.table = table;
+      this.groups = groups;
+    }
+
+    @Override
+    public StateMetaInfo meta() {
+      return table.meta;
+    }
+
+    @Override
+    public boolean hasEntries(int index) {
+      VersionedMap<K, Object> group = groups[index];
+      return group != null && !group.isEmpty();
+    }
+
+    @Override
+    public void write(int index, KeyedSnapshotWriter writer, WriteBuffers buffers) throws IOException {
+      TypeSerializer<K> keySerializer = table.backend.keySerializer;
+      TypeSerializer<Object> valueSerializer = table.valueSerializer;
+      DataOutputBuffer key = buffers.key;
+      DataOutputBuffer value = buffers.value;
+      for (Map.Entry<K, Object> entry : groups[index].entrySet()) {
+        key.reset();
+        keySerializer.serialize(entry.getKey(), key);
+        switch (table.kind) {
+          case LIST -> {
+            List<byte[]> elements = buffers.elements;
+            elements.clear();
+            for (Object element : (List<?>) entry.getValue()) {
+              value.reset();
+              valueSerializer.serialize(element, value);
+              elements.add(value.toByteArray());
+            }
+            writer.writeList(key.array(), key.length(), elements);
+          }
+          case MAP -> {
+            DataOutputBuffer userKey = buffers.userKey;
+            for (Map.Entry<?, ?> mapEntry : ((Map<?, ?>) entry.getValue()).entrySet()) {
+              userKey.reset();
+              table.userKeySerializer.serialize(mapEntry.getKey(), userKey);
+              Object mapValue = mapEntry.getValue();
+              if (mapValue == null) {
+                writer.writeMapEntry(key.array(), key.length(), userKey.array(), userKey.length(), null, 0);
+              } else {
+                value.reset();
+                valueSerializer.serialize(mapValue, value);
+                writer.writeMapEntry(
+                    key.array(), key.length(), userKey.array(), userKey.length(), value.array(), value.length());
+              }
+            }
+          }
+          default -> {
+            value.reset();
+            valueSerializer.serialize(entry.getValue(), value);
+            writer.writeValue(key.array(), key.length(), value.array(), value.length());
+          }
+        }
+      }
+    }
+  }
+}
