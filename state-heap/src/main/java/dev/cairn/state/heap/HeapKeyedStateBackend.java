@@ -7,6 +7,7 @@ import dev.cairn.state.KeyedStateBackend;
 import dev.cairn.state.KeyedStateFunction;
 import dev.cairn.state.ListStateDescriptor;
 import dev.cairn.state.MapStateDescriptor;
+import dev.cairn.state.serde.Serializers;
 import dev.cairn.state.NoCurrentKeyException;
 import dev.cairn.state.ReducingStateDescriptor;
 import dev.cairn.state.State;
@@ -125,6 +126,11 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
       }
       table.meta.checkSameState(descriptor);
       return handle(newHandle(table, descriptor));
+    }
+    if (descriptor instanceof MapStateDescriptor<?, ?> map && map.userKeySerializer() == Serializers.BYTES) {
+      throw new IllegalArgumentException(
+          "state '" + descriptor.name() + "': byte[] map keys have no value-based equals; the heap backend"
+              + " needs one (wrap the bytes in a type that compares contents)");
     }
     table = new StateTable<>(this, descriptor, range.size());
     RestoredState pending = restored.get(descriptor.name());

@@ -1,6 +1,7 @@
 package dev.cairn.state.heap;
 
 import dev.cairn.state.KeyedStateBackend;
+import dev.cairn.state.serde.Serializers;
 import dev.cairn.state.serde.TypeSerializer;
 import dev.cairn.state.spi.KeyedStateBackendBuilder;
 
@@ -53,10 +54,16 @@ public final class HeapStateBackend {
     /**
      * Builds a new, empty backend.
      *
-     * @throws IllegalArgumentException if the key-group range does not fit the max parallelism
+     * @throws IllegalArgumentException if the key-group range does not fit the max parallelism, or
+     *     the keys are {@code byte[]}
      */
     @Override
     public KeyedStateBackend<K> build() {
+      if (keySerializer() == Serializers.BYTES) {
+        throw new IllegalArgumentException(
+            "byte[] keys have no value-based equals; the heap backend needs one"
+                + " (wrap the bytes in a type that compares contents)");
+      }
       return new HeapKeyedStateBackend<>(keySerializer(), resolvedMaxParallelism(), resolvedKeyGroupRange());
     }
   }
