@@ -9,6 +9,7 @@ import dev.cairn.state.ReducingState;
 import dev.cairn.state.StateDescriptors;
 import dev.cairn.state.ValueState;
 import dev.cairn.state.heap.HeapStateBackend;
+import dev.cairn.state.rocksdb.RocksDbStateBackend;
 import dev.cairn.state.serde.Serializers;
 import dev.cairn.state.spi.KeyGroupRange;
 import java.util.ArrayList;
@@ -24,9 +25,13 @@ import java.util.function.Function;
  */
 final class TestJob implements AutoCloseable {
 
-  /** Builds the backend of a job; heap by default, other backends in their own tests. */
-  static Function<KeyGroupRange, KeyedStateBackend<Long>> heap =
+  /** Builds heap backends. */
+  static final Function<KeyGroupRange, KeyedStateBackend<Long>> HEAP =
       range -> HeapStateBackend.builder(Serializers.LONG).keyGroupRange(range).build();
+
+  /** Builds RocksDB backends (temporary working directories, removed on close). */
+  static final Function<KeyGroupRange, KeyedStateBackend<Long>> ROCKSDB =
+      range -> RocksDbStateBackend.builder(Serializers.LONG).keyGroupRange(range).build();
 
   static final AggregateFunction<Long, long[], Long> MAX =
       new AggregateFunction<>() {
@@ -61,7 +66,7 @@ final class TestJob implements AutoCloseable {
   }
 
   TestJob(KeyGroupRange range) {
-    this(heap, range);
+    this(HEAP, range);
   }
 
   TestJob() {
