@@ -1,0 +1,33 @@
+package dev.cairn.state.rocksdb;
+
+import dev.cairn.state.State;
+import dev.cairn.state.StateDescriptor;
+import dev.cairn.state.StateKind;
+import dev.cairn.state.spi.StateMetaInfo;
+import org.rocksdb.ColumnFamilyHandle;
+
+/**
+ * One state of a backend: its column family and what is known about it. A restored state starts
+ * with the meta info of the snapshot and {@code restored} set; its first registration checks the
+ * descriptor against it ({@link StateMetaInfo#checkRestorableAs}) and adopts the descriptor's.
+ */
+final class RocksDbColumn {
+
+  final String name;
+  final ColumnFamilyHandle handle;
+  StateMetaInfo meta;
+  boolean restored;
+  StateDescriptor<?> descriptor;
+  State state;
+
+  RocksDbColumn(String name, ColumnFamilyHandle handle, StateMetaInfo meta, boolean restored) {
+    this.name = name;
+    this.handle = handle;
+    this.meta = meta;
+    this.restored = restored;
+  }
+
+  StateKind kind() {
+    return meta.kind();
+  }
+}

@@ -1,0 +1,845 @@
+package dev.cairn.state.rocksdb;
+
+import dev.cairn.state.AggregatingStateDescriptor;
+import dev.cairn.state.BackendClosedException;
+import dev.cairn.state.IncompatibleSchemaException;
+import dev.cairn.state.KeyGroupOutOfRangeException;
+import dev.cairn.state.KeyedStateBackend;
+import dev.cairn.state.KeyedStateFunction;
+import dev.cairn.state.ListStateDescriptor;
+import dev.cairn.state.MapStateDescriptor;
+import dev.cairn.state.NoCurrentKeyException;
+import dev.cairn.state.ReducingStateDescriptor;
+import dev.cairn.state.SnapshotException;
+import dev.cairn.state.State;
+import dev.cairn.state.StateDescriptor;
+import dev.cairn.state.StateKind;
+import dev.cairn.state.ValueStateDescriptor;
+import dev.cairn.state.serde.DataInputBuffer;
+import dev.cairn.state.serde.DataOutputBuffer;
+import dev.cairn.state.serde.SchemaCompatibility;
+import dev.cairn.state.serde.TypeSerializer;
+import dev.cairn.state.serde.TypeSerializerSnapshot;
+import dev.cairn.state.spi.KeyGroupRange;
+import dev.cairn.state.spi.KeyGroups;
+import dev.cairn.state.spi.KeyedSnapshotFormat;
+import dev.cairn.state.spi.KeyedSnapshotReader;
+import dev.cairn.state.spi.SnapshotInput;
+import dev.cairn.state.spi.StateMetaInfo;
+import dev.cairn.state.spi.StateSnapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.IndexType;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.StringAppendOperator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RocksDB keyed backend: one RocksDB instance, one column family per state.
+ *
+ * <p><b>Key layout.</b> {@code [key group: 2 bytes big-endian][serialized key]}, plus {@code
+ * [serialized user key]} for map state, so a key group, a key, and a key's map are each one
+ * contiguous range. The key serializer's bytes must be self-delimiting (every Cairn serializer's
+ * are: {@link TypeSerializer#deserialize} consumes exactly what {@code serialize} wrote), so no key's
+ * bytes are a prefix of another's. The current key's prefix is serialized once, in {@link
+ * #setCurrentKey}, into {@link #keyBuffer}; map operations append the user key after it.
+ *
+ * <p><b>Threading.</b> The task thread owns the backend and its states (no locking on the hot path).
+ * Asynchronous snapshot writers hold a {@link ResourceGuard} lease while they touch native handles;
+ * {@link #close()} waits for them to notice and stop before it frees anything.
+ */
+final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RocksDbKeyedBackend.class);
+  private static final int RESTORE_BATCH_BYTES = 4 << 20;
+  private static final int MAX_RETAINED_READ_BUFFER = 1 << 20;
+  static final int NOT_FOUND = RocksDB.NOT_FOUND;
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final TypeSerializer<K> keySerializer;
+  private final int maxParallelism;
+  private final KeyGroupRange keyGroupRange;
+  private final WorkingDirectory directory;
+  private final RocksDbMemory memory;
+  private final boolean ownsMemory;
+  private final ResourceGuard guard;
+
+  /** Every native handle the backend owns, closed in reverse order of creation. */
+  private final Deque<AutoCloseable> natives = new ArrayDeque<>();
+  private final ColumnFamilyOptions columnFamilyOptions;
+  private final RocksDB db;
+  private final WriteOptions writeOptions;
+  private final ReadOptions readOptions;
+  private final WriteBatch batch;
+
+  private final Map<String, RocksDbColumn> columns = new LinkedHashMap<>();
+  private final Set<RocksIterator> openIterators = ConcurrentHashMap.newKeySet();
+  private final Set<RocksDbSnapshot> openSnapshots = ConcurrentHashMap.newKeySet();
+
+  /** {@code [key group][current key]} then, for map operations, the user key. */
+  final DataOutputBuffer keyBuffer = new DataOutputBuffer(64);
+  /** The value being written. */
+  final DataOutputBuffer valueBuffer = new DataOutputBuffer(128);
+  /** A scratch buffer for one serialized list element. */
+  final DataOutputBuffer elementBuffer = new DataOutputBuffer(64);
+  /** Where values are read to; grows up to {@value #MAX_RETAINED_READ_BUFFER} bytes and is kept. */
+  private byte[] readBuffer = new byte[256];
+  /** The value last read by {@link #read}: {@link #readBuffer}, or a one-off array for a larger value. */
+  private byte[] readResult = readBuffer;
+  private final DataInputBuffer readInput = new DataInputBuffer();
+
+  private K currentKey;
+  private int currentKeyGroup = -1;
+  private int prefixLength;
+  private volatile boolean closed;
+
+  RocksDbKeyedBackend(
+      TypeSerializer<K> keySerializer,
+      int maxParallelism,
+      KeyGroupRange keyGroupRange,
+      WorkingDirectory directory,
+      RocksDbMemory memory,
+      boolean ownsMemory,
+      RocksDbProfile profile,
+      RocksDbOptionsCustomizer customizer) {
+    this.keySerializer = keySerializer;
+    this.maxParallelism = maxParallelism;
+    this.keyGroupRange = keyGroupRange;
+    this.directory = directory;
+    this.memory = memory;
+    this.ownsMemory = ownsMemory;
+    this.guard = new ResourceGuard("RocksDB backend in " + directory.root());
+    try {
+      memory.attach();
+    } catch (RuntimeException e) {
+      directory.close();
+      throw e;
+    }
+    try {
+      DBOptions dbOptions = own(new DBOptions());
+      columnFamilyOptions = own(new ColumnFamilyOptions());
+      BlockBasedTableConfig table = new BlockBasedTableConfig();
+      profile.configure(dbOptions, columnFamilyOptions, table);
+      dbOptions
+          .setCreateIfMissing(true)
+          .setWriteBufferManager(memory.writeBufferManager())
+          .setAvoidFlushDuringShutdown(true)
+          .setInfoLogLevel(InfoLogLevel.HEADER_LEVEL)
+          .setKeepLogFileNum(1)
+          .setStatsDumpPeriodSec(0)
+          .setStatsPersistPeriodSec(0);
+      // Index and filters in the cache, partitioned: a full filter block per SST file (hundreds of
+      // KiB) evicted under a tight budget made every point read reload it (100x slower reads);
+      // partitions are 4 KiB blocks, and only the small top level is pinned.
+      table
+          .setBlockCache(memory.cache())
+          .setCacheIndexAndFilterBlocks(true)
+          .setCacheIndexAndFilterBlocksWithHighPriority(true)
+          .setIndexType(IndexType.kTwoLevelIndexSearch)
+          .setPartitionFilters(true)
+          .setMetadataBlockSize(4096)
+          .setPinTopLevelIndexAndFilter(true)
+          .setFilterPolicy(own(new BloomFilter(10, false)));
+      columnFamilyOptions
+          .setMergeOperator(own(new StringAppendOperator("")))
+          .setWriteBufferSize(memory.columnFamilyWriteBufferSize())
+          .setArenaBlockSize(memory.arenaBlockSize())
+          .setTableFormatConfig(table);
+      if (customizer != null) {
+        customizer.customize(dbOptions, columnFamilyOptions);
+      }
+      List<ColumnFamilyHandle> handles = new ArrayList<>();
+      db = RocksDB.open(
+          dbOptions,
+          directory.dbPath().toString(),
+          List.of(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, columnFamilyOptions)),
+          handles);
+      natives.push(db);
+      handles.forEach(this::own);
+      writeOptions = own(new WriteOptions().setDisableWAL(true));
+      readOptions = own(new ReadOptions());
+      batch = own(new WriteBatch());
+    } catch (RocksDBException e) {
+      releaseAfterFailedOpen();
+      throw new RocksDbStateException("open the database in " + directory.dbPath(), null, e);
+    } catch (RuntimeException | Error e) {
+      releaseAfterFailedOpen();
+      throw e;
+    }
+  }
+
+  private <T extends AutoCloseable> T own(T handle) {
+    natives.push(handle);
+    return handle;
+  }
+
+  private void releaseAfterFailedOpen() {
+    closeNatives();
+    try {
+      directory.close();
+    } finally {
+      memory.detach();
+      if (ownsMemory) {
+        memory.close();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // current key
+
+  @Override
+  public void setCurrentKey(K key) {
+    if (key == null) {
+      throw new NullPointerException("key must not be null");
+    }
+    checkOpen();
+    int keyGroup = KeyGroups.assign(keySerializer, key, maxParallelism);
+    if (!keyGroupRange.contains(keyGroup)) {
+      throw new KeyGroupOutOfRangeException(
+          "key " + key + " belongs to key group " + keyGroup + ", outside this backend's range " + keyGroupRange);
+    }
+    currentKeyGroup = -1; // until the key is serialized
+    currentKey = null;
+    keyBuffer.reset();
+    keyBuffer.writeShort(keyGroup);
+    keySerializer.serialize(key, keyBuffer);
+    prefixLength = keyBuffer.length();
+    currentKey = key;
+    currentKeyGroup = keyGroup;
+  }
+
+  @Override
+  public K getCurrentKey() {
+    checkOpen();
+    return currentKey;
+  }
+
+  @Override
+  public int getCurrentKeyGroup() {
+    checkOpen();
+    return currentKeyGroup;
+  }
+
+  private void clearCurrentKey() {
+    currentKey = null;
+    currentKeyGroup = -1;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // registration
+
+  @Override
+  public <S extends State> S getState(StateDescriptor<S> descriptor) {
+    if (descriptor == null) {
+      throw new NullPointerException("descriptor must not be null");
+    }
+    checkOpen();
+    RocksDbColumn column = columns.get(descriptor.name());
+    if (column == null) {
+      column = createColumn(StateMetaInfo.of(descriptor), false);
+    } else if (column.restored) {
+      column.meta.checkRestorableAs(descriptor);
+      column.meta = StateMetaInfo.of(descriptor);
+      column.restored = false;
+    } else {
+      column.meta.checkSameState(descriptor);
+    }
+    if (!descriptor.equals(column.descriptor)) {
+      column.state = newState(column, descriptor);
+      column.descriptor = descriptor;
+    }
+    @SuppressWarnings("unchecked")
+    S state = (S) column.state;
+    return state;
+  }
+
+  private State newState(RocksDbColumn column, StateDescriptor<?> descriptor) {
+    if (descriptor instanceof ValueStateDescriptor<?> value) {
+      return new RocksDbValueState<>(this, column, value);
+    } else if (descriptor instanceof ListStateDescriptor<?> list) {
+      return new RocksDbListState<>(this, column, list.valueSerializer());
+    } else if (descriptor instanceof MapStateDescriptor<?, ?> map) {
+      return new RocksDbMapState<>(this, column, map.userKeySerializer(), map.valueSerializer());
+    } else if (descriptor instanceof ReducingStateDescriptor<?> reducing) {
+      return new RocksDbReducingState<>(this, column, reducing);
+    } else if (descriptor instanceof AggregatingStateDescriptor<?, ?, ?> aggregating) {
+      return new RocksDbAggregatingState<>(this, column, aggregating);
+    }
+    throw new IllegalArgumentException("unknown descriptor " + descriptor);
+  }
+
+  private RocksDbColumn createColumn(StateMetaInfo meta, boolean restored) {
+    byte[] name = ("state/" + meta.name()).getBytes(StandardCharsets.UTF_8);
+    ColumnFamilyHandle handle;
+    try {
+      handle = own(db.createColumnFamily(new ColumnFamilyDescriptor(name, columnFamilyOptions)));
+    } catch (RocksDBException e) {
+      throw new RocksDbStateException("create the column family", meta.name(), e);
+    }
+    RocksDbColumn column = new RocksDbColumn(meta.name(), handle, meta, restored);
+    columns.put(meta.name(), column);
+    return column;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // key enumeration
+
+  @Override
+  public Stream<K> keys(String stateName) {
+    checkOpen();
+    RocksDbColumn column = columns.get(stateName);
+    if (column == null) {
+      throw new IllegalArgumentException("no state named '" + stateName + "' is registered");
+    }
+    RocksIterator iterator = db.newIterator(column.handle, readOptions);
+    openIterators.add(iterator);
+    iterator.seekToFirst();
+    KeySpliterator spliterator = new KeySpliterator(column, iterator);
+    return StreamSupport.stream(spliterator, false).onClose(() -> {
+      if (openIterators.remove(iterator)) {
+        iterator.close();
+      }
+    });
+  }
+
+  @Override
+  public <S extends State> void applyToAllKeys(StateDescriptor<S> descriptor, KeyedStateFunction<K, S> function) {
+    S state = getState(descriptor);
+    K previous = currentKey;
+    try (Stream<K> keys = keys(descriptor.name())) {
+      keys.forEach(key -> {
+        setCurrentKey(key);
+        function.process(key, state);
+      });
+    } finally {
+      if (closed) {
+        clearCurrentKey();
+      } else if (previous != null) {
+        setCurrentKey(previous);
+      } else {
+        clearCurrentKey();
+      }
+    }
+  }
+
+  /** Streams the keys of one column family: each RocksDB key, or each distinct key prefix for maps. */
+  private final class KeySpliterator extends Spliterators.AbstractSpliterator<K> {
+    private final RocksDbColumn column;
+    private final RocksIterator iterator;
+    private final DataInputBuffer input = new DataInputBuffer();
+
+    KeySpliterator(RocksDbColumn column, RocksIterator iterator) {
+      super(Long.MAX_VALUE, Spliterator.DISTINCT | Spliterator.NONNULL | Spliterator.ORDERED);
+      this.column = column;
+      this.iterator = iterator;
+    }
+
+    @Override
+    public boolean tryAdvance(Consumer<? super K> action) {
+      checkOpen(column.name);
+      if (!iterator.isValid()) {
+        checkIteratorStatus(iterator, "enumerate the keys", column.name);
+        return false;
+      }
+      byte[] raw = iterator.key();
+      input.wrap(raw, 2, raw.length - 2);
+      K key = keySerializer.deserialize(input);
+      if (column.kind() == StateKind.MAP) {
+        byte[] next = successor(Arrays.copyOf(raw, input.position()));
+        if (next == null) {
+          iterator.seekToLast();
+          iterator.next();
+        } else {
+          iterator.seek(next);
+        }
+      } else {
+        iterator.next();
+      }
+      action.accept(key);
+      return true;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // hot-path primitives used by the states; all act on the current key
+
+  /** Checks that the backend is open and has a current key; {@code stateName} names the state. */
+  void checkAccess(String stateName) {
+    if (closed) {
+      throw new BackendClosedException("state '" + stateName + "' used after its backend was closed");
+    }
+    if (currentKeyGroup < 0) {
+      throw new NoCurrentKeyException("state '" + stateName + "' accessed without a current key");
+    }
+  }
+
+  void checkOpen(String stateName) {
+    if (closed) {
+      throw new BackendClosedException("state '" + stateName + "' used after its backend was closed");
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new BackendClosedException("RocksDB backend in " + directory.root() + " is closed");
+    }
+  }
+
+  /** Returns the length of the current key's prefix in {@link #keyBuffer}. */
+  int prefixLength() {
+    return prefixLength;
+  }
+
+  /** Truncates {@link #keyBuffer} to the current key's prefix and returns it, to append a user key. */
+  DataOutputBuffer userKeyBuffer() {
+    keyBuffer.truncate(prefixLength);
+    return keyBuffer;
+  }
+
+  /** Returns a copy of the current key's prefix. */
+  byte[] copyPrefix() {
+    return Arrays.copyOf(keyBuffer.array(), prefixLength);
+  }
+
+  /**
+   * Reads the value of {@code keyBuffer[0, keyLength)} into {@link #readBuffer}.
+   *
+   * @return the value's length, or {@link #NOT_FOUND}
+   */
+  int read(RocksDbColumn column, int keyLength) {
+    try {
+      byte[] key = keyBuffer.array();
+      int length = db.get(column.handle, readOptions, key, 0, keyLength, readBuffer, 0, readBuffer.length);
+      readResult = readBuffer;
+      while (length > readResult.length) { // rare: a value larger than any before
+        readResult = new byte[length];
+        if (length <= MAX_RETAINED_READ_BUFFER) {
+          readBuffer = readResult;
+        }
+        length = db.get(column.handle, readOptions, key, 0, keyLength, readResult, 0, readResult.length);
+      }
+      return length;
+    } catch (RocksDBException e) {
+      throw new RocksDbStateException("read", column.name, e);
+    }
+  }
+
+  /** Returns whether {@code keyBuffer[0, keyLength)} has a value, without copying the value. */
+  boolean exists(RocksDbColumn column, int keyLength) {
+    try {
+      return db.get(column.handle, readOptions, keyBuffer.array(), 0, keyLength, readBuffer, 0, 0) != NOT_FOUND;
+    } catch (RocksDBException e) {
+      throw new RocksDbStateException("read", column.name, e);
+    }
+  }
+
+  /** Returns an input over bytes {@code [offset, offset + length)} of the value last read. */
+  DataInputBuffer readInput(int offset, int length) {
+    return readInput.wrap(readResult, offset, length);
+  }
+
+  /** Returns the first byte of the value last read. */
+  byte readFirstByte() {
+    return readResult[0];
+  }
+
+  /** Writes {@link #valueBuffer} as the value of {@code keyBuffer[0, keyLength)}. */
+  void write(RocksDbColumn column, int keyLength) {
+    try {
+      db.put(column.handle, writeOptions, keyBuffer.array(), 0, keyLength, valueBuffer.array(), 0, valueBuffer.length());
+    } catch (RocksDBException e) {
+      throw new RocksDbStateException("write", column.name, e);
+    }
+  }
+
+  /** Appends {@link #valueBuffer} to the value of {@code keyBuffer[0, keyLength)} (list state). */
+  void merge(RocksDbColumn column, int keyLength) {
+    try {
+      db.merge(column.handle, writeOptions, keyBuffer.array(), 0, keyLength, valueBuffer.array(), 0, valueBuffer.length());
+    } catch (RocksDBException e) {
+      throw new RocksDbStateException("append to", column.name, e);
+    }
+  }
+
+  /** Deletes {@code keyBuffer[0, keyLength)}. */
+  void delete(RocksDbColumn column, int keyLength) {
+    try {
+      db.delete(column.handle, writeOptions, keyBuffer.array(), 0, keyLength);
+    } catch (RocksDBException e) {
+      throw new RocksDbStateException("delete from", column.name, e);
+    }
+  }
+
+  /** Deletes one full RocksDB key. */
+  void delete(RocksDbColumn column, byte[] key) {
+    try {
+      db.delete(column.handle, writeOptions, key);
+    } catch (RocksDBException e) {
+      throw new RocksDbStateException("delete from", column.name, e);
+    }
+  }
+
+  /** Returns the shared write batch, empty; pass it to {@link #writeBatch} when filled. */
+  WriteBatch batch() {
+    return batch;
+  }
+
+  /** Writes and empties the shared batch. */
+  void writeBatch(String operation, RocksDbColumn column) {
+    try {
+      db.write(writeOptions, batch);
+    } catch (RocksDBException e) {
+      throw new RocksDbStateException(operation, column.name, e);
+    } finally {
+      batch.clear();
+    }
+  }
+
+  /** Adds a put to the shared batch. */
+  void batchPut(RocksDbColumn column, byte[] key, byte[] value) {
+    try {
+      batch.put(column.handle, key, value);
+    } catch (RocksDBException e) {
+      batch.clear();
+      throw new RocksDbStateException("write", column.name, e);
+    }
+  }
+
+  /** Adds a delete to the shared batch. */
+  void batchDelete(RocksDbColumn column, byte[] key) {
+    try {
+      batch.delete(column.handle, key);
+    } catch (RocksDBException e) {
+      batch.clear();
+      throw new RocksDbStateException("delete from", column.name, e);
+    }
+  }
+
+  /**
+   * Reads up to {@code limit} entries whose keys start with {@code prefix}, from {@code start}
+   * (inclusive, or exclusive when {@code afterStart}) on, through an iterator bounded by the prefix
+   * and closed before returning: no native handle outlives the call.
+   *
+   * @param keys receives the full RocksDB keys
+   * @param values receives the values, or nothing when null
+   */
+  void scan(
+      RocksDbColumn column,
+      byte[] prefix,
+      byte[] start,
+      boolean afterStart,
+      int limit,
+      List<byte[]> keys,
+      List<byte[]> values) {
+    byte[] upper = successor(prefix);
+    try (Slice upperSlice = upper == null ? null : new Slice(upper);
+        ReadOptions options = new ReadOptions();
+        RocksIterator iterator = db.newIterator(column.handle, upperSlice == null ? options : options.setIterateUpperBound(upperSlice))) {
+      iterator.seek(start);
+      if (afterStart && iterator.isValid() && Arrays.equals(iterator.key(), start)) {
+        iterator.next();
+      }
+      while (iterator.isValid() && keys.size() < limit) {
+        byte[] key = iterator.key();
+        if (!startsWith(key, prefix)) {
+          break;
+        }
+        keys.add(key);
+        if (values != null) {
+          values.add(iterator.value());
+        }
+        iterator.next();
+      }
+      if (!iterator.isValid()) {
+        checkIteratorStatus(iterator, "iterate", column.name);
+      }
+    }
+  }
+
+  private static void checkIteratorStatus(RocksIterator iterator, String operation, String stateName) {
+    try {
+      iterator.status();
+    } catch (RocksDBException e) {
+      throw new RocksDbStateException(operation, stateName, e);
+    }
+  }
+
+  static boolean startsWith(byte[] bytes, byte[] prefix) {
+    return bytes.length >= prefix.length && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  /** Returns the smallest byte string greater than every string starting with {@code prefix}, or null. */
+  static byte[] successor(byte[] prefix) {
+    byte[] next = prefix.clone();
+    for (int i = next.length - 1; i >= 0; i--) {
+      if (next[i] != (byte) 0xFF) {
+        next[i]++;
+        return Arrays.copyOf(next, i + 1);
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // snapshots
+
+  @Override
+  public StateSnapshot snapshot(long checkpointId) {
+    checkOpen();
+    List<RocksDbSnapshot.Column> frozen = new ArrayList<>(columns.size());
+    for (RocksDbColumn column : columns.values()) {
+      frozen.add(new RocksDbSnapshot.Column(column.handle, column.meta));
+    }
+    RocksDbSnapshot snapshot = new RocksDbSnapshot(
+        this, checkpointId, db.getSnapshot(), frozen, keySerializer, maxParallelism, keyGroupRange);
+    openSnapshots.add(snapshot);
+    return snapshot;
+  }
+
+  RocksDB db() {
+    return db;
+  }
+
+  /** Returns the locked working directory. */
+  Path workingDirectory() {
+    return directory.root();
+  }
+
+  ResourceGuard guard() {
+    return guard;
+  }
+
+  /** Releases a snapshot's native handle unless the backend's close released it already. */
+  void releaseSnapshot(RocksDbSnapshot snapshot) {
+    try {
+      guard.acquire();
+    } catch (BackendClosedException alreadyReleased) {
+      return;
+    }
+    try {
+      if (openSnapshots.remove(snapshot)) {
+        db.releaseSnapshot(snapshot.nativeSnapshot());
+      }
+    } finally {
+      guard.release();
+    }
+  }
+
+  @Override
+  public void restore(Collection<SnapshotInput> inputs) {
+    checkOpen();
+    for (RocksDbColumn column : columns.values()) {
+      if (!column.restored) {
+        throw new IllegalStateException(
+            "restore must come before any state is registered; state '" + column.name + "' already is");
+      }
+    }
+    for (SnapshotInput input : inputs) {
+      try (InputStream stream = input.openStream(KeyedSnapshotFormat.STREAM_NAME)) {
+        restore(new KeyedSnapshotReader(stream, input.description()), input.description());
+      } catch (IOException e) {
+        throw new SnapshotException("cannot read snapshot " + input.description() + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void restore(KeyedSnapshotReader reader, String description) {
+    if (reader.maxParallelism() != maxParallelism) {
+      throw new SnapshotException(
+          "snapshot " + description + " was written with max parallelism " + reader.maxParallelism()
+              + ", this backend has " + maxParallelism);
+    }
+    SchemaCompatibility keyCompatibility =
+        ((TypeSerializerSnapshot) reader.keySerializer()).resolveCompatibility(keySerializer);
+    if (!keyCompatibility.isCompatibleAsIs()) {
+      throw new IncompatibleSchemaException(
+          "snapshot " + description + ": the key serializer cannot read the restored keys ("
+              + keyCompatibility.kind() + ": " + keyCompatibility.reason() + ")");
+    }
+    List<RocksDbColumn> targets = new ArrayList<>();
+    for (StateMetaInfo meta : reader.states()) {
+      RocksDbColumn column = columns.get(meta.name());
+      if (column == null) {
+        column = createColumn(meta, true);
+      } else if (column.kind() != meta.kind() || !column.meta.equals(meta)) {
+        throw new SnapshotException(
+            "snapshot " + description + " stores state '" + meta.name() + "' as " + meta.kind()
+                + " with other serializers than an earlier snapshot of this restore");
+      }
+      targets.add(column);
+    }
+    reader.readEntries(keyGroupRange, new RestoreVisitor(targets));
+    if (batch.count() > 0) {
+      writeBatch("restore", targets.get(0));
+    }
+  }
+
+  /** Writes restored entries into the column families in batches. */
+  private final class RestoreVisitor implements KeyedSnapshotReader.EntryVisitor {
+    private final List<RocksDbColumn> targets;
+    private final DataOutputBuffer buffer = new DataOutputBuffer(256);
+
+    RestoreVisitor(List<RocksDbColumn> targets) {
+      this.targets = targets;
+    }
+
+    @Override
+    public void value(int stateIndex, int keyGroup, byte[] key, byte[] value) {
+      put(stateIndex, prefixed(keyGroup, key, null), value);
+    }
+
+    @Override
+    public void list(int stateIndex, int keyGroup, byte[] key, List<byte[]> elements) {
+      buffer.reset();
+      for (byte[] element : elements) {
+        buffer.writeLengthPrefixed(element, 0, element.length);
+      }
+      put(stateIndex, prefixed(keyGroup, key, null), buffer.toByteArray());
+    }
+
+    @Override
+    public void mapEntry(int stateIndex, int keyGroup, byte[] key, byte[] userKey, byte[] value) {
+      buffer.reset();
+      if (value == null) {
+        buffer.writeByte(RocksDbMapState.NULL_VALUE);
+      } else {
+        buffer.writeByte(RocksDbMapState.PRESENT_VALUE);
+        buffer.writeBytes(value);
+      }
+      put(stateIndex, prefixed(keyGroup, key, userKey), buffer.toByteArray());
+    }
+
+    private byte[] prefixed(int keyGroup, byte[] key, byte[] userKey) {
+      int userKeyLength = userKey == null ? 0 : userKey.length;
+      byte[] full = new byte[2 + key.length + userKeyLength];
+      full[0] = (byte) (keyGroup >>> 8);
+      full[1] = (byte) keyGroup;
+      System.arraycopy(key, 0, full, 2, key.length);
+      if (userKey != null) {
+        System.arraycopy(userKey, 0, full, 2 + key.length, userKeyLength);
+      }
+      return full;
+    }
+
+    private void put(int stateIndex, byte[] key, byte[] value) {
+      RocksDbColumn column = targets.get(stateIndex);
+      batchPut(column, key, value);
+      if (batch.getDataSize() >= RESTORE_BATCH_BYTES) {
+        writeBatch("restore", column);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // properties and lifecycle
+
+  /** Returns a RocksDB integer property summed over every column family. */
+  long aggregatedLongProperty(String property) {
+    checkOpen();
+    try {
+      return db.getAggregatedLongProperty(property);
+    } catch (RocksDBException e) {
+      throw new RocksDbStateException("read property '" + property + "'", null, e);
+    }
+  }
+
+  @Override
+  public TypeSerializer<K> keySerializer() {
+    checkOpen();
+    return keySerializer;
+  }
+
+  @Override
+  public int maxParallelism() {
+    checkOpen();
+    return maxParallelism;
+  }
+
+  @Override
+  public KeyGroupRange keyGroupRange() {
+    checkOpen();
+    return keyGroupRange;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    clearCurrentKey();
+    try {
+      guard.close(this::releaseNatives);
+    } finally {
+      try {
+        directory.close();
+      } finally {
+        memory.detach();
+        if (ownsMemory) {
+          memory.close();
+        }
+      }
+    }
+  }
+
+  /** Runs under the guard's exclusive lock: no snapshot writer touches a handle meanwhile. */
+  private void releaseNatives() {
+    for (RocksIterator iterator : openIterators) {
+      iterator.close();
+    }
+    openIterators.clear();
+    for (RocksDbSnapshot snapshot : openSnapshots) {
+      db.releaseSnapshot(snapshot.nativeSnapshot());
+    }
+    openSnapshots.clear();
+    db.cancelAllBackgroundWork(true);
+    closeNatives();
+  }
+
+  private void closeNatives() {
+    while (!natives.isEmpty()) {
+      AutoCloseable handle = natives.pop();
+      try {
+        handle.close();
+      } catch (Exception e) {
+        LOG.warn("closing {} of the RocksDB backend in {} failed", handle.getClass().getSimpleName(), directory.root(), e);
+      }
+    }
+  }
+}
