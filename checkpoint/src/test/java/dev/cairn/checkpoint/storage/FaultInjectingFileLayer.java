@@ -8,14 +8,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A file layer that counts mutating operations (create, write, sync, close, rename, directory sync,
- * mkdir) and fails the one with a chosen number; or fails every write as a full disk does; or holds
- * every write until released, as a disk too slow for the checkpoint timeout does.
+ * mkdir, delete) and fails the one with a chosen number (deletes never fail: cleanup must be able to
+ * succeed for the assertions about leftovers), or halts the JVM before it as a crash does; or fails
+ * every write as a full disk does; or holds every write until released, as a disk too slow for the
+ * checkpoint timeout does.
  */
 public final class FaultInjectingFileLayer implements FileLayer {
 
   private final FileLayer delegate = FileLayer.local();
   private final AtomicInteger operations = new AtomicInteger();
   private volatile int failAt = -1;
+  private volatile int haltAt = -1;
   private volatile boolean diskFull;
   private volatile java.util.concurrent.CountDownLatch hold;
 
@@ -28,6 +31,15 @@ public final class FaultInjectingFileLayer implements FileLayer {
   /** Returns the number of mutating operations since the last {@link #failOperation}. */
   public int operations() {
     return operations.get();
+  }
+
+  /**
+   * Halts the JVM (exit code 137, no shutdown hooks: like SIGKILL) right before the {@code k}-th
+   * mutating operation from now on.
+   */
+  public void haltBeforeOperation(int k) {
+    operations.set(0);
+    haltAt = k;
   }
 
   /** Makes every write fail with "No space left on device" until called with false. */
@@ -51,7 +63,10 @@ public final class FaultInjectingFileLayer implements FileLayer {
 
   private void step(String what, Path path) throws IOException {
     int n = operations.incrementAndGet();
-    if (n == failAt) {
+    if (n == haltAt) {
+      Runtime.getRuntime().halt(137);
+    }
+    if (n == failAt && !what.equals("delete")) {
       throw new IOException("injected failure of operation " + n + " (" + what + " " + path + ")");
     }
     if (diskFull && what.equals("write")) {
@@ -129,7 +144,8 @@ public final class FaultInjectingFileLayer implements FileLayer {
 
   @Override
   public void delete(Path path) throws IOException {
-    delegate.delete(path); // cleanup must be able to succeed for the assertions about leftovers
+    step("delete", path);
+    delegate.delete(path);
   }
 
   @Override
