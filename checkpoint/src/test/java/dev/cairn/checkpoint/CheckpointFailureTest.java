@@ -89,6 +89,9 @@ class CheckpointFailureTest {
             .hasRootCauseInstanceOf(java.io.IOException.class)
             .rootCause()
             .hasMessageContaining("No space left on device");
+        // the task thread may hear of the failure before the abort finished removing the files;
+        // the future completes only after that
+        assertThatThrownBy(future::join).hasRootCauseInstanceOf(java.io.IOException.class);
       }
       assertThat(coordinator.failure()).hasMessageContaining("2 consecutive checkpoints failed (tolerated: 1)");
       assertThatThrownBy(task::checkpointIfPending).isInstanceOf(CheckpointException.class);
