@@ -399,6 +399,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     long start = System.nanoTime();
     int index = participant.index();
     FileSnapshotOutput output = new FileSnapshotOutput(files, checkpoint.directory, index, checkpoint::isDiscarded);
+    CheckpointMetadata.Participant part;
     try (keyed) {
       SnapshotResult result = keyed.writeTo(output);
       List<CheckpointMetadata.StreamFile> streams = output.committedStreams();
@@ -409,19 +410,21 @@ public final class CheckpointCoordinator implements AutoCloseable {
               OperatorStateFormat.MAGIC,
               OperatorStateFormat.VERSION,
               out -> out.write(operatorState));
-      CheckpointMetadata.Participant part =
+      part =
           new CheckpointMetadata.Participant(
               participant.backend().maxParallelism(), participant.backend().keyGroupRange(), streams, result.states(), operatorFile);
-      if (checkpoint.acknowledge(index, part, syncNanos, System.nanoTime() - start)) {
-        submitCompletion(checkpoint);
-      }
     } catch (Throwable e) {
       output.abortUncommitted(e);
       finishTask(checkpoint); // before the abort, so that the abort removes the files at once
       abort(checkpoint, new CheckpointException("task " + index + " failed to write checkpoint " + checkpoint.id + ": " + e, e), true);
       return;
     }
+    // the task writes nothing more: finish it first, so that an abort after this point (of the
+    // metadata write, say) removes the files before it completes the checkpoint's future
     finishTask(checkpoint);
+    if (checkpoint.acknowledge(index, part, syncNanos, System.nanoTime() - start)) {
+      submitCompletion(checkpoint);
+    }
   }
 
   private void finishTask(PendingCheckpoint checkpoint) {
