@@ -1,4 +1,6 @@
 /**
- * Time-to-live decorator over any keyed state backend. Built by the TTL issue.
+ * Time-to-live for keyed state over any backend: {@link dev.cairn.ttl.TtlStateBackend} wraps a
+ * {@link dev.cairn.state.KeyedStateBackend} and gives each value, list element and map entry its own
+ * last-access timestamp, configured by {@link dev.cairn.ttl.TtlConfig}.
  */
 package dev.cairn.ttl;

@@ -1,0 +1,279 @@
+package dev.cairn.ttl;
+
+import dev.cairn.state.AggregatingStateDescriptor;
+import dev.cairn.state.BackendClosedException;
+import dev.cairn.state.KeyedStateBackend;
+import dev.cairn.state.KeyedStateFunction;
+import dev.cairn.state.ListStateDescriptor;
+import dev.cairn.state.MapStateDescriptor;
+import dev.cairn.state.NoCurrentKeyException;
+import dev.cairn.state.ReducingStateDescriptor;
+import dev.cairn.state.State;
+import dev.cairn.state.StateDescriptor;
+import dev.cairn.state.ValueStateDescriptor;
+import dev.cairn.state.serde.TypeSerializer;
+import dev.cairn.state.spi.KeyGroupRange;
+import dev.cairn.state.spi.SnapshotInput;
+import dev.cairn.state.spi.StateSnapshot;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The TTL decorator. States with TTL are {@link TtlState}s over states of envelopes in the wrapped
+ * backend; states without TTL are the wrapped backend's own. The decorator keeps the current key
+ * itself because cleanup and {@code keys()} move the wrapped backend's key to other keys for a
+ * moment: whenever control returns to the caller, the wrapped backend's key is the caller's again
+ * (or, before the caller ever set one, whatever it was).
+ */
+final class TtlBackend<K> implements TtlStateBackend<K> {
+
+  static {
+    TtlSerializer.registerReader();
+  }
+
+  final KeyedStateBackend<K> inner;
+  private final InstantSource clock;
+  private final Map<String, Optional<TtlConfig>> perState;
+  private final TtlConfig defaultConfig;
+  private final Map<String, TtlState<K>> ttlStates = new HashMap<>();
+  private final List<TtlState<K>> recordCleanups = new ArrayList<>();
+  K currentKey;
+  private boolean closed;
+  private int cleanupBlockers;
+
+  TtlBackend(
+      KeyedStateBackend<K> inner, InstantSource clock, Map<String, Optional<TtlConfig>> perState, TtlConfig defaultConfig) {
+    this.inner = inner;
+    this.clock = clock;
+    this.perState = Map.copyOf(perState);
+    this.defaultConfig = defaultConfig;
+  }
+
+  @Override
+  public Optional<TtlConfig> ttlOf(String stateName) {
+    return perState.getOrDefault(stateName, Optional.ofNullable(defaultConfig));
+  }
+
+  /** Returns whether any state can have {@link TtlConfig#cleanupInFullSnapshot()}. */
+  boolean anySnapshotCleanup() {
+    return (defaultConfig != null && defaultConfig.cleanupInFullSnapshot())
+        || perState.values().stream().anyMatch(c -> c.isPresent() && c.get().cleanupInFullSnapshot());
+  }
+
+  long now() {
+    return clock.millis();
+  }
+
+  void checkOpen() {
+    if (closed) {
+      throw new BackendClosedException("the TTL backend was closed");
+    }
+  }
+
+  void requireKey(String stateName) {
+    checkOpen();
+    if (currentKey == null) {
+      throw new NoCurrentKeyException("no current key: call setCurrentKey before using state '" + stateName + "'");
+    }
+  }
+
+  /** Moves the wrapped backend back to the caller's key after cleanup visited others. */
+  void restoreInnerKey() {
+    if (currentKey != null) {
+      inner.setCurrentKey(currentKey);
+    }
+  }
+
+  boolean cleanupAllowed() {
+    return cleanupBlockers == 0;
+  }
+
+  @Override
+  public void setCurrentKey(K key) {
+    inner.setCurrentKey(key);
+    currentKey = key;
+    if (!recordCleanups.isEmpty()) {
+      long now = now();
+      for (TtlState<K> state : recordCleanups) {
+        state.onRecord(now, true);
+      }
+    }
+  }
+
+  @Override
+  public K getCurrentKey() {
+    checkOpen();
+    return currentKey;
+  }
+
+  @Override
+  public int getCurrentKeyGroup() {
+    int group = inner.getCurrentKeyGroup();
+    return currentKey == null ? -1 : group;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <S extends State> S getState(StateDescriptor<S> descriptor) {
+    checkOpen();
+    TtlState<K> existing = ttlStates.get(descriptor.name());
+    if (existing != null) {
+      existing.meta.checkSameState(descriptor);
+      return (S) existing;
+    }
+    Optional<TtlConfig> config = ttlOf(descriptor.name());
+    if (config.isEmpty()) {
+      return inner.getState(descriptor);
+    }
+    TtlState<K> state = create(descriptor, config.get());
+    ttlStates.put(descriptor.name(), state);
+    if (config.get().cleanupKeysPerRecord() > 0 || config.get().cleanupInterval() != null) {
+      recordCleanups.add(state);
+    }
+    return (S) state;
+  }
+
+  private TtlState<K> create(StateDescriptor<?> descriptor, TtlConfig config) {
+    if (descriptor instanceof ValueStateDescriptor<?> value) {
+      return new TtlValueState<>(this, value, config);
+    }
+    if (descriptor instanceof ListStateDescriptor<?> list) {
+      return new TtlListState<>(this, list, config);
+    }
+    if (descriptor instanceof MapStateDescriptor<?, ?> map) {
+      return new TtlMapState<>(this, map, config);
+    }
+    if (descriptor instanceof ReducingStateDescriptor<?> reducing) {
+      return new TtlReducingState<>(this, reducing, config);
+    }
+    return new TtlAggregatingState<>(this, (AggregatingStateDescriptor<?, ?, ?>) descriptor, config);
+  }
+
+  @Override
+  public Stream<K> keys(String stateName) {
+    checkOpen();
+    TtlState<K> state = ttlStates.get(stateName);
+    if (state == null && ttlOf(stateName).isPresent()) {
+      // restored but not registered: without its descriptor, expiry cannot be checked
+      throw new IllegalArgumentException("no state named '" + stateName + "' is registered");
+    }
+    Stream<K> keys = inner.keys(stateName);
+    if (state == null || state.returnExpired) {
+      return keys;
+    }
+    long now = now();
+    cleanupBlockers++;
+    return keys.filter(key -> isLive(state, key, now)).onClose(() -> cleanupBlockers--);
+  }
+
+  private boolean isLive(TtlState<K> state, K key, long now) {
+    inner.setCurrentKey(key);
+    try {
+      return state.hasLive(now);
+    } finally {
+      restoreInnerKey();
+    }
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public <S extends State> void applyToAllKeys(StateDescriptor<S> descriptor, KeyedStateFunction<K, S> function) {
+    S state = getState(descriptor);
+    TtlState<K> ttl = ttlStates.get(descriptor.name());
+    StateDescriptor innerDescriptor = ttl == null ? descriptor : ttl.innerDescriptor;
+    long now = now();
+    K saved = currentKey;
+    cleanupBlockers++;
+    try {
+      inner.applyToAllKeys(innerDescriptor, (key, innerState) -> {
+        currentKey = (K) key;
+        if (ttl != null && !ttl.returnExpired) {
+          ttl.purgeExpired(now);
+          if (!ttl.hasLive(now)) {
+            return;
+          }
+        }
+        function.process((K) key, state);
+      });
+    } finally {
+      currentKey = saved;
+      cleanupBlockers--;
+    }
+  }
+
+  @Override
+  public long cleanUp(int maxKeysPerState) {
+    checkOpen();
+    if (maxKeysPerState < 1) {
+      throw new IllegalArgumentException("max keys per state must be at least 1, got " + maxKeysPerState);
+    }
+    long now = now();
+    long cleaned = 0;
+    for (TtlState<K> state : ttlStates.values()) {
+      cleaned += state.cleanupStep(maxKeysPerState, now);
+    }
+    return cleaned;
+  }
+
+  @Override
+  public KeyedStateBackend<K> wrapped() {
+    checkOpen();
+    return inner;
+  }
+
+  @Override
+  public TypeSerializer<K> keySerializer() {
+    return inner.keySerializer();
+  }
+
+  @Override
+  public int maxParallelism() {
+    return inner.maxParallelism();
+  }
+
+  @Override
+  public KeyGroupRange keyGroupRange() {
+    return inner.keyGroupRange();
+  }
+
+  @Override
+  public StateSnapshot snapshot(long checkpointId) {
+    checkOpen();
+    long now = now();
+    return new TtlStateSnapshot(inner.snapshot(checkpointId), anySnapshotCleanup() ? this::snapshotFilter : null, now);
+  }
+
+  /** The snapshot filter of a stored state: drops expired entries if its TTL says so. */
+  private StreamRewriter.StateRewrite snapshotFilter(String stateName, boolean storedWithTtl, long now) {
+    Optional<TtlConfig> config = ttlOf(stateName);
+    return storedWithTtl && config.isPresent() && config.get().cleanupInFullSnapshot()
+        ? EnvelopeRewrites.dropExpired(config.get(), now)
+        : null;
+  }
+
+  @Override
+  public void restore(Collection<SnapshotInput> inputs) {
+    checkOpen();
+    if (!ttlStates.isEmpty()) {
+      throw new IllegalStateException("restore must come before any state is registered");
+    }
+    TtlRestore.restore(inner, inputs, name -> ttlOf(name).isPresent(), now());
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    inner.close();
+  }
+
+  @Override
+  public String toString() {
+    return "TtlStateBackend(" + inner + ")";
+  }
+}

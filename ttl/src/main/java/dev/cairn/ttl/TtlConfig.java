@@ -1,0 +1,283 @@
+package dev.cairn.ttl;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How long state lives and how expired state is removed. Immutable; made by {@link #builder}:
+ *
+ * <pre>{@code
+ * TtlConfig config = TtlConfig.builder(Duration.ofHours(1))
+ *     .updateType(TtlUpdateType.ON_READ_AND_WRITE)
+ *     .cleanupInFullSnapshot()
+ *     .cleanupIncrementally(10)
+ *     .build();
+ * }</pre>
+ *
+ * <p>An entry whose last access (per {@link TtlUpdateType}) was at {@code t} is expired from the
+ * instant {@code t + ttl <= now} (milliseconds of the backend's clock; {@code t + ttl} is clamped to
+ * {@code Long.MAX_VALUE} on overflow). Expired entries are always removed lazily when the key's
+ * state is read; the cleanup options below remove entries of keys that are never read again, which
+ * is what keeps state bounded. See the module README for what each option costs.
+ */
+public final class TtlConfig {
+
+  private final Duration ttl;
+  private final long ttlMillis;
+  private final TtlUpdateType updateType;
+  private final TtlVisibility visibility;
+  private final boolean cleanupInFullSnapshot;
+  private final int keysPerAccess;
+  private final int keysPerRecord;
+  private final Duration cleanupInterval;
+  private final int keysPerInterval;
+
+  private TtlConfig(Builder b) {
+    this.ttl = b.ttl;
+    this.ttlMillis = b.ttlMillis;
+    this.updateType = b.updateType != null ? b.updateType : TtlUpdateType.ON_CREATE_AND_WRITE;
+    this.visibility = b.visibility != null ? b.visibility : TtlVisibility.NEVER_RETURN_EXPIRED;
+    this.cleanupInFullSnapshot = b.cleanupInFullSnapshot;
+    this.keysPerAccess = b.keysPerAccess != null ? b.keysPerAccess : 0;
+    this.keysPerRecord = b.keysPerRecord != null ? b.keysPerRecord : 0;
+    this.cleanupInterval = b.cleanupInterval;
+    this.keysPerInterval = b.keysPerInterval;
+  }
+
+  /**
+   * Starts a configuration with the given time-to-live.
+   *
+   * @param ttl how long an entry lives after its last access; at least one millisecond. Durations
+   *     beyond {@code Long.MAX_VALUE} milliseconds mean "never expires".
+   * @throws IllegalArgumentException if {@code ttl} is null or shorter than one millisecond
+   */
+  public static Builder builder(Duration ttl) {
+    return new Builder(ttl);
+  }
+
+  /** Returns the time-to-live. */
+  public Duration ttl() {
+    return ttl;
+  }
+
+  /** Returns when last-access timestamps are refreshed. */
+  public TtlUpdateType updateType() {
+    return updateType;
+  }
+
+  /** Returns whether expired entries not yet cleaned up can be read. */
+  public TtlVisibility visibility() {
+    return visibility;
+  }
+
+  /** Returns whether full snapshots leave expired entries out. */
+  public boolean cleanupInFullSnapshot() {
+    return cleanupInFullSnapshot;
+  }
+
+  /** Returns how many keys incremental cleanup checks per state access; 0 when off. */
+  public int cleanupKeysPerAccess() {
+    return keysPerAccess;
+  }
+
+  /** Returns how many keys incremental cleanup checks per record ({@code setCurrentKey}); 0 when off. */
+  public int cleanupKeysPerRecord() {
+    return keysPerRecord;
+  }
+
+  /** Returns the interval of periodic cleanup, or null when off. */
+  public Duration cleanupInterval() {
+    return cleanupInterval;
+  }
+
+  /** Returns how many keys each periodic cleanup run checks; 0 when off. */
+  public int cleanupKeysPerInterval() {
+    return keysPerInterval;
+  }
+
+  long ttlMillis() {
+    return ttlMillis;
+  }
+
+  /** Returns the first instant (ms) at which an entry last accessed at {@code lastAccess} is expired. */
+  long expiresAt(long lastAccess) {
+    long sum = lastAccess + ttlMillis;
+    return ((lastAccess ^ sum) & (ttlMillis ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+  }
+
+  /** Returns whether an entry last accessed at {@code lastAccess} is expired at {@code now}. */
+  boolean isExpired(long lastAccess, long now) {
+    return expiresAt(lastAccess) <= now;
+  }
+
+  /** Returns whether any cleanup beyond lazy cleanup on access visits keys of this state. */
+  boolean cleansKeys() {
+    return keysPerAccess > 0 || keysPerRecord > 0 || cleanupInterval != null;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TtlConfig c
+        && ttlMillis == c.ttlMillis
+        && updateType == c.updateType
+        && visibility == c.visibility
+        && cleanupInFullSnapshot == c.cleanupInFullSnapshot
+        && keysPerAccess == c.keysPerAccess
+        && keysPerRecord == c.keysPerRecord
+        && Objects.equals(cleanupInterval, c.cleanupInterval)
+        && keysPerInterval == c.keysPerInterval;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(ttlMillis, updateType, visibility, cleanupInFullSnapshot, keysPerAccess, keysPerRecord,
+        cleanupInterval, keysPerInterval);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder s = new StringBuilder("TtlConfig{ttl=").append(ttl)
+        .append(", updateType=").append(updateType)
+        .append(", visibility=").append(visibility);
+    if (cleanupInFullSnapshot) {
+      s.append(", cleanupInFullSnapshot");
+    }
+    if (keysPerAccess > 0) {
+      s.append(", cleanupKeysPerAccess=").append(keysPerAccess);
+    }
+    if (keysPerRecord > 0) {
+      s.append(", cleanupKeysPerRecord=").append(keysPerRecord);
+    }
+    if (cleanupInterval != null) {
+      s.append(", cleanupEvery=").append(cleanupInterval).append(" x ").append(keysPerInterval).append(" keys");
+    }
+    return s.append('}').toString();
+  }
+
+  /** Builds a {@link TtlConfig}. Every option may be set once: setting one twice fails fast. */
+  public static final class Builder {
+
+    private final Duration ttl;
+    private final long ttlMillis;
+    private TtlUpdateType updateType;
+    private TtlVisibility visibility;
+    private boolean cleanupInFullSnapshot;
+    private Integer keysPerAccess;
+    private Integer keysPerRecord;
+    private Duration cleanupInterval;
+    private int keysPerInterval;
+
+    private Builder(Duration ttl) {
+      if (ttl == null) {
+        throw new IllegalArgumentException("ttl must not be null");
+      }
+      if (ttl.isNegative() || ttl.compareTo(Duration.ofMillis(1)) < 0) {
+        throw new IllegalArgumentException("ttl must be at least 1 ms, got " + ttl);
+      }
+      this.ttl = ttl;
+      this.ttlMillis = ttl.compareTo(Duration.ofMillis(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : ttl.toMillis();
+    }
+
+    /**
+     * Sets when timestamps are refreshed. Default {@link TtlUpdateType#ON_CREATE_AND_WRITE}.
+     *
+     * @throws IllegalStateException if already set
+     */
+    public Builder updateType(TtlUpdateType updateType) {
+      requireUnset("update type", this.updateType);
+      this.updateType = Objects.requireNonNull(updateType, "updateType");
+      return this;
+    }
+
+    /**
+     * Sets whether expired entries not cleaned up yet can be read. Default {@link
+     * TtlVisibility#NEVER_RETURN_EXPIRED}.
+     *
+     * @throws IllegalStateException if already set
+     */
+    public Builder visibility(TtlVisibility visibility) {
+      requireUnset("visibility", this.visibility);
+      this.visibility = Objects.requireNonNull(visibility, "visibility");
+      return this;
+    }
+
+    /**
+     * Leaves expired entries out of full (canonical) snapshots: checkpoints and savepoints get
+     * smaller and a restored backend starts without them. Expiry is judged at the snapshot's
+     * synchronous part. Costs a second pass over the snapshot stream on the writing thread (the
+     * timestamps are read from the bytes; values are not deserialized). The live state is not
+     * changed.
+     *
+     * @throws IllegalStateException if already set
+     */
+    public Builder cleanupInFullSnapshot() {
+      if (cleanupInFullSnapshot) {
+        throw new IllegalStateException("cleanup in full snapshot was already set");
+      }
+      cleanupInFullSnapshot = true;
+      return this;
+    }
+
+    /**
+     * On every access to the state, also checks the next {@code keysPerAccess} keys of a round over
+     * all its keys and removes their expired entries.
+     *
+     * @param keysPerAccess 1 or more
+     * @throws IllegalStateException if already set
+     */
+    public Builder cleanupIncrementally(int keysPerAccess) {
+      requireUnset("incremental cleanup", this.keysPerAccess);
+      this.keysPerAccess = positive("keys per access", keysPerAccess);
+      return this;
+    }
+
+    /**
+     * On every {@code setCurrentKey} (once per record), checks the next {@code keysPerRecord} keys of
+     * the state's round, whether or not the record touches the state.
+     *
+     * @param keysPerRecord 1 or more
+     * @throws IllegalStateException if already set
+     */
+    public Builder cleanupOnEveryRecord(int keysPerRecord) {
+      requireUnset("cleanup on every record", this.keysPerRecord);
+      this.keysPerRecord = positive("keys per record", keysPerRecord);
+      return this;
+    }
+
+    /**
+     * Every {@code interval} of the backend's clock, at the next {@code setCurrentKey} or state
+     * access, checks the next {@code keysPerRun} keys of the state's round: a bounded, periodic scan
+     * on the task thread (its pause is at most {@code keysPerRun} key checks).
+     *
+     * @throws IllegalStateException if already set
+     * @throws IllegalArgumentException if {@code interval} is not positive or {@code keysPerRun < 1}
+     */
+    public Builder cleanupPeriodically(Duration interval, int keysPerRun) {
+      requireUnset("periodic cleanup", cleanupInterval);
+      if (interval == null || interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("cleanup interval must be positive, got " + interval);
+      }
+      this.keysPerInterval = positive("keys per run", keysPerRun);
+      this.cleanupInterval = interval;
+      return this;
+    }
+
+    /** Builds the configuration. */
+    public TtlConfig build() {
+      return new TtlConfig(this);
+    }
+
+    private static void requireUnset(String option, Object current) {
+      if (current != null) {
+        throw new IllegalStateException(option + " was already set to " + current);
+      }
+    }
+
+    private static int positive(String what, int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException(what + " must be at least 1, got " + n);
+      }
+      return n;
+    }
+  }
+}

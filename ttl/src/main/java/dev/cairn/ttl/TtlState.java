@@ -1,0 +1,130 @@
+package dev.cairn.ttl;
+
+import dev.cairn.state.State;
+import dev.cairn.state.StateDescriptor;
+import dev.cairn.state.spi.StateMetaInfo;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * What every TTL state shares: its configuration, expiry, the entry point of each operation (current
+ * key, incremental cleanup) and its cleanup round. Subclasses implement one state kind on a state of
+ * the same kind in the wrapped backend, whose values are {@link TtlValue} envelopes.
+ *
+ * @param <K> the key type
+ */
+abstract class TtlState<K> implements State {
+
+  final TtlBackend<K> backend;
+  final String name;
+  final TtlConfig config;
+  final StateMetaInfo meta;
+  final StateDescriptor<?> innerDescriptor;
+  final boolean returnExpired;
+  final boolean refreshOnRead;
+  private Iterator<K> round = Collections.emptyIterator();
+  private long nextPeriodicRun = Long.MIN_VALUE;
+
+  TtlState(TtlBackend<K> backend, StateDescriptor<?> descriptor, TtlConfig config, StateDescriptor<?> innerDescriptor) {
+    this.backend = backend;
+    this.name = descriptor.name();
+    this.config = config;
+    this.meta = StateMetaInfo.of(descriptor);
+    this.innerDescriptor = innerDescriptor;
+    this.returnExpired = config.visibility() == TtlVisibility.RETURN_EXPIRED_IF_NOT_CLEANED_UP;
+    this.refreshOnRead = config.updateType() == TtlUpdateType.ON_READ_AND_WRITE;
+  }
+
+  /** Removes the current (wrapped-backend) key's expired entries; returns whether any were. */
+  abstract boolean purgeExpired(long now);
+
+  /** Returns whether the current (wrapped-backend) key has an entry that is not expired; reads only. */
+  abstract boolean hasLive(long now);
+
+  /**
+   * The start of every operation: checks that there is a current key, runs this state's cleanup
+   * step if due, and returns the time of the operation.
+   */
+  final long access() {
+    backend.requireKey(name);
+    long now = backend.now();
+    int keys = config.cleanupKeysPerAccess();
+    if (keys > 0) {
+      cleanupStep(keys, now);
+    }
+    onRecord(now, false);
+    return now;
+  }
+
+  /** Runs what is due when a record starts ({@code perRecord}) or at any access: periodic cleanup. */
+  final void onRecord(long now, boolean perRecord) {
+    if (perRecord && config.cleanupKeysPerRecord() > 0) {
+      cleanupStep(config.cleanupKeysPerRecord(), now);
+    }
+    if (config.cleanupInterval() != null && now >= nextPeriodicRun) {
+      nextPeriodicRun = now + Math.max(1, config.cleanupInterval().toMillis());
+      cleanupStep(config.cleanupKeysPerInterval(), now);
+    }
+  }
+
+  final boolean isExpired(TtlValue<?> value, long now) {
+    return config.isExpired(value.lastAccess(), now);
+  }
+
+  /**
+   * Checks up to {@code maxKeys} keys of the round over this state's keys (a copy of {@code
+   * keys(state)} taken when a round starts) and removes their expired entries. Skips the current key
+   * (its expired entries go when it is read) and does nothing while the backend forbids changes
+   * (inside {@code applyToAllKeys} or while a {@code keys()} stream is open).
+   *
+   * @return the number of keys that had expired entries
+   */
+  final long cleanupStep(int maxKeys, long now) {
+    if (!backend.cleanupAllowed()) {
+      return 0;
+    }
+    long cleaned = 0;
+    boolean newRound = false;
+    boolean switched = false;
+    try {
+      for (int i = 0; i < maxKeys; i++) {
+        if (!round.hasNext()) {
+          if (newRound) {
+            break; // every key of a small state was checked in this step already
+          }
+          List<K> keys;
+          try (Stream<K> all = backend.inner.keys(name)) {
+            keys = all.toList();
+          }
+          round = keys.iterator();
+          newRound = true;
+          if (!round.hasNext()) {
+            break;
+          }
+        }
+        K key = round.next();
+        if (Objects.equals(key, backend.currentKey)) {
+          continue;
+        }
+        backend.inner.setCurrentKey(key);
+        switched = true;
+        if (purgeExpired(now)) {
+          cleaned++;
+        }
+      }
+    } finally {
+      if (switched) {
+        backend.restoreInnerKey();
+      }
+    }
+    return cleaned;
+  }
+
+  @Override
+  public String toString() {
+    return "ttl state '" + name + "' " + config;
+  }
+}
