@@ -349,6 +349,18 @@ public interface SnapshotContract extends KitSupport {
   }
 
   @Test
+  default void keys_restoredButUnregisteredState_throwsIllegalArgumentUntilRegistered() {
+    KeyedStateBackend<Long> original = filledBackend(5);
+    KeyedStateBackend<Long> restored = restored(original, snapshotOf(original).input());
+
+    assertThatThrownBy(() -> restored.keys(AllKinds.VALUE.name())).isInstanceOf(IllegalArgumentException.class);
+    restored.getState(AllKinds.VALUE);
+    try (var keys = restored.keys(AllKinds.VALUE.name())) {
+      assertThat(keys.count()).isEqualTo(5);
+    }
+  }
+
+  @Test
   default void restore_afterStateRegistered_throwsIllegalState() {
     KeyedStateBackend<Long> backend = filledBackend(3);
     SnapshotInput input = snapshotOf(backend).input();

@@ -323,7 +323,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K> {
   public Stream<K> keys(String stateName) {
     checkOpen();
     RocksDbColumn column = columns.get(stateName);
-    if (column == null) {
+    if (column == null || column.restored) { // restored but not registered: not a state of this run yet
       throw new IllegalArgumentException("no state named '" + stateName + "' is registered");
     }
     RocksIterator iterator = db.newIterator(column.handle, readOptions);
