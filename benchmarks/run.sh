@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Builds Cairn's benchmarks.jar and the Flink baselines jar, runs them alternately with the same JMH
+# settings, and writes benchmarks/results/<date>.md and .json (see benchmarks/README.md).
+#
+#   benchmarks/run.sh            the full run (1e6 keys, 2x2 s warm-up, 3x2 s measurement; ~1 h)
+#   benchmarks/run.sh --quick    a harness check (1e5 keys, 1x1 s + 2x1 s; < 10 min on 2 cores)
+#
+# CAIRN_TARGET=target-x builds into that folder instead of target (parallel builds on one tree).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=false
+if [[ "${1:-}" == "--quick" ]]; then
+  quick=true
+elif [[ $# -gt 0 ]]; then
+  echo "usage: benchmarks/run.sh [--quick]" >&2
+  exit 2
+fi
+target=${CAIRN_TARGET:-target}
+
+echo "== building (mvn package, tests skipped)" >&2
+mvn -q -B -DskipTests -Dcairn.target="$target" -pl benchmarks -am package
+mvn -q -B -DskipTests -Dcairn.target="$target" -f benchmarks/flink-baselines/pom.xml package
+cairn_jar=benchmarks/$target/benchmarks.jar
+flink_jar=benchmarks/flink-baselines/$target/flink-baselines.jar
+
+if $quick; then
+  throughput=(-f 1 -wi 1 -w 1s -i 2 -r 1s -p keys=100000)
+  single_shot=(-f 1 -wi 1 -i 3 -p keys=100000)
+  end_to_end=(-f 1 -wi 1 -i 2)
+  heap=-Xmx4g
+else
+  throughput=(-f 1 -wi 2 -w 2s -i 3 -r 2s)
+  single_shot=(-f 1 -wi 3 -i 5)
+  end_to_end=(-f 1 -wi 2 -i 3)
+  heap=-Xmx8g
+fi
+jvm=(-jvmArgs "-Xms${heap#-Xmx} $heap")
+
+parts=benchmarks/$target/jmh-results   # kept after a failure, for a look at the logs
+rm -rf "$parts" && mkdir -p "$parts"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
+run() { # name jar regex args...
+  local name=$1 jar=$2 regex=$3
+  shift 3
+  echo "== $name" >&2
+  java -jar "$jar" "$regex" "$@" "${jvm[@]}" -rf json -rff "$parts/$name.json" > "$parts/$name.log" 2>&1 \
+    || { tail -40 "$parts/$name.log" >&2; echo "run $name failed" >&2; exit 1; }
+}
+
+# Cairn and Flink alternately, concern by concern, so that load changes hit both alike.
+for concern in Value List Map Reducing Aggregating; do
+  run "cairn-$concern" "$cairn_jar" "\.${concern}StateBenchmark\." "${throughput[@]}"
+  run "flink-$concern" "$flink_jar" "\.${concern}StateBenchmark\." "${throughput[@]}" -p backend=flink-heap,flink-rocksdb
+done
+run ceiling "$cairn_jar" '\.CeilingBenchmark\.' "${throughput[@]}"
+run cairn-checkpoint "$cairn_jar" '\.CheckpointBenchmark\.' "${single_shot[@]}"
+run flink-checkpoint "$flink_jar" '\.CheckpointBenchmark\.' "${single_shot[@]}" -p backend=flink-heap,flink-rocksdb
+run end-to-end "$cairn_jar" '\.EndToEndBenchmark\.' "${end_to_end[@]}"
+
+out=benchmarks/results/$(date +%F)
+$quick && out=$out-quick
+python3 benchmarks/format_results.py --out "$out" --mode "$($quick && echo quick || echo full)" \
+  --load-before "$load_before" --load-after "$(cut -d' ' -f1-3 /proc/loadavg)" \
+  --jvm "$(java -version 2>&1 | sed -n 2,3p | tr '\n' ' ')" "$parts"/*.json
+echo "wrote $out.md and $out.json" >&2

@@ -1,0 +1,90 @@
+package dev.cairn.benchmarks;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The small surface every benchmarked backend is driven through, so that one benchmark class
+ * measures Cairn's and Flink's backends alike. Keys, values, list elements and map entries are all
+ * {@code Long}; reducing and aggregating states sum. Implementations are found by name through
+ * {@link BackendAdapters}.
+ */
+public interface BackendAdapter extends AutoCloseable {
+
+  /** Sets the key the next state accesses apply to. */
+  void setCurrentKey(Long key);
+
+  /** Registers (or returns) the value state {@code name}. */
+  ValueAccess value(String name) throws Exception;
+
+  /** Registers (or returns) the list state {@code name}. */
+  ListAccess list(String name) throws Exception;
+
+  /** Registers (or returns) the map state {@code name}. */
+  MapAccess map(String name) throws Exception;
+
+  /** Registers (or returns) the reducing state {@code name}, whose function is {@code Long::sum}. */
+  AddAccess reducing(String name) throws Exception;
+
+  /** Registers (or returns) the aggregating state {@code name}: a sum with a {@code Long} accumulator. */
+  AddAccess aggregating(String name) throws Exception;
+
+  /**
+   * Brings the backend to its steady state after filling: RocksDB backends flush their memtables
+   * and compact (as Flink's own state benchmarks do); heap backends do nothing.
+   */
+  void compact() throws Exception;
+
+  /** Takes the synchronous part of a checkpoint (the processing pause) and returns the rest. */
+  PendingSnapshot snapshot(long checkpointId, Path directory) throws Exception;
+
+  /**
+   * Opens a new backend of the same kind with the state of a checkpoint written by {@link
+   * PendingSnapshot#complete()} into {@code directory}, every state named in {@code stateNames}
+   * registered as a value state (lazy restores included).
+   */
+  BackendAdapter restore(Path directory, String... stateNames) throws Exception;
+
+  /** A value state of the current key. */
+  interface ValueAccess {
+    Long get() throws Exception;
+
+    void update(Long value) throws Exception;
+  }
+
+  /** A list state of the current key. */
+  interface ListAccess {
+    void add(Long element) throws Exception;
+
+    Iterable<Long> get() throws Exception;
+  }
+
+  /** A map state of the current key. */
+  interface MapAccess {
+    void put(Long key, Long value) throws Exception;
+
+    Long get(Long key) throws Exception;
+
+    boolean contains(Long key) throws Exception;
+
+    Iterable<Map.Entry<Long, Long>> entries() throws Exception;
+  }
+
+  /** A reducing or aggregating state of the current key. */
+  interface AddAccess {
+    void add(Long value) throws Exception;
+
+    Long get() throws Exception;
+  }
+
+  /** A checkpoint whose synchronous part was taken. */
+  interface PendingSnapshot extends AutoCloseable {
+
+    /** Runs the asynchronous part: writes the files; returns the bytes written. */
+    long complete() throws Exception;
+
+    /** Releases the snapshot, written or not. */
+    @Override
+    void close() throws Exception;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.cairn.benchmarks;
+
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * What every keyed-state benchmark shares: the backend chosen by {@link #backend}, {@link #keys}
+ * pre-boxed {@code Long} keys filled before measuring, and a fixed pseudo-random sequence of those
+ * keys; every operation first sets its key as current (as Flink's state benchmarks do).
+ */
+@State(Scope.Thread)
+public abstract class KeyedStateBenchmarkBase {
+
+  /** Elements per list and entries per map. */
+  protected static final int COLLECTION_SIZE = 10;
+
+  /** The backend, by adapter name: the Cairn jar knows {@code cairn-*}, the Flink jar {@code flink-*}. */
+  @Param({"cairn-heap", "cairn-rocksdb"})
+  public String backend;
+
+  /** The number of distinct keys filled before measuring. */
+  @Param("1000000")
+  public int keys;
+
+  protected BackendAdapter adapter;
+  private KeySequence sequence;
+
+  @Setup
+  public void setUpBackend() throws Exception {
+    sequence = new KeySequence(keys);
+    adapter = BackendAdapters.open(backend);
+    register();
+    for (Long key : sequence.all()) {
+      adapter.setCurrentKey(key);
+      fill(key);
+    }
+    adapter.compact();
+  }
+
+  @TearDown
+  public void tearDownBackend() throws Exception {
+    adapter.close();
+  }
+
+  /** Registers the benchmark's state with {@link #adapter}. */
+  protected abstract void register() throws Exception;
+
+  /** Writes the initial state of {@code key}, which is the current key. */
+  protected abstract void fill(Long key) throws Exception;
+
+  /** Sets the next key of the random sequence as current and returns it. */
+  protected final Long nextKey() {
+    Long key = sequence.next();
+    adapter.setCurrentKey(key);
+    return key;
+  }
+}

@@ -1,0 +1,214 @@
+package dev.cairn.benchmarks.cairn;
+
+import dev.cairn.benchmarks.BackendAdapter;
+import dev.cairn.benchmarks.BackendAdapters;
+import dev.cairn.checkpoint.storage.CheckpointMetadata;
+import dev.cairn.checkpoint.storage.FileLayer;
+import dev.cairn.checkpoint.storage.FileSnapshotInput;
+import dev.cairn.checkpoint.storage.FileSnapshotOutput;
+import dev.cairn.state.AggregateFunction;
+import dev.cairn.state.KeyedStateBackend;
+import dev.cairn.state.ListState;
+import dev.cairn.state.MapState;
+import dev.cairn.state.ReducingState;
+import dev.cairn.state.StateDescriptors;
+import dev.cairn.state.ValueState;
+import dev.cairn.state.heap.HeapStateBackend;
+import dev.cairn.state.rocksdb.RocksDbStateBackend;
+import dev.cairn.state.serde.Serializers;
+import dev.cairn.state.spi.StateSnapshot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/** Cairn's backends as benchmark adapters: {@code cairn-heap} and {@code cairn-rocksdb}. */
+public final class CairnAdapters implements BackendAdapters.Factory {
+
+  private static final Map<String, Supplier<KeyedStateBackend<Long>>> BACKENDS = Map.of(
+      "cairn-heap",
+      () -> HeapStateBackend.builder(Serializers.LONG).maxParallelism(BackendAdapters.MAX_PARALLELISM).build(),
+      "cairn-rocksdb",
+      () -> RocksDbStateBackend.builder(Serializers.LONG)
+          .maxParallelism(BackendAdapters.MAX_PARALLELISM)
+          .memoryBudget(BackendAdapters.ROCKSDB_MEMORY_BUDGET)
+          .build());
+
+  /** Streams of the snapshots written in this JVM, by directory, for restoring them. */
+  private static final Map<Path, List<CheckpointMetadata.StreamFile>> WRITTEN = new ConcurrentHashMap<>();
+
+  @Override
+  public BackendAdapter open(String name) {
+    Supplier<KeyedStateBackend<Long>> factory = BACKENDS.get(name);
+    return factory == null ? null : new Adapter(factory);
+  }
+
+  @Override
+  public Iterable<String> names() {
+    return BACKENDS.keySet();
+  }
+
+  private static final class Adapter implements BackendAdapter {
+
+    private static final AggregateFunction<Long, Long, Long> SUM = new AggregateFunction<>() {
+      @Override
+      public Long createAccumulator() {
+        return 0L;
+      }
+
+      @Override
+      public Long add(Long value, Long accumulator) {
+        return accumulator + value;
+      }
+
+      @Override
+      public Long getResult(Long accumulator) {
+        return accumulator;
+      }
+    };
+
+    private final Supplier<KeyedStateBackend<Long>> factory;
+    private final KeyedStateBackend<Long> backend;
+
+    Adapter(Supplier<KeyedStateBackend<Long>> factory) {
+      this.factory = factory;
+      this.backend = factory.get();
+    }
+
+    @Override
+    public void setCurrentKey(Long key) {
+      backend.setCurrentKey(key);
+    }
+
+    @Override
+    public ValueAccess value(String name) {
+      ValueState<Long> state = backend.getState(StateDescriptors.value(name, Serializers.LONG));
+      return new ValueAccess() {
+        @Override
+        public Long get() {
+          return state.value();
+        }
+
+        @Override
+        public void update(Long value) {
+          state.update(value);
+        }
+      };
+    }
+
+    @Override
+    public ListAccess list(String name) {
+      ListState<Long> state = backend.getState(StateDescriptors.list(name, Serializers.LONG));
+      return new ListAccess() {
+        @Override
+        public void add(Long element) {
+          state.add(element);
+        }
+
+        @Override
+        public Iterable<Long> get() {
+          return state.get();
+        }
+      };
+    }
+
+    @Override
+    public MapAccess map(String name) {
+      MapState<Long, Long> state = backend.getState(StateDescriptors.map(name, Serializers.LONG, Serializers.LONG));
+      return new MapAccess() {
+        @Override
+        public void put(Long key, Long value) {
+          state.put(key, value);
+        }
+
+        @Override
+        public Long get(Long key) {
+          return state.get(key);
+        }
+
+        @Override
+        public boolean contains(Long key) {
+          return state.contains(key);
+        }
+
+        @Override
+        public Iterable<Map.Entry<Long, Long>> entries() {
+          return state.entries();
+        }
+      };
+    }
+
+    @Override
+    public AddAccess reducing(String name) {
+      ReducingState<Long> state = backend.getState(StateDescriptors.reducing(name, Long::sum, Serializers.LONG));
+      return addAccess(state::add, state::get);
+    }
+
+    @Override
+    public AddAccess aggregating(String name) {
+      var state = backend.getState(StateDescriptors.aggregating(name, SUM, Serializers.LONG));
+      return addAccess(state::add, state::get);
+    }
+
+    private static AddAccess addAccess(java.util.function.Consumer<Long> add, Supplier<Long> get) {
+      return new AddAccess() {
+        @Override
+        public void add(Long value) {
+          add.accept(value);
+        }
+
+        @Override
+        public Long get() {
+          return get.get();
+        }
+      };
+    }
+
+    @Override
+    public void compact() throws Exception {
+      RocksDbCompaction.flushAndCompact(backend);
+    }
+
+    @Override
+    public PendingSnapshot snapshot(long checkpointId, Path directory) {
+      StateSnapshot snapshot = backend.snapshot(checkpointId);
+      return new PendingSnapshot() {
+        @Override
+        public long complete() throws Exception {
+          Files.createDirectories(directory);
+          FileSnapshotOutput output = new FileSnapshotOutput(FileLayer.local(), directory, 0, () -> false);
+          snapshot.writeTo(output);
+          List<CheckpointMetadata.StreamFile> streams = output.committedStreams();
+          WRITTEN.put(directory, streams);
+          return streams.stream().mapToLong(s -> s.file().size()).sum();
+        }
+
+        @Override
+        public void close() {
+          snapshot.close();
+        }
+      };
+    }
+
+    @Override
+    public BackendAdapter restore(Path directory, String... stateNames) {
+      List<CheckpointMetadata.StreamFile> streams = WRITTEN.get(directory);
+      if (streams == null) {
+        throw new IllegalArgumentException("no snapshot was written to " + directory + " in this JVM");
+      }
+      Adapter restored = new Adapter(factory);
+      restored.backend.restore(List.of(new FileSnapshotInput(FileLayer.local(), directory, streams, directory.toString())));
+      for (String name : stateNames) {
+        restored.value(name);
+      }
+      return restored;
+    }
+
+    @Override
+    public void close() {
+      backend.close();
+    }
+  }
+}
