@@ -42,7 +42,7 @@ public final class CairnAdapters implements BackendAdapters.Factory {
   @Override
   public BackendAdapter open(String name) {
     Supplier<KeyedStateBackend<Long>> factory = BACKENDS.get(name);
-    return factory == null ? null : new Adapter(factory);
+    return factory == null ? null : new Adapter(factory, name.equals("cairn-rocksdb"));
   }
 
   @Override
@@ -71,8 +71,10 @@ public final class CairnAdapters implements BackendAdapters.Factory {
 
     private final Supplier<KeyedStateBackend<Long>> factory;
     private final KeyedStateBackend<Long> backend;
+    private final boolean rocksDb;
 
-    Adapter(Supplier<KeyedStateBackend<Long>> factory) {
+    Adapter(Supplier<KeyedStateBackend<Long>> factory, boolean rocksDb) {
+      this.rocksDb = rocksDb;
       this.factory = factory;
       this.backend = factory.get();
     }
@@ -167,8 +169,10 @@ public final class CairnAdapters implements BackendAdapters.Factory {
     }
 
     @Override
-    public void compact() throws Exception {
-      RocksDbCompaction.flushAndCompact(backend);
+    public void compact() {
+      if (rocksDb) {
+        RocksDbStateBackend.flushAndCompact(backend);
+      }
     }
 
     @Override
@@ -198,7 +202,7 @@ public final class CairnAdapters implements BackendAdapters.Factory {
       if (streams == null) {
         throw new IllegalArgumentException("no snapshot was written to " + directory + " in this JVM");
       }
-      Adapter restored = new Adapter(factory);
+      Adapter restored = new Adapter(factory, rocksDb);
       restored.backend.restore(List.of(new FileSnapshotInput(FileLayer.local(), directory, streams, directory.toString())));
       for (String name : stateNames) {
         restored.value(name);

@@ -52,6 +52,7 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.IndexType;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.ReadOptions;
@@ -776,6 +777,19 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K> {
       return db.getAggregatedLongProperty(property);
     } catch (RocksDBException e) {
       throw new RocksDbStateException("read property '" + property + "'", null, e);
+    }
+  }
+
+  /** Flushes every column family's memtables and compacts it fully; blocks until done. */
+  void flushAndCompact() {
+    checkOpen();
+    try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+      for (RocksDbColumn column : columns.values()) {
+        db.flush(flush, column.handle);
+        db.compactRange(column.handle);
+      }
+    } catch (RocksDBException e) {
+      throw new RocksDbStateException("flush and compact", null, e);
     }
   }
 

@@ -62,6 +62,21 @@ public final class RocksDbStateBackend {
   }
 
   /**
+   * Flushes every state's memtables to SST files and compacts them fully, blocking until done: for
+   * benchmarks and for a compact state after a bulk load. Call on the task thread.
+   *
+   * @throws IllegalArgumentException if {@code backend} is not a RocksDB backend
+   * @throws RocksDbStateException if RocksDB fails
+   * @throws dev.cairn.state.BackendClosedException if the backend was closed
+   */
+  public static void flushAndCompact(KeyedStateBackend<?> backend) {
+    if (!(backend instanceof RocksDbKeyedBackend<?> rocksDb)) {
+      throw new IllegalArgumentException("not a RocksDB backend: " + backend);
+    }
+    rocksDb.flushAndCompact();
+  }
+
+  /**
    * Builds a RocksDB backend. Every option may be set once.
    *
    * @param <K> the key type

@@ -195,4 +195,23 @@ class RocksDbStateBackendTest {
       assertThat(RocksDbStateBackend.aggregatedLongProperty(backend, "rocksdb.estimate-num-keys")).isEqualTo(20L);
     }
   }
+
+  @Test
+  void flushAndCompact_afterWrites_emptiesMemtablesAndKeepsState() {
+    try (KeyedStateBackend<Long> backend = RocksDbStateBackend.builder(Serializers.LONG).build()) {
+      ValueState<Long> value = backend.getState(StateDescriptors.value("v", Serializers.LONG));
+      for (long key = 0; key < 1_000; key++) {
+        backend.setCurrentKey(key);
+        value.update(key * 2);
+      }
+      assertThat(RocksDbStateBackend.aggregatedLongProperty(backend, "rocksdb.num-entries-active-mem-table")).isPositive();
+
+      RocksDbStateBackend.flushAndCompact(backend);
+
+      assertThat(RocksDbStateBackend.aggregatedLongProperty(backend, "rocksdb.num-entries-active-mem-table")).isZero();
+      assertThat(RocksDbStateBackend.aggregatedLongProperty(backend, "rocksdb.num-live-versions")).isPositive();
+      backend.setCurrentKey(777L);
+      assertThat(value.value()).isEqualTo(1_554L);
+    }
+  }
 }
