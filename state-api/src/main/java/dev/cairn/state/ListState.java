@@ -12,8 +12,8 @@ public interface ListState<T> extends State {
   /**
    * Returns the current key's elements in insertion order.
    *
-   * @return the elements; an empty iterable (never null) when the key has none. The iterable is a copy:
-   *     later writes do not show through it, and changing it never changes the stored state
+   * @return the elements; an empty iterable (never null) when the key has none. The iterable is
+   *     read-only and does not change: later writes do not show through it
    * @throws NoCurrentKeyException if no current key is set
    */
   Iterable<T> get();

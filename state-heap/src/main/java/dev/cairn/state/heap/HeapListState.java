@@ -24,11 +24,15 @@ final class HeapListState<K, T> extends HeapState<K> implements ListState<T> {
 
   @Override
   public Iterable<T> get() {
-    List<T> stored = stored(groupIndex());
+    VersionedList<T> stored = stored(groupIndex());
     if (stored == null) {
       return Collections.emptyList();
     }
-    return copyElements(stored);
+    if (mutable) {
+      return Collections.unmodifiableList(copyElements(stored));
+    }
+    stored.exposed = true; // copy-on-write instead of copy-on-read: the next change copies the list
+    return Collections.unmodifiableList(stored);
   }
 
   @Override
@@ -73,7 +77,7 @@ final class HeapListState<K, T> extends HeapState<K> implements ListState<T> {
     if (list == null) {
       list = new VersionedList<>(table.version(), Math.max(extra, 4));
       table.put(index, backend.currentKey, list);
-    } else if (table.isFrozen(list.version)) {
+    } else if (list.exposed || table.isFrozen(list.version)) {
       list = new VersionedList<>(list, extra, table.version());
       table.put(index, backend.currentKey, list);
     }
@@ -97,9 +101,6 @@ final class HeapListState<K, T> extends HeapState<K> implements ListState<T> {
   }
 
   private List<T> copyElements(List<T> source) {
-    if (!mutable) {
-      return new ArrayList<>(source);
-    }
     List<T> copy = new ArrayList<>(source.size());
     for (T element : source) {
       copy.add(serializer.copy(element));

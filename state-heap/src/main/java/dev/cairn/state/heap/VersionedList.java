@@ -3,10 +3,15 @@ package dev.cairn.state.heap;
 import java.util.ArrayList;
 import java.util.Collection;
 
-/** The per-key list of list state, stamped with its copy-on-write version like {@link VersionedMap}. */
+/**
+ * The per-key list of list state, stamped with its copy-on-write version like {@link VersionedMap}.
+ * {@link #exposed} marks a list handed to a reader as a read-only view: like a frozen one, it is
+ * copied before the next change, so the reader's view never changes.
+ */
 final class VersionedList<E> extends ArrayList<E> {
 
   final int version;
+  boolean exposed;
 
   VersionedList(int version, int capacity) {
     super(capacity);

@@ -5,6 +5,7 @@ import dev.cairn.state.serde.DataInputBuffer;
 import dev.cairn.state.serde.DataOutputBuffer;
 import dev.cairn.state.serde.TypeSerializer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -24,18 +25,18 @@ final class RocksDbListState<T> extends RocksDbState<T> implements ListState<T> 
   @Override
   public Iterable<T> get() {
     backend.checkAccess(column.name);
-    List<T> elements = new ArrayList<>();
     int length = backend.read(column, backend.prefixLength());
     if (length == RocksDbKeyedBackend.NOT_FOUND) {
-      return elements;
+      return Collections.emptyList();
     }
+    List<T> elements = new ArrayList<>();
     DataInputBuffer input = backend.readInput(0, length);
     while (input.remaining() > 0) {
       int elementLength = input.readLength(1);
       elements.add(serializer.deserialize(elementInput.wrap(input.array(), input.position(), elementLength)));
       input.skip(elementLength);
     }
-    return elements;
+    return Collections.unmodifiableList(elements); // read-only on every backend
   }
 
   @Override
