@@ -17,24 +17,42 @@ import dev.cairn.state.heap.HeapStateBackend;
 import dev.cairn.state.rocksdb.RocksDbStateBackend;
 import dev.cairn.state.serde.Serializers;
 import dev.cairn.state.spi.StateSnapshot;
+import dev.cairn.ttl.TtlConfig;
+import dev.cairn.ttl.TtlStateBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-/** Cairn's backends as benchmark adapters: {@code cairn-heap} and {@code cairn-rocksdb}. */
+/**
+ * Cairn's backends as benchmark adapters: {@code cairn-heap}, {@code cairn-rocksdb}, and the same
+ * wrapped by the TTL decorator ({@code cairn-heap-ttl}, {@code cairn-rocksdb-ttl}).
+ */
 public final class CairnAdapters implements BackendAdapters.Factory {
 
+  /** A TTL that never fires during a run: what the decorator costs, not what expiry saves. */
+  private static final TtlConfig TTL = TtlConfig.builder(Duration.ofDays(1)).build();
+
   private static final Map<String, Supplier<KeyedStateBackend<Long>>> BACKENDS = Map.of(
-      "cairn-heap",
-      () -> HeapStateBackend.builder(Serializers.LONG).maxParallelism(BackendAdapters.MAX_PARALLELISM).build(),
-      "cairn-rocksdb",
-      () -> RocksDbStateBackend.builder(Serializers.LONG)
-          .maxParallelism(BackendAdapters.MAX_PARALLELISM)
-          .memoryBudget(BackendAdapters.ROCKSDB_MEMORY_BUDGET)
-          .build());
+      "cairn-heap", CairnAdapters::heap,
+      "cairn-rocksdb", CairnAdapters::rocksDb,
+      "cairn-heap-ttl", () -> TtlStateBackend.wrap(heap(), TTL, InstantSource.system()),
+      "cairn-rocksdb-ttl", () -> TtlStateBackend.wrap(rocksDb(), TTL, InstantSource.system()));
+
+  private static KeyedStateBackend<Long> heap() {
+    return HeapStateBackend.builder(Serializers.LONG).maxParallelism(BackendAdapters.MAX_PARALLELISM).build();
+  }
+
+  private static KeyedStateBackend<Long> rocksDb() {
+    return RocksDbStateBackend.builder(Serializers.LONG)
+        .maxParallelism(BackendAdapters.MAX_PARALLELISM)
+        .memoryBudget(BackendAdapters.ROCKSDB_MEMORY_BUDGET)
+        .build();
+  }
 
   /** Streams of the snapshots written in this JVM, by directory, for restoring them. */
   private static final Map<Path, List<CheckpointMetadata.StreamFile>> WRITTEN = new ConcurrentHashMap<>();
@@ -42,7 +60,7 @@ public final class CairnAdapters implements BackendAdapters.Factory {
   @Override
   public BackendAdapter open(String name) {
     Supplier<KeyedStateBackend<Long>> factory = BACKENDS.get(name);
-    return factory == null ? null : new Adapter(factory, name.equals("cairn-rocksdb"));
+    return factory == null ? null : new Adapter(factory, name.startsWith("cairn-rocksdb"));
   }
 
   @Override
@@ -171,7 +189,7 @@ public final class CairnAdapters implements BackendAdapters.Factory {
     @Override
     public void compact() {
       if (rocksDb) {
-        RocksDbStateBackend.flushAndCompact(backend);
+        RocksDbStateBackend.flushAndCompact(backend instanceof TtlStateBackend<Long> ttl ? ttl.wrapped() : backend);
       }
     }
 

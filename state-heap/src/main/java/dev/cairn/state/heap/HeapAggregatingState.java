@@ -4,6 +4,7 @@ import dev.cairn.state.AggregateFunction;
 import dev.cairn.state.AggregatingState;
 import dev.cairn.state.AggregatingStateDescriptor;
 import dev.cairn.state.serde.TypeSerializer;
+import java.util.function.BiFunction;
 
 /**
  * An {@link AggregatingState} on the heap: the table stores the accumulator, which the function only
@@ -15,6 +16,8 @@ final class HeapAggregatingState<K, IN, ACC, OUT> extends HeapState<K> implement
   private final AggregateFunction<IN, ACC, OUT> function;
   private final TypeSerializer<ACC> serializer;
   private final boolean mutable;
+  private final BiFunction<Object, Object, Object> adder = (key, stored) -> addToStored(stored);
+  private IN pendingInput;
 
   HeapAggregatingState(
       HeapKeyedStateBackend<K> backend, StateTable<K> table, AggregatingStateDescriptor<IN, ACC, OUT> descriptor) {
@@ -32,19 +35,26 @@ final class HeapAggregatingState<K, IN, ACC, OUT> extends HeapState<K> implement
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public void add(IN value) {
     int index = groupIndex();
     if (value == null) {
       throw nullArgument("the value added");
     }
-    K key = backend.currentKey;
-    ACC stored = (ACC) table.get(index, key);
-    ACC accumulator = stored == null ? function.createAccumulator() : copy(serializer, mutable, stored);
-    accumulator = function.add(value, accumulator);
-    if (accumulator == null) {
+    pendingInput = value;
+    try {
+      table.compute(index, backend.currentKey, adder); // one hash lookup for the read-modify-write
+    } finally {
+      pendingInput = null;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private Object addToStored(Object stored) {
+    ACC accumulator = stored == null ? function.createAccumulator() : copy(serializer, mutable, (ACC) stored);
+    accumulator = function.add(pendingInput, accumulator);
+    if (accumulator == null) { // thrown inside compute: the stored accumulator stays as it was
       throw new NullPointerException("the aggregate function of state '" + name + "' returned a null accumulator");
     }
-    table.put(index, key, accumulator);
+    return accumulator;
   }
 }

@@ -4,6 +4,7 @@ import dev.cairn.state.ReduceFunction;
 import dev.cairn.state.ReducingState;
 import dev.cairn.state.ReducingStateDescriptor;
 import dev.cairn.state.serde.TypeSerializer;
+import java.util.function.BiFunction;
 
 /**
  * A {@link ReducingState} on the heap: the table stores the reduced value, which the function only
@@ -14,6 +15,7 @@ final class HeapReducingState<K, T> extends HeapState<K> implements ReducingStat
   private final ReduceFunction<T> function;
   private final TypeSerializer<T> serializer;
   private final boolean mutable;
+  private final BiFunction<Object, Object, Object> reducer = this::reduceStored;
 
   HeapReducingState(HeapKeyedStateBackend<K> backend, StateTable<K> table, ReducingStateDescriptor<T> descriptor) {
     super(backend, table);
@@ -30,19 +32,21 @@ final class HeapReducingState<K, T> extends HeapState<K> implements ReducingStat
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public void add(T value) {
     int index = groupIndex();
     if (value == null) {
       throw nullArgument("the value added");
     }
-    K key = backend.currentKey;
-    T stored = (T) table.get(index, key);
-    T input = copy(serializer, mutable, value);
-    T result = stored == null ? input : function.reduce(copy(serializer, mutable, stored), input);
-    if (result == null) {
+    // stores the first value as is; otherwise reduces a copy of the stored one (one hash lookup)
+    table.merge(index, backend.currentKey, copy(serializer, mutable, value), reducer);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Object reduceStored(Object stored, Object input) {
+    T result = function.reduce(copy(serializer, mutable, (T) stored), (T) input);
+    if (result == null) { // thrown inside merge: the stored value stays as it was
       throw new NullPointerException("the reduce function of state '" + name + "' returned null");
     }
-    table.put(index, key, result);
+    return result;
   }
 }

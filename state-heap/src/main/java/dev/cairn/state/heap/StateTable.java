@@ -12,6 +12,7 @@ import dev.cairn.state.spi.StateMetaInfo;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * The data of one state: an array with one slot per key group of the backend's range, each holding
@@ -72,6 +73,16 @@ final class StateTable<K> {
 
   void put(int index, K key, Object stored) {
     writableGroup(index).put(key, stored);
+  }
+
+  /** {@link java.util.HashMap#merge} on the (writable) group map: one hash lookup for a read-modify-write. */
+  void merge(int index, K key, Object value, BiFunction<Object, Object, Object> remapping) {
+    writableGroup(index).merge(key, value, remapping);
+  }
+
+  /** {@link java.util.HashMap#compute} on the (writable) group map: one hash lookup for a read-modify-write. */
+  void compute(int index, K key, BiFunction<Object, Object, Object> remapping) {
+    writableGroup(index).compute(key, remapping);
   }
 
   /** Removes the entry of {@code key}, copying the group map only if there is something to remove. */
