@@ -176,6 +176,9 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K> {
           .setPinTopLevelIndexAndFilter(true)
           .setFilterPolicy(own(new BloomFilter(10, false)));
       columnFamilyOptions
+          // no Bloom filter on the last level, where most data lives: gets of existing keys skip a
+          // filter probe (+19% value get in ValueStateBenchmark); misses there read an index block
+          .setOptimizeFiltersForHits(true)
           .setMergeOperator(own(new StringAppendOperator("")))
           .setWriteBufferSize(memory.columnFamilyWriteBufferSize())
           .setArenaBlockSize(memory.arenaBlockSize())
