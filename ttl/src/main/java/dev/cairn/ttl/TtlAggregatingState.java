@@ -11,7 +11,7 @@ import dev.cairn.state.serde.TypeSerializer;
  * The wrapped function starts from a new accumulator when the stored one has expired, and accepts a
  * {@link Replace} input to put back a refreshed accumulator (refresh on read).
  */
-final class TtlAggregatingState<K, IN, ACC, OUT> extends TtlState<K> implements AggregatingState<IN, OUT> {
+final class TtlAggregatingState<K, IN, ACC, OUT> extends TtlSingleEnvelopeState<K> implements AggregatingState<IN, OUT> {
 
   /** The input that replaces the accumulator; never a user input (the type is private to this package). */
   private record Replace<ACC>(TtlValue<ACC> accumulator) {}
@@ -80,19 +80,13 @@ final class TtlAggregatingState<K, IN, ACC, OUT> extends TtlState<K> implements 
   }
 
   @Override
-  boolean purgeExpired(long now) {
-    TtlValue<ACC> stored = inner.get();
-    if (stored != null && isExpired(stored, now)) {
-      inner.clear();
-      return true;
-    }
-    return false;
+  TtlValue<?> storedEnvelope() {
+    return inner.get();
   }
 
   @Override
-  boolean hasLive(long now) {
-    TtlValue<ACC> stored = inner.get();
-    return stored != null && !isExpired(stored, now);
+  void clearEnvelope() {
+    inner.clear();
   }
 
   /**

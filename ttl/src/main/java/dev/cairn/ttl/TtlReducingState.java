@@ -8,7 +8,7 @@ import dev.cairn.state.ReducingStateDescriptor;
  * A {@link ReducingState} with TTL, on a reducing state of envelopes whose function starts afresh
  * from the new value when the stored one has expired: expired data is never merged into new data.
  */
-final class TtlReducingState<K, T> extends TtlState<K> implements ReducingState<T> {
+final class TtlReducingState<K, T> extends TtlSingleEnvelopeState<K> implements ReducingState<T> {
 
   private final ReducingState<TtlValue<T>> inner;
 
@@ -66,18 +66,12 @@ final class TtlReducingState<K, T> extends TtlState<K> implements ReducingState<
   }
 
   @Override
-  boolean purgeExpired(long now) {
-    TtlValue<T> stored = inner.get();
-    if (stored != null && isExpired(stored, now)) {
-      inner.clear();
-      return true;
-    }
-    return false;
+  TtlValue<?> storedEnvelope() {
+    return inner.get();
   }
 
   @Override
-  boolean hasLive(long now) {
-    TtlValue<T> stored = inner.get();
-    return stored != null && !isExpired(stored, now);
+  void clearEnvelope() {
+    inner.clear();
   }
 }

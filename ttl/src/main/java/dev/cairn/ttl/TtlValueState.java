@@ -5,7 +5,7 @@ import dev.cairn.state.ValueStateDescriptor;
 import dev.cairn.state.serde.TypeSerializer;
 
 /** A {@link ValueState} with TTL: one envelope per key. The default is returned when absent or expired. */
-final class TtlValueState<K, T> extends TtlState<K> implements ValueState<T> {
+final class TtlValueState<K, T> extends TtlSingleEnvelopeState<K> implements ValueState<T> {
 
   private final ValueState<TtlValue<T>> inner;
   private final T defaultValue;
@@ -59,19 +59,13 @@ final class TtlValueState<K, T> extends TtlState<K> implements ValueState<T> {
   }
 
   @Override
-  boolean purgeExpired(long now) {
-    TtlValue<T> stored = inner.value();
-    if (stored != null && isExpired(stored, now)) {
-      inner.clear();
-      return true;
-    }
-    return false;
+  TtlValue<?> storedEnvelope() {
+    return inner.value();
   }
 
   @Override
-  boolean hasLive(long now) {
-    TtlValue<T> stored = inner.value();
-    return stored != null && !isExpired(stored, now);
+  void clearEnvelope() {
+    inner.clear();
   }
 
   private T defaultValue() {
