@@ -74,12 +74,6 @@ final class TtlAggregatingState<K, IN, ACC, OUT> extends TtlSingleEnvelopeState<
   }
 
   @Override
-  public void clear() {
-    access();
-    inner.clear();
-  }
-
-  @Override
   TtlValue<?> storedEnvelope() {
     return inner.get();
   }

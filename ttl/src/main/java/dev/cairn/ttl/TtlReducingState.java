@@ -60,12 +60,6 @@ final class TtlReducingState<K, T> extends TtlSingleEnvelopeState<K> implements 
   }
 
   @Override
-  public void clear() {
-    access();
-    inner.clear();
-  }
-
-  @Override
   TtlValue<?> storedEnvelope() {
     return inner.get();
   }

@@ -22,6 +22,12 @@ abstract class TtlSingleEnvelopeState<K> extends TtlState<K> {
   abstract void clearEnvelope();
 
   @Override
+  public final void clear() {
+    access();
+    clearEnvelope();
+  }
+
+  @Override
   final boolean purgeExpired(long now) {
     TtlValue<?> stored = storedEnvelope();
     if (stored != null && isExpired(stored, now)) {

@@ -53,12 +53,6 @@ final class TtlValueState<K, T> extends TtlSingleEnvelopeState<K> implements Val
   }
 
   @Override
-  public void clear() {
-    access();
-    inner.clear();
-  }
-
-  @Override
   TtlValue<?> storedEnvelope() {
     return inner.value();
   }
