@@ -181,16 +181,15 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
   /** Returns a copy of the keys with state in {@code table} (copies of the keys, for mutable keys). */
   private List<K> keysOf(StateTable<K> table) {
     List<K> keys = new ArrayList<>();
-    for (VersionedMap<K, Object> group : table.groups) {
+    for (GroupMap<K> group : table.groups) {
       if (group == null) {
         continue;
       }
-      if (copyKeys) {
-        for (K key : group.keySet()) {
-          keys.add(keySerializer.copy(key));
+      for (int pair = 0; pair < group.capacity(); pair++) {
+        K key = group.keyAt(pair);
+        if (key != null) {
+          keys.add(copyKeys ? keySerializer.copy(key) : key);
         }
-      } else {
-        keys.addAll(group.keySet());
       }
     }
     return keys;

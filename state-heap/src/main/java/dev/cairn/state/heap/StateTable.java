@@ -16,8 +16,8 @@ import java.util.function.BiFunction;
 
 /**
  * The data of one state: an array with one slot per key group of the backend's range, each holding
- * null or a map from key to stored value. The stored value is the object itself for value, reducing
- * and aggregating state, an owned {@link VersionedList} for list state and an owned {@link
+ * null or a {@link GroupMap} from key to stored value. The stored value is the object itself for value,
+ * reducing and aggregating state, an owned {@link VersionedList} for list state and an owned {@link
  * VersionedMap} for map state; a key without state has no entry.
  *
  * <p>Copy-on-write: a snapshot keeps a clone of {@link #groups} ({@link #freeze()}). A group map or
@@ -37,7 +37,7 @@ final class StateTable<K> {
 
   private final TypeSerializer<Object> valueSerializer;
   private final TypeSerializer<Object> userKeySerializer;
-  VersionedMap<K, Object>[] groups;
+  GroupMap<K>[] groups;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   StateTable(HeapKeyedStateBackend<K> backend, StateDescriptor<?> descriptor, int groupCount) {
@@ -49,23 +49,23 @@ final class StateTable<K> {
     this.valueSerializer = (TypeSerializer<Object>) descriptor.valueSerializer();
     this.userKeySerializer =
         descriptor instanceof MapStateDescriptor<?, ?> map ? (TypeSerializer<Object>) map.userKeySerializer() : null;
-    this.groups = new VersionedMap[groupCount];
+    this.groups = new GroupMap[groupCount];
   }
 
   /** Returns the stored value of {@code key} in group {@code index}, or null. */
   Object get(int index, K key) {
-    VersionedMap<K, Object> group = groups[index];
+    GroupMap<K> group = groups[index];
     return group == null ? null : group.get(key);
   }
 
   /** Returns the map of group {@code index} for writing, created or copied as needed. */
-  VersionedMap<K, Object> writableGroup(int index) {
-    VersionedMap<K, Object> group = groups[index];
+  GroupMap<K> writableGroup(int index) {
+    GroupMap<K> group = groups[index];
     if (group == null) {
-      group = new VersionedMap<>(backend.version);
+      group = new GroupMap<>(backend.version);
       groups[index] = group;
     } else if (group.version <= backend.requiredVersion) {
-      group = new VersionedMap<>(group, backend.version);
+      group = new GroupMap<>(group, backend.version);
       groups[index] = group;
     }
     return group;
@@ -75,19 +75,19 @@ final class StateTable<K> {
     writableGroup(index).put(key, stored);
   }
 
-  /** {@link java.util.HashMap#merge} on the (writable) group map: one hash lookup for a read-modify-write. */
+  /** {@link GroupMap#merge} on the (writable) group map: one probe for a read-modify-write. */
   void merge(int index, K key, Object value, BiFunction<Object, Object, Object> remapping) {
     writableGroup(index).merge(key, value, remapping);
   }
 
-  /** {@link java.util.HashMap#compute} on the (writable) group map: one hash lookup for a read-modify-write. */
+  /** {@link GroupMap#compute} on the (writable) group map: one probe for a read-modify-write. */
   void compute(int index, K key, BiFunction<Object, Object, Object> remapping) {
     writableGroup(index).compute(key, remapping);
   }
 
   /** Removes the entry of {@code key}, copying the group map only if there is something to remove. */
   void remove(int index, K key) {
-    VersionedMap<K, Object> group = groups[index];
+    GroupMap<K> group = groups[index];
     if (group == null) {
       return;
     }
@@ -125,7 +125,7 @@ final class StateTable<K> {
       if (entries == null) {
         continue;
       }
-      VersionedMap<K, Object> group = writableGroup(index);
+      GroupMap<K> group = writableGroup(index);
       try {
         for (RestoredState.Entry entry : entries) {
           K key = read(keySerializer, entry.key(), in);
@@ -173,9 +173,9 @@ final class StateTable<K> {
   private static final class Frozen<K> implements SnapshotPart {
 
     private final StateTable<K> table;
-    private final VersionedMap<K, Object>[] groups;
+    private final GroupMap<K>[] groups;
 
-    Frozen(StateTable<K> table, VersionedMap<K, Object>[] groups) {
+    Frozen(StateTable<K> table, GroupMap<K>[] groups) {
       this.table = table;
       this.groups = groups;
     }
@@ -187,7 +187,7 @@ final class StateTable<K> {
 
     @Override
     public boolean hasEntries(int index) {
-      VersionedMap<K, Object> group = groups[index];
+      GroupMap<K> group = groups[index];
       return group != null && !group.isEmpty();
     }
 
@@ -197,14 +197,20 @@ final class StateTable<K> {
       TypeSerializer<Object> valueSerializer = table.valueSerializer;
       DataOutputBuffer key = buffers.key;
       DataOutputBuffer value = buffers.value;
-      for (Map.Entry<K, Object> entry : groups[index].entrySet()) {
+      GroupMap<K> group = groups[index];
+      for (int pair = 0; pair < group.capacity(); pair++) {
+        K entryKey = group.keyAt(pair);
+        if (entryKey == null) {
+          continue;
+        }
+        Object stored = group.valueAt(pair);
         key.reset();
-        keySerializer.serialize(entry.getKey(), key);
+        keySerializer.serialize(entryKey, key);
         switch (table.kind) {
           case LIST -> {
             List<byte[]> elements = buffers.elements;
             elements.clear();
-            for (Object element : (List<?>) entry.getValue()) {
+            for (Object element : (List<?>) stored) {
               value.reset();
               valueSerializer.serialize(element, value);
               elements.add(value.toByteArray());
@@ -213,7 +219,7 @@ final class StateTable<K> {
           }
           case MAP -> {
             DataOutputBuffer userKey = buffers.userKey;
-            for (Map.Entry<?, ?> mapEntry : ((Map<?, ?>) entry.getValue()).entrySet()) {
+            for (Map.Entry<?, ?> mapEntry : ((Map<?, ?>) stored).entrySet()) {
               userKey.reset();
               table.userKeySerializer.serialize(mapEntry.getKey(), userKey);
               Object mapValue = mapEntry.getValue();
@@ -229,7 +235,7 @@ final class StateTable<K> {
           }
           default -> {
             value.reset();
-            valueSerializer.serialize(entry.getValue(), value);
+            valueSerializer.serialize(stored, value);
             writer.writeValue(key.array(), key.length(), value.array(), value.length());
           }
         }

@@ -4,8 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A {@link HashMap} stamped with the copy-on-write version it was created in: the per-key-group maps
- * of a {@link StateTable} and the per-key maps of map state. A map whose version is at most {@link
+ * A {@link HashMap} stamped with the copy-on-write version it was created in: the per-key maps of map
+ * state. A map (or {@link GroupMap}, or {@link VersionedList}) whose version is at most {@link
  * HeapKeyedStateBackend#requiredVersion} may be shared with an open snapshot and is never changed;
  * writers replace it by a copy instead.
  */
