@@ -181,7 +181,7 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
   /** Returns a copy of the keys with state in {@code table} (copies of the keys, for mutable keys). */
   private List<K> keysOf(StateTable<K> table) {
     List<K> keys = new ArrayList<>();
-    for (GroupMap<K> group : table.groups) {
+    for (SlotMap<K, Object> group : table.groups) {
       if (group == null) {
         continue;
       }

@@ -32,7 +32,7 @@ final class HeapListState<K, T> extends HeapState<K> implements ListState<T> {
       return Collections.unmodifiableList(copyElements(stored));
     }
     stored.exposed = true; // copy-on-write instead of copy-on-read: the next change copies the list
-    return Collections.unmodifiableList(stored);
+    return stored; // read-only: see VersionedList
   }
 
   @Override
@@ -42,7 +42,7 @@ final class HeapListState<K, T> extends HeapState<K> implements ListState<T> {
       throw nullArgument("an element added");
     }
     T element = copy(serializer, mutable, value);
-    writable(index, 1).add(element);
+    writable(index, 1).append(element);
   }
 
   @Override
@@ -50,7 +50,7 @@ final class HeapListState<K, T> extends HeapState<K> implements ListState<T> {
     int index = groupIndex();
     List<T> elements = validatedCopy(values);
     if (!elements.isEmpty()) {
-      writable(index, elements.size()).addAll(elements);
+      writable(index, elements.size()).appendAll(elements);
     }
   }
 

@@ -4,19 +4,18 @@ import dev.cairn.state.MapState;
 import dev.cairn.state.MapStateDescriptor;
 import dev.cairn.state.serde.TypeSerializer;
 import java.util.AbstractMap;
-import java.util.Collections;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
- * A {@link MapState} on the heap: the table stores an owned {@link VersionedMap} per key, changed in
- * place unless an open snapshot shares it. An emptied map is removed. Iterators run over the map
- * they started on; their {@code remove()} changes it in place only while it is still the current,
- * unshared map of their key, and otherwise goes through the copy-on-write path, so a map frozen by a
- * snapshot taken during the iteration is never changed.
+ * A {@link MapState} on the heap: the table stores an owned {@link SlotMap} per key, changed in place
+ * unless an open snapshot shares it. An emptied map is removed. Iterators run over the map they
+ * started on, which never changes under them: their first {@code remove()} on a map that is still
+ * the current one of their key replaces it by a copy, and removes go to the current map.
  */
 final class HeapMapState<K, UK, UV> extends HeapState<K> implements MapState<UK, UV> {
 
@@ -35,7 +34,7 @@ final class HeapMapState<K, UK, UV> extends HeapState<K> implements MapState<UK,
 
   @Override
   public UV get(UK key) {
-    VersionedMap<UK, UV> map = stored(groupIndex(), backend.currentKey);
+    SlotMap<UK, UV> map = stored(groupIndex(), backend.currentKey);
     if (key == null) {
       throw nullArgument("the user key");
     }
@@ -62,14 +61,17 @@ final class HeapMapState<K, UK, UV> extends HeapState<K> implements MapState<UK,
     if (map.isEmpty()) {
       return;
     }
-    Map<UK, UV> own = new HashMap<>(map.size() * 4 / 3 + 1);
+    List<Map.Entry<UK, UV>> own = new ArrayList<>(map.size());
     for (Map.Entry<UK, UV> entry : map.entrySet()) {
       if (entry.getKey() == null) {
         throw nullArgument("a user key");
       }
-      own.put(copy(keySerializer, mutableKeys, entry.getKey()), copyValue(entry.getValue()));
+      own.add(new AbstractMap.SimpleEntry<>(copy(keySerializer, mutableKeys, entry.getKey()), copyValue(entry.getValue())));
     }
-    writable(index, backend.currentKey).putAll(own);
+    SlotMap<UK, UV> target = writable(index, backend.currentKey);
+    for (Map.Entry<UK, UV> entry : own) {
+      target.put(entry.getKey(), entry.getValue());
+    }
   }
 
   @Override
@@ -83,7 +85,7 @@ final class HeapMapState<K, UK, UV> extends HeapState<K> implements MapState<UK,
 
   @Override
   public boolean contains(UK key) {
-    VersionedMap<UK, UV> map = stored(groupIndex(), backend.currentKey);
+    SlotMap<UK, UV> map = stored(groupIndex(), backend.currentKey);
     if (key == null) {
       throw nullArgument("the user key");
     }
@@ -92,17 +94,17 @@ final class HeapMapState<K, UK, UV> extends HeapState<K> implements MapState<UK,
 
   @Override
   public Iterable<Map.Entry<UK, UV>> entries() {
-    return iterable(entry -> new AbstractMap.SimpleImmutableEntry<>(copyKey(entry.getKey()), copyValue(entry.getValue())));
+    return iterable((key, value) -> new AbstractMap.SimpleImmutableEntry<>(copyKey(key), copyValue(value)));
   }
 
   @Override
   public Iterable<UK> keys() {
-    return iterable(entry -> copyKey(entry.getKey()));
+    return iterable((key, value) -> copyKey(key));
   }
 
   @Override
   public Iterable<UV> values() {
-    return iterable(entry -> copyValue(entry.getValue()));
+    return iterable((key, value) -> copyValue(value));
   }
 
   @Override
@@ -116,25 +118,25 @@ final class HeapMapState<K, UK, UV> extends HeapState<K> implements MapState<UK,
   }
 
   /** An iterable over the current key's map; each iterator starts on the map as it is then. */
-  private <T> Iterable<T> iterable(Function<Map.Entry<UK, UV>, T> view) {
+  private <T> Iterable<T> iterable(BiFunction<UK, UV, T> view) {
     int index = groupIndex();
     K key = backend.currentKey;
     return () -> new MapIterator<>(index, key, view);
   }
 
   @SuppressWarnings("unchecked")
-  private VersionedMap<UK, UV> stored(int index, K key) {
-    return (VersionedMap<UK, UV>) table.get(index, key);
+  private SlotMap<UK, UV> stored(int index, K key) {
+    return (SlotMap<UK, UV>) table.get(index, key);
   }
 
   /** Returns the map of {@code key} for writing: created, copied or as is. */
-  private VersionedMap<UK, UV> writable(int index, K key) {
-    VersionedMap<UK, UV> map = stored(index, key);
+  private SlotMap<UK, UV> writable(int index, K key) {
+    SlotMap<UK, UV> map = stored(index, key);
     if (map == null) {
-      map = new VersionedMap<>(table.version());
+      map = new SlotMap<>(table.version());
       table.put(index, key, map);
     } else if (table.isFrozen(map.version)) {
-      map = new VersionedMap<>(map, table.version());
+      map = new SlotMap<>(map, table.version());
       table.put(index, key, map);
     }
     return map;
@@ -142,7 +144,7 @@ final class HeapMapState<K, UK, UV> extends HeapState<K> implements MapState<UK,
 
   /** Removes {@code userKey} from the map of {@code key}, and the map itself when it becomes empty. */
   private void remove(int index, K key, UK userKey) {
-    VersionedMap<UK, UV> map = stored(index, key);
+    SlotMap<UK, UV> map = stored(index, key);
     if (map == null || !map.containsKey(userKey)) {
       return;
     }
@@ -166,51 +168,57 @@ final class HeapMapState<K, UK, UV> extends HeapState<K> implements MapState<UK,
 
     private final int index;
     private final K key;
-    private final Function<Map.Entry<UK, UV>, T> view;
-    private final VersionedMap<UK, UV> map;
-    private final Iterator<Map.Entry<UK, UV>> entries;
+    private final BiFunction<UK, UV, T> view;
+    private final SlotMap<UK, UV> map;
+    /** The next occupied pair position of {@link #map}, or its capacity when there is none. */
+    private int next = -1;
     private UK last;
-    private boolean removable;
 
-    MapIterator(int index, K key, Function<Map.Entry<UK, UV>, T> view) {
+    MapIterator(int index, K key, BiFunction<UK, UV, T> view) {
       backend.checkOpen();
       this.index = index;
       this.key = key;
       this.view = view;
       this.map = stored(index, key);
-      this.entries = map == null ? Collections.emptyIterator() : map.entrySet().iterator();
+      advance();
+    }
+
+    private void advance() {
+      int capacity = map == null ? 0 : map.capacity();
+      do {
+        next++;
+      } while (next < capacity && map.keyAt(next) == null);
     }
 
     @Override
     public boolean hasNext() {
       backend.checkOpen();
-      return entries.hasNext();
+      return map != null && next < map.capacity();
     }
 
     @Override
     public T next() {
-      backend.checkOpen();
-      if (!entries.hasNext()) {
+      if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      Map.Entry<UK, UV> entry = entries.next();
-      last = entry.getKey();
-      removable = true;
-      return view.apply(entry);
+      UK userKey = map.keyAt(next);
+      UV value = map.valueAt(next);
+      advance();
+      last = userKey;
+      return view.apply(userKey, value);
     }
 
     @Override
     public void remove() {
       backend.checkOpen();
-      if (!removable) {
+      if (last == null) {
         throw new IllegalStateException("next() was not called, or remove() was already called after it");
       }
-      removable = false;
-      if (stored(index, key) == map && !table.isFrozen(map.version) && map.size() > 1) {
-        entries.remove();
-      } else {
-        HeapMapState.this.remove(index, key, last);
+      if (stored(index, key) == map) { // detach: the map under this iterator must not move
+        table.put(index, key, new SlotMap<>(map, table.version()));
       }
+      HeapMapState.this.remove(index, key, last);
+      last = null;
     }
   }
 }

@@ -11,14 +11,13 @@ import dev.cairn.state.spi.KeyedSnapshotWriter;
 import dev.cairn.state.spi.StateMetaInfo;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
  * The data of one state: an array with one slot per key group of the backend's range, each holding
- * null or a {@link GroupMap} from key to stored value. The stored value is the object itself for value,
+ * null or a {@link SlotMap} from key to stored value. The stored value is the object itself for value,
  * reducing and aggregating state, an owned {@link VersionedList} for list state and an owned {@link
- * VersionedMap} for map state; a key without state has no entry.
+ * SlotMap} for map state; a key without state has no entry.
  *
  * <p>Copy-on-write: a snapshot keeps a clone of {@link #groups} ({@link #freeze()}). A group map or
  * container whose version is at most the backend's required version may be shared with an open
@@ -37,7 +36,7 @@ final class StateTable<K> {
 
   private final TypeSerializer<Object> valueSerializer;
   private final TypeSerializer<Object> userKeySerializer;
-  GroupMap<K>[] groups;
+  SlotMap<K, Object>[] groups;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   StateTable(HeapKeyedStateBackend<K> backend, StateDescriptor<?> descriptor, int groupCount) {
@@ -49,23 +48,23 @@ final class StateTable<K> {
     this.valueSerializer = (TypeSerializer<Object>) descriptor.valueSerializer();
     this.userKeySerializer =
         descriptor instanceof MapStateDescriptor<?, ?> map ? (TypeSerializer<Object>) map.userKeySerializer() : null;
-    this.groups = new GroupMap[groupCount];
+    this.groups = new SlotMap[groupCount];
   }
 
   /** Returns the stored value of {@code key} in group {@code index}, or null. */
   Object get(int index, K key) {
-    GroupMap<K> group = groups[index];
+    SlotMap<K, Object> group = groups[index];
     return group == null ? null : group.get(key);
   }
 
   /** Returns the map of group {@code index} for writing, created or copied as needed. */
-  GroupMap<K> writableGroup(int index) {
-    GroupMap<K> group = groups[index];
+  SlotMap<K, Object> writableGroup(int index) {
+    SlotMap<K, Object> group = groups[index];
     if (group == null) {
-      group = new GroupMap<>(backend.version);
+      group = new SlotMap<>(backend.version);
       groups[index] = group;
     } else if (group.version <= backend.requiredVersion) {
-      group = new GroupMap<>(group, backend.version);
+      group = new SlotMap<>(group, backend.version);
       groups[index] = group;
     }
     return group;
@@ -75,19 +74,19 @@ final class StateTable<K> {
     writableGroup(index).put(key, stored);
   }
 
-  /** {@link GroupMap#merge} on the (writable) group map: one probe for a read-modify-write. */
+  /** {@link SlotMap#merge} on the (writable) group map: one probe for a read-modify-write. */
   void merge(int index, K key, Object value, BiFunction<Object, Object, Object> remapping) {
     writableGroup(index).merge(key, value, remapping);
   }
 
-  /** {@link GroupMap#compute} on the (writable) group map: one probe for a read-modify-write. */
-  void compute(int index, K key, BiFunction<Object, Object, Object> remapping) {
+  /** {@link SlotMap#compute} on the (writable) group map: one probe for a read-modify-write. */
+  void compute(int index, K key, BiFunction<? super K, Object, Object> remapping) {
     writableGroup(index).compute(key, remapping);
   }
 
   /** Removes the entry of {@code key}, copying the group map only if there is something to remove. */
   void remove(int index, K key) {
-    GroupMap<K> group = groups[index];
+    SlotMap<K, Object> group = groups[index];
     if (group == null) {
       return;
     }
@@ -125,7 +124,7 @@ final class StateTable<K> {
       if (entries == null) {
         continue;
       }
-      GroupMap<K> group = writableGroup(index);
+      SlotMap<K, Object> group = writableGroup(index);
       try {
         for (RestoredState.Entry entry : entries) {
           K key = read(keySerializer, entry.key(), in);
@@ -138,14 +137,14 @@ final class StateTable<K> {
                 group.put(key, list);
               }
               for (byte[] element : entry.elements()) {
-                list.add(read(valueSerializer, element, in));
+                list.append(read(valueSerializer, element, in));
               }
             }
             case MAP -> {
               @SuppressWarnings("unchecked")
-              VersionedMap<Object, Object> map = (VersionedMap<Object, Object>) group.get(key);
+              SlotMap<Object, Object> map = (SlotMap<Object, Object>) group.get(key);
               if (map == null) {
-                map = new VersionedMap<>(version());
+                map = new SlotMap<>(version());
                 group.put(key, map);
               }
               byte[] value = entry.value();
@@ -173,9 +172,9 @@ final class StateTable<K> {
   private static final class Frozen<K> implements SnapshotPart {
 
     private final StateTable<K> table;
-    private final GroupMap<K>[] groups;
+    private final SlotMap<K, Object>[] groups;
 
-    Frozen(StateTable<K> table, GroupMap<K>[] groups) {
+    Frozen(StateTable<K> table, SlotMap<K, Object>[] groups) {
       this.table = table;
       this.groups = groups;
     }
@@ -187,7 +186,7 @@ final class StateTable<K> {
 
     @Override
     public boolean hasEntries(int index) {
-      GroupMap<K> group = groups[index];
+      SlotMap<K, Object> group = groups[index];
       return group != null && !group.isEmpty();
     }
 
@@ -197,7 +196,7 @@ final class StateTable<K> {
       TypeSerializer<Object> valueSerializer = table.valueSerializer;
       DataOutputBuffer key = buffers.key;
       DataOutputBuffer value = buffers.value;
-      GroupMap<K> group = groups[index];
+      SlotMap<K, Object> group = groups[index];
       for (int pair = 0; pair < group.capacity(); pair++) {
         K entryKey = group.keyAt(pair);
         if (entryKey == null) {
@@ -219,10 +218,15 @@ final class StateTable<K> {
           }
           case MAP -> {
             DataOutputBuffer userKey = buffers.userKey;
-            for (Map.Entry<?, ?> mapEntry : ((Map<?, ?>) stored).entrySet()) {
+            SlotMap<?, ?> map = (SlotMap<?, ?>) stored;
+            for (int mapPair = 0; mapPair < map.capacity(); mapPair++) {
+              Object mapKey = map.keyAt(mapPair);
+              if (mapKey == null) {
+                continue;
+              }
               userKey.reset();
-              table.userKeySerializer.serialize(mapEntry.getKey(), userKey);
-              Object mapValue = mapEntry.getValue();
+              table.userKeySerializer.serialize(mapKey, userKey);
+              Object mapValue = map.valueAt(mapPair);
               if (mapValue == null) {
                 writer.writeMapEntry(key.array(), key.length(), userKey.array(), userKey.length(), null, 0);
               } else {

@@ -3,17 +3,25 @@ package dev.cairn.state.heap;
 import java.util.function.BiFunction;
 
 /**
- * The map of one key group of a {@link StateTable}: key to stored value, stamped with the
- * copy-on-write version it was created in (see {@link VersionedMap} for the rule).
+ * The heap backend's hash map, stamped with the copy-on-write version it was created in: the
+ * per-key-group maps of a {@link StateTable} (key to stored value) and the per-key maps of map state
+ * (user key to user value). A map whose version is at most {@link
+ * HeapKeyedStateBackend#requiredVersion} may be shared with an open snapshot and is never changed;
+ * writers replace it by a copy instead (the same rule holds for {@link VersionedList}).
  *
  * <p>Open addressing with linear probing, keys and values side by side in one array: a lookup reads
  * the slot array, where the key reference and its value reference share a cache line, and then the
  * value itself. {@link java.util.HashMap} reads a bucket, then a node, then the value: one more
- * cache miss on every access once the state outgrows the CPU caches, and 32 more bytes per entry.
- * Copying for copy-on-write is one array clone. Neither keys nor values are ever null; at most half
- * the slots are used; removal shifts the following run back instead of leaving tombstones.
+ * cache miss on every access once the state outgrows the CPU caches, and about 32 more bytes per
+ * entry. A copy is one array clone. Keys are never null, values may be; at most half the slots are
+ * used; removal shifts the rest of the run back instead of leaving tombstones. Keys whose {@code
+ * hashCode} collides on purpose make it linear (HashMap would fall back to a tree): state keys come
+ * from the application, not from an adversary.
+ *
+ * <p>Iterate with {@link #capacity}, {@link #keyAt} and {@link #valueAt}; a change during such an
+ * iteration may move entries, so iterators over a map that can change iterate a copy.
  */
-final class GroupMap<K> {
+final class SlotMap<K, V> {
 
   private static final int MIN_CAPACITY = 8;
 
@@ -24,13 +32,13 @@ final class GroupMap<K> {
   private int shift;
   private int size;
 
-  GroupMap(int version) {
+  SlotMap(int version) {
     this.version = version;
     allocate(MIN_CAPACITY);
   }
 
   /** A copy of {@code source}, stamped with {@code version}. */
-  GroupMap(GroupMap<K> source, int version) {
+  SlotMap(SlotMap<K, V> source, int version) {
     this.version = version;
     this.slots = source.slots.clone();
     this.mask = source.mask;
@@ -47,17 +55,17 @@ final class GroupMap<K> {
   }
 
   /** Returns the value of {@code key}, or null. */
-  Object get(Object key) {
+  V get(Object key) {
     int pair = find(key);
-    return pair < 0 ? null : slots[2 * pair + 1];
+    return pair < 0 ? null : valueAt(pair);
   }
 
   boolean containsKey(Object key) {
     return find(key) >= 0;
   }
 
-  /** Maps {@code key} to {@code value} (not null). */
-  void put(K key, Object value) {
+  /** Maps {@code key} (not null) to {@code value}. */
+  void put(K key, V value) {
     int pair = find(key);
     if (pair >= 0) {
       slots[2 * pair + 1] = value;
@@ -67,33 +75,34 @@ final class GroupMap<K> {
   }
 
   /**
-   * Stores {@code value} if {@code key} has no value, and otherwise {@code remapping(old, value)}; as
-   * {@link java.util.HashMap#merge}, with one probe. If the function throws, nothing changes.
+   * Stores {@code value} if {@code key} has no entry, and otherwise {@code remapping(old, value)}:
+   * {@link java.util.HashMap#merge} with one probe, for non-null values and functions that do not
+   * return null. If the function throws, nothing changes.
    */
-  void merge(K key, Object value, BiFunction<Object, Object, Object> remapping) {
+  void merge(K key, V value, BiFunction<V, V, V> remapping) {
     int pair = find(key);
     if (pair >= 0) {
-      slots[2 * pair + 1] = remapping.apply(slots[2 * pair + 1], value);
+      slots[2 * pair + 1] = remapping.apply(valueAt(pair), value);
     } else {
       insert(-pair - 1, key, value);
     }
   }
 
   /**
-   * Stores {@code remapping(key, old)}, old being null if {@code key} has no value; as {@link
-   * java.util.HashMap#compute} with one probe, except that the function must not return null. If it
-   * throws, nothing changes.
+   * Stores {@code remapping(key, old)}, old being null if {@code key} has no entry: {@link
+   * java.util.HashMap#compute} with one probe, for functions that do not return null. If the
+   * function throws, nothing changes.
    */
-  void compute(K key, BiFunction<Object, Object, Object> remapping) {
+  void compute(K key, BiFunction<? super K, V, V> remapping) {
     int pair = find(key);
     if (pair >= 0) {
-      slots[2 * pair + 1] = remapping.apply(key, slots[2 * pair + 1]);
+      slots[2 * pair + 1] = remapping.apply(key, valueAt(pair));
     } else {
       insert(-pair - 1, key, remapping.apply(key, null));
     }
   }
 
-  /** Removes {@code key}; returns whether it was there. */
+  /** Removes the entry of {@code key}; returns whether there was one. */
   boolean remove(Object key) {
     int pair = find(key);
     if (pair < 0) {
@@ -114,9 +123,10 @@ final class GroupMap<K> {
     return (K) slots[2 * pair];
   }
 
-  /** The value at pair position {@code pair}, or null if that position is free. */
-  Object valueAt(int pair) {
-    return slots[2 * pair + 1];
+  /** The value at pair position {@code pair} (null if that position is free). */
+  @SuppressWarnings("unchecked")
+  V valueAt(int pair) {
+    return (V) slots[2 * pair + 1];
   }
 
   /** Returns the pair position of {@code key}, or {@code -(free position) - 1} where it would go. */
@@ -137,10 +147,10 @@ final class GroupMap<K> {
   }
 
   private int home(Object key) {
-    return (key.hashCode() * 0x9E3779B9) >>> shift; // Fibonacci hashing: high bits of the product
+    return (key.hashCode() * 0x9E3779B9) >>> shift; // Fibonacci hashing: the high bits of the product
   }
 
-  private void insert(int pair, K key, Object value) {
+  private void insert(int pair, K key, V value) {
     if (size + 1 > capacity() / 2) {
       grow();
       pair = -find(key) - 1;
@@ -183,7 +193,7 @@ final class GroupMap<K> {
       if (key == null) {
         break;
       }
-      // the key may move into the hole if its home is not after the hole (cyclically, up to pair)
+      // the key may fill the hole unless its home lies after the hole (cyclically, up to pair)
       if (((pair - home(key)) & mask) >= ((pair - hole) & mask)) {
         slots[2 * hole] = key;
         slots[2 * hole + 1] = slots[2 * pair + 1];

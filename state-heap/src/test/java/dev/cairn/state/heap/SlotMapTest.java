@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class GroupMapTest {
+class SlotMapTest {
 
   /** A key whose hash is chosen, so that runs of colliding keys can be built on purpose. */
   private record Key(int id, int hash) {
@@ -22,7 +22,7 @@ class GroupMapTest {
   void behavesAsAHashMapUnderRandomPutsRemovesMergesAndComputes() {
     for (int hashes : new int[] {3, 50, Integer.MAX_VALUE}) { // heavy collisions .. none
       SplittableRandom random = new SplittableRandom(hashes);
-      GroupMap<Key> map = new GroupMap<>(0);
+      SlotMap<Key, Object> map = new SlotMap<>(0);
       Map<Key, Object> model = new HashMap<>();
       for (int step = 0; step < 200_000; step++) {
         int id = random.nextInt(400);
@@ -47,7 +47,7 @@ class GroupMapTest {
         assertThat(map.containsKey(key)).isEqualTo(model.containsKey(key));
         if (step % 10_000 == 0) {
           assertThat(contents(map)).isEqualTo(model);
-          assertThat(contents(new GroupMap<>(map, 1))).isEqualTo(model);
+          assertThat(contents(new SlotMap<>(map, 1))).isEqualTo(model);
         }
       }
       assertThat(contents(map)).isEqualTo(model);
@@ -57,11 +57,11 @@ class GroupMapTest {
 
   @Test
   void aCopyIsIndependentOfItsSource() {
-    GroupMap<Long> source = new GroupMap<>(3);
+    SlotMap<Long, Long> source = new SlotMap<>(3);
     for (long k = 0; k < 100; k++) {
       source.put(k, k);
     }
-    GroupMap<Long> copy = new GroupMap<>(source, 4);
+    SlotMap<Long, Long> copy = new SlotMap<>(source, 4);
     copy.put(1L, -1L);
     copy.remove(2L);
     for (long k = 100; k < 200; k++) {
@@ -77,7 +77,7 @@ class GroupMapTest {
 
   @Test
   void aThrowingRemappingChangesNothing() {
-    GroupMap<Long> map = new GroupMap<>(0);
+    SlotMap<Long, Long> map = new SlotMap<>(0);
     map.put(1L, 10L);
     assertThatThrownBy(() -> map.merge(1L, 5L, (a, b) -> {
       throw new IllegalStateException("no");
@@ -90,7 +90,7 @@ class GroupMapTest {
     assertThat(map.size()).isEqualTo(1);
   }
 
-  private static <K> Map<K, Object> contents(GroupMap<K> map) {
+  private static <K> Map<K, Object> contents(SlotMap<K, ?> map) {
     Map<K, Object> contents = new HashMap<>();
     int live = 0;
     for (int pair = 0; pair < map.capacity(); pair++) {
