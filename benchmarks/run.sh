@@ -51,7 +51,8 @@ run() { # name jar regex args...
 
 # Cairn and Flink alternately, concern by concern, so that load changes hit both alike.
 for concern in Value List Map Reducing Aggregating; do
-  run "cairn-$concern" "$cairn_jar" "\.${concern}StateBenchmark\." "${throughput[@]}"
+  run "cairn-$concern" "$cairn_jar" "\.${concern}StateBenchmark\." "${throughput[@]}" \
+    -p backend=cairn-heap,cairn-rocksdb,cairn-rocksdb-rows
   run "flink-$concern" "$flink_jar" "\.${concern}StateBenchmark\." "${throughput[@]}" -p backend=flink-heap,flink-rocksdb
 done
 run ceiling "$cairn_jar" '\.CeilingBenchmark\.' "${throughput[@]}"

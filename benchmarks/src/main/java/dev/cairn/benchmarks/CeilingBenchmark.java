@@ -3,6 +3,7 @@ package dev.cairn.benchmarks;
 import dev.cairn.state.rocksdb.RocksDbMemory;
 import dev.cairn.state.serde.Serializers;
 import dev.cairn.state.spi.KeyGroups;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -30,6 +31,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompactionStyle;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.IndexType;
 import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -39,8 +41,8 @@ import org.rocksdb.WriteOptions;
 
 /**
  * The physical ceilings of the state benchmarks, on the same {@code keys} keys drawn the same way:
- * a raw {@code HashMap<Long, Long>} (get, put, merge with {@code Long::sum}) and raw rocksdbjni (get
- * into a reused array, put, merge with the append operator) with Cairn's RocksDB key encoding
+ * a raw {@code HashMap<Long, Long>} (get, put, merge with {@code Long::sum}) and raw rocksdbjni (get,
+ * put, merge with the append operator, through reused direct buffers) with Cairn's RocksDB key encoding
  * ({@code [key group: 2 bytes][key: 8 bytes]}, the key group computed per access), options and
  * memory budget (block cache with index and filter blocks, write-buffer manager charged to it).
  *
@@ -131,7 +133,10 @@ public class CeilingBenchmark {
     public void close() {}
   }
 
-  /** rocksdbjni configured as Cairn's backend configures it (RocksDbKeyedBackend, RocksDbMemory). */
+  /**
+   * rocksdbjni configured as Cairn's backend configures it by default (RocksDbKeyedBackend,
+   * RocksDbProfile.DEFAULT, RocksDbMemory; keep in step with them), without a row cache.
+   */
   private static final class RocksDbStore implements Store {
     private final Deque<AutoCloseable> natives = new ArrayDeque<>();
     private final Path directory;
@@ -139,9 +144,8 @@ public class CeilingBenchmark {
     private final ColumnFamilyHandle column;
     private final WriteOptions writeOptions;
     private final ReadOptions readOptions;
-    private final byte[] keyBytes = new byte[10];
-    private final byte[] valueBytes = new byte[8];
-    private final byte[] readBuffer = new byte[256];
+    private final ByteBuffer key = ByteBuffer.allocateDirect(10);
+    private final ByteBuffer value = ByteBuffer.allocateDirect(256);
 
     RocksDbStore() throws Exception {
       RocksDB.loadLibrary();
@@ -164,12 +168,17 @@ public class CeilingBenchmark {
           .setBlockCache(cache)
           .setCacheIndexAndFilterBlocks(true)
           .setCacheIndexAndFilterBlocksWithHighPriority(true)
+          .setIndexType(IndexType.kTwoLevelIndexSearch)
+          .setPartitionFilters(true)
+          .setMetadataBlockSize(4096)
+          .setPinTopLevelIndexAndFilter(true)
           .setFilterPolicy(own(new BloomFilter(10, false)));
       // RocksDbMemory's per-column-family write buffer (a quarter of the manager's limit, at most
       // 64 MiB) and arena blocks (1/64 of it, 64 KiB to 1 MiB)
       ColumnFamilyOptions columnOptions = own(new ColumnFamilyOptions())
           .setCompactionStyle(CompactionStyle.LEVEL)
           .setLevelCompactionDynamicLevelBytes(true)
+          .setOptimizeFiltersForHits(true)
           .setMergeOperator(own(new StringAppendOperator("")))
           .setWriteBufferSize(Math.max(512L << 10, Math.min(64L << 20, writeBufferBytes / 4)))
           .setArenaBlockSize(Math.max(64L << 10, Math.min(1L << 20, writeBufferBytes / 64)))
@@ -188,39 +197,26 @@ public class CeilingBenchmark {
       return handle;
     }
 
-    private void encode(Long key) {
+    /** Writes {@code [key group][key]} into {@link #key}, ready to pass. */
+    private ByteBuffer encode(Long key) {
       int keyGroup = KeyGroups.assign(Serializers.LONG, key, BackendAdapters.MAX_PARALLELISM);
-      keyBytes[0] = (byte) (keyGroup >>> 8);
-      keyBytes[1] = (byte) keyGroup;
-      putLong(keyBytes, 2, key);
-    }
-
-    private static void putLong(byte[] bytes, int offset, long value) {
-      for (int i = 7; i >= 0; i--) {
-        bytes[offset + i] = (byte) value;
-        value >>>= 8;
-      }
+      return this.key.clear().putShort((short) keyGroup).putLong(key).flip();
     }
 
     @Override
     public Object get(Long key) throws Exception {
-      encode(key);
-      int length = db.get(column, readOptions, keyBytes, readBuffer);
-      return length == RocksDB.NOT_FOUND ? null : readBuffer;
+      int length = db.get(column, readOptions, encode(key), value.clear());
+      return length == RocksDB.NOT_FOUND ? null : value;
     }
 
     @Override
     public void put(Long key, Long value) throws Exception {
-      encode(key);
-      putLong(valueBytes, 0, value);
-      db.put(column, writeOptions, keyBytes, valueBytes);
+      db.put(column, writeOptions, encode(key), this.value.clear().putLong(value).flip());
     }
 
     @Override
     public void merge(Long key, Long value) throws Exception {
-      encode(key);
-      putLong(valueBytes, 0, value);
-      db.merge(column, writeOptions, keyBytes, valueBytes);
+      db.merge(column, writeOptions, encode(key), this.value.clear().putLong(value).flip());
     }
 
     void compact() throws Exception {

@@ -29,8 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Cairn's backends as benchmark adapters: {@code cairn-heap}, {@code cairn-rocksdb}, and the same
- * wrapped by the TTL decorator ({@code cairn-heap-ttl}, {@code cairn-rocksdb-ttl}).
+ * Cairn's backends as benchmark adapters: {@code cairn-heap}, {@code cairn-rocksdb}, the same
+ * wrapped by the TTL decorator ({@code cairn-heap-ttl}, {@code cairn-rocksdb-ttl}), and RocksDB with
+ * the row cache on ({@code cairn-rocksdb-rows}).
  */
 public final class CairnAdapters implements BackendAdapters.Factory {
 
@@ -39,19 +40,20 @@ public final class CairnAdapters implements BackendAdapters.Factory {
 
   private static final Map<String, Supplier<KeyedStateBackend<Long>>> BACKENDS = Map.of(
       "cairn-heap", CairnAdapters::heap,
-      "cairn-rocksdb", CairnAdapters::rocksDb,
+      "cairn-rocksdb", () -> rocksDb(false),
+      "cairn-rocksdb-rows", () -> rocksDb(true),
       "cairn-heap-ttl", () -> TtlStateBackend.wrap(heap(), TTL, InstantSource.system()),
-      "cairn-rocksdb-ttl", () -> TtlStateBackend.wrap(rocksDb(), TTL, InstantSource.system()));
+      "cairn-rocksdb-ttl", () -> TtlStateBackend.wrap(rocksDb(false), TTL, InstantSource.system()));
 
   private static KeyedStateBackend<Long> heap() {
     return HeapStateBackend.builder(Serializers.LONG).maxParallelism(BackendAdapters.MAX_PARALLELISM).build();
   }
 
-  private static KeyedStateBackend<Long> rocksDb() {
-    return RocksDbStateBackend.builder(Serializers.LONG)
+  private static KeyedStateBackend<Long> rocksDb(boolean cacheRows) {
+    RocksDbStateBackend.Builder<Long> builder = RocksDbStateBackend.builder(Serializers.LONG)
         .maxParallelism(BackendAdapters.MAX_PARALLELISM)
-        .memoryBudget(BackendAdapters.ROCKSDB_MEMORY_BUDGET)
-        .build();
+        .memoryBudget(BackendAdapters.ROCKSDB_MEMORY_BUDGET);
+    return (cacheRows ? builder.cacheRows() : builder).build();
   }
 
   /** Streams of the snapshots written in this JVM, by directory, for restoring them. */
