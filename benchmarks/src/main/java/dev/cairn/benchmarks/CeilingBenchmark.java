@@ -174,13 +174,13 @@ public class CeilingBenchmark {
           .setPinTopLevelIndexAndFilter(true)
           .setFilterPolicy(own(new BloomFilter(10, false)));
       // RocksDbMemory's per-column-family write buffer (a quarter of the manager's limit, at most
-      // 64 MiB) and arena blocks (1/64 of it, 64 KiB to 1 MiB)
+      // 8 MiB) and arena blocks (1/64 of it, 64 KiB to 1 MiB)
       ColumnFamilyOptions columnOptions = own(new ColumnFamilyOptions())
           .setCompactionStyle(CompactionStyle.LEVEL)
           .setLevelCompactionDynamicLevelBytes(true)
           .setOptimizeFiltersForHits(true)
           .setMergeOperator(own(new StringAppendOperator("")))
-          .setWriteBufferSize(Math.max(512L << 10, Math.min(64L << 20, writeBufferBytes / 4)))
+          .setWriteBufferSize(Math.max(512L << 10, Math.min(8L << 20, writeBufferBytes / 4)))
           .setArenaBlockSize(Math.max(64L << 10, Math.min(1L << 20, writeBufferBytes / 64)))
           .setTableFormatConfig(table);
       List<ColumnFamilyHandle> handles = new java.util.ArrayList<>();
