@@ -33,8 +33,10 @@ final class VersionedList<E> extends AbstractList<E> implements RandomAccess {
   /** A copy of {@code source} with room for {@code extra} more elements, stamped with {@code version}. */
   VersionedList(Collection<E> source, int extra, int version) {
     this.version = version;
-    this.elements = Arrays.copyOf(source.toArray(), source.size() + extra, Object[].class);
     this.size = source.size();
+    // a stored list is copied straight from its array (copy-on-write); other collections via toArray
+    Object[] array = source instanceof VersionedList<?> list ? list.elements : source.toArray();
+    this.elements = Arrays.copyOf(array, size + extra, Object[].class);
   }
 
   @Override
