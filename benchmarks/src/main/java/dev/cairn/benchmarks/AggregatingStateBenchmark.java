@@ -38,6 +38,11 @@ public class AggregatingStateBenchmark extends KeyedStateBenchmarkBase {
     state.add(key);
   }
 
+  @Override
+  protected long read() throws Exception {
+    return state.get();
+  }
+
   @Benchmark
   public void add() throws Exception {
     state.add(nextKey());

@@ -65,6 +65,11 @@ public class CheckpointBenchmark extends KeyedStateBenchmarkBase {
     state.update(key);
   }
 
+  @Override
+  protected long read() throws Exception {
+    return state.get();
+  }
+
   /** Writes the checkpoint {@code restore} reads, once the backend is filled. */
   @Setup(Level.Iteration)
   public void writeRestoreSource() throws Exception {

@@ -40,6 +40,15 @@ public class ListStateBenchmark extends KeyedStateBenchmarkBase {
     }
   }
 
+  @Override
+  protected long read() throws Exception {
+    long sum = 0;
+    for (Long element : state.get()) {
+      sum += element;
+    }
+    return sum;
+  }
+
   @Benchmark
   public void add() throws Exception {
     state.add(nextKey());
@@ -48,10 +57,6 @@ public class ListStateBenchmark extends KeyedStateBenchmarkBase {
   @Benchmark
   public long get() throws Exception {
     nextKey();
-    long sum = 0;
-    for (Long element : state.get()) {
-      sum += element;
-    }
-    return sum;
+    return read();
   }
 }

@@ -50,6 +50,15 @@ public class MapStateBenchmark extends KeyedStateBenchmarkBase {
     }
   }
 
+  @Override
+  protected long read() throws Exception {
+    long sum = 0;
+    for (Map.Entry<Long, Long> entry : state.entries()) {
+      sum += entry.getKey() + entry.getValue();
+    }
+    return sum;
+  }
+
   private Long userKey() {
     int i = nextUserKey + 1;
     nextUserKey = i == COLLECTION_SIZE ? 0 : i;
@@ -76,10 +85,6 @@ public class MapStateBenchmark extends KeyedStateBenchmarkBase {
   @Benchmark
   public long iterate() throws Exception {
     nextKey();
-    long sum = 0;
-    for (Map.Entry<Long, Long> entry : state.entries()) {
-      sum += entry.getKey() + entry.getValue();
-    }
-    return sum;
+    return read();
   }
 }

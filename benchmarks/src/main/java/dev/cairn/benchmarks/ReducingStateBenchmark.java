@@ -37,6 +37,11 @@ public class ReducingStateBenchmark extends KeyedStateBenchmarkBase {
     state.add(key);
   }
 
+  @Override
+  protected long read() throws Exception {
+    return state.get();
+  }
+
   @Benchmark
   public void add() throws Exception {
     state.add(nextKey());

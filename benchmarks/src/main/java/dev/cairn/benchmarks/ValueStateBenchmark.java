@@ -37,6 +37,11 @@ public class ValueStateBenchmark extends KeyedStateBenchmarkBase {
     state.update(key);
   }
 
+  @Override
+  protected long read() throws Exception {
+    return state.get();
+  }
+
   @Benchmark
   public Long get() throws Exception {
     nextKey();
