@@ -5,10 +5,8 @@ import dev.cairn.state.serde.DataInputBuffer;
 import dev.cairn.state.serde.DataOutputBuffer;
 import dev.cairn.state.serde.TypeSerializer;
 import java.util.AbstractMap;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
@@ -124,30 +122,29 @@ final class RocksDbMapState<UK, UV> implements MapState<UK, UV> {
   public boolean isEmpty() {
     backend.checkAccess(column.name);
     byte[] prefix = backend.copyPrefix();
-    List<byte[]> keys = new ArrayList<>(1);
-    backend.scan(column, prefix, prefix, false, 1, keys, null);
-    return keys.isEmpty();
+    ScanBatch batch = new ScanBatch();
+    backend.scan(column, prefix, prefix, false, 1, batch, false);
+    return batch.size() == 0;
   }
 
   @Override
   public void clear() {
     backend.checkAccess(column.name);
     byte[] prefix = backend.copyPrefix();
-    List<byte[]> keys = new ArrayList<>(BATCH);
+    ScanBatch batch = new ScanBatch();
     byte[] start = prefix;
     boolean afterStart = false;
     do {
-      keys.clear();
-      backend.scan(column, prefix, start, afterStart, BATCH, keys, null);
-      for (byte[] key : keys) {
-        backend.batchDelete(column, key);
+      backend.scan(column, prefix, start, afterStart, BATCH, batch, false);
+      for (int i = 0; i < batch.size(); i++) {
+        backend.batchDelete(column, batch.copyKey(i));
       }
-      if (!keys.isEmpty()) {
+      if (batch.size() > 0) {
         backend.writeBatch("clear", column);
-        start = keys.get(keys.size() - 1);
+        start = batch.copyKey(batch.size() - 1);
         afterStart = true;
       }
-    } while (keys.size() == BATCH);
+    } while (batch.size() == BATCH);
   }
 
   /** Checks access, writes the current key's prefix and {@code key} to the key buffer, returns the length. */
@@ -188,11 +185,13 @@ final class RocksDbMapState<UK, UV> implements MapState<UK, UV> {
     private final boolean withValues;
     private final Projection<UK, UV, R> projection;
     private final DataInputBuffer input = new DataInputBuffer();
-    private final List<byte[]> keys = new ArrayList<>();
-    private final List<byte[]> values = new ArrayList<>();
+    private final ScanBatch batch = new ScanBatch();
     private int index;
     private boolean exhausted;
-    private byte[] lastReturned;
+    /** The entry of {@link #batch} last returned, or -1. */
+    private int lastReturned = -1;
+    /** The key last returned when it was in an earlier batch, or null. */
+    private byte[] lastReturnedEarlier;
 
     MapIterator(byte[] prefix, boolean withValues, Projection<UK, UV, R> projection) {
       this.prefix = prefix;
@@ -203,24 +202,26 @@ final class RocksDbMapState<UK, UV> implements MapState<UK, UV> {
 
     private void load(byte[] start, boolean afterStart) {
       backend.checkOpen(column.name);
-      keys.clear();
-      values.clear();
-      backend.scan(column, prefix, start, afterStart, BATCH, keys, withValues ? values : null);
+      if (lastReturned >= 0) {
+        lastReturnedEarlier = batch.copyKey(lastReturned);
+        lastReturned = -1;
+      }
+      backend.scan(column, prefix, start, afterStart, BATCH, batch, withValues);
       index = 0;
-      exhausted = keys.size() < BATCH;
+      exhausted = batch.size() < BATCH;
     }
 
     @Override
     public boolean hasNext() {
       backend.checkOpen(column.name);
-      if (index < keys.size()) {
+      if (index < batch.size()) {
         return true;
       }
       if (exhausted) {
         return false;
       }
-      load(keys.get(keys.size() - 1), true);
-      return index < keys.size();
+      load(batch.copyKey(batch.size() - 1), true);
+      return index < batch.size();
     }
 
     @Override
@@ -228,28 +229,30 @@ final class RocksDbMapState<UK, UV> implements MapState<UK, UV> {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      byte[] key = keys.get(index);
-      UK userKey = userKeySerializer.deserialize(input.wrap(key, prefix.length, key.length - prefix.length));
+      byte[] bytes = batch.bytes();
+      int keyOffset = batch.keyOffset(index) + prefix.length;
+      UK userKey = userKeySerializer.deserialize(input.wrap(bytes, keyOffset, batch.keyLength(index) - prefix.length));
       UV value = null;
-      if (withValues) {
-        byte[] stored = values.get(index);
-        if (stored[0] != NULL_VALUE) {
-          value = valueSerializer.deserialize(input.wrap(stored, 1, stored.length - 1));
-        }
+      if (withValues && bytes[batch.valueOffset(index)] != NULL_VALUE) {
+        value = valueSerializer.deserialize(input.wrap(bytes, batch.valueOffset(index) + 1, batch.valueLength(index) - 1));
       }
-      index++;
-      lastReturned = key;
+      lastReturned = index++;
+      lastReturnedEarlier = null;
       return projection.apply(userKey, value);
     }
 
     @Override
     public void remove() {
       backend.checkOpen(column.name);
-      if (lastReturned == null) {
+      if (lastReturned >= 0) {
+        backend.delete(column, batch.copyKey(lastReturned));
+      } else if (lastReturnedEarlier != null) {
+        backend.delete(column, lastReturnedEarlier);
+      } else {
         throw new IllegalStateException("next() was not called, or remove() was called already");
       }
-      backend.delete(column, lastReturned);
-      lastReturned = null;
+      lastReturned = -1;
+      lastReturnedEarlier = null;
     }
   }
 }

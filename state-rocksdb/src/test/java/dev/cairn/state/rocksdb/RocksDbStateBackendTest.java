@@ -83,6 +83,79 @@ class RocksDbStateBackendTest {
   }
 
   @Test
+  void mapIterator_removeAfterHasNextLoadedTheNextBatch_removesTheEntryLastReturned() {
+    try (KeyedStateBackend<Long> backend = RocksDbStateBackend.builder(Serializers.LONG).build()) {
+      MapState<Integer, Integer> map = backend.getState(StateDescriptors.map("m", Serializers.INT, Serializers.INT));
+      backend.setCurrentKey(1L);
+      for (int i = 0; i < RocksDbMapState.BATCH + 5; i++) {
+        map.put(i, i);
+      }
+      Iterator<Integer> it = map.keys().iterator();
+      Integer lastOfFirstBatch = null;
+      for (int i = 0; i < RocksDbMapState.BATCH; i++) {
+        lastOfFirstBatch = it.next();
+      }
+
+      assertThat(it.hasNext()).isTrue(); // reads the second batch
+      it.remove();
+
+      assertThat(map.contains(lastOfFirstBatch)).isFalse();
+      List<Integer> left = new ArrayList<>();
+      map.keys().forEach(left::add);
+      assertThat(left).hasSize(RocksDbMapState.BATCH + 4);
+      assertThatThrownBy(it::remove).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void mapState_keysEndingInFfBytes_iterateOnlyTheirOwnEntries() {
+    // with one key group, -1 is a prefix of 0x0000 and eight 0xFF bytes, and Long.MAX_VALUE ends in 0xFF
+    try (KeyedStateBackend<Long> backend = RocksDbStateBackend.builder(Serializers.LONG).maxParallelism(1).build()) {
+      MapState<Long, Long> map = backend.getState(StateDescriptors.map("m", Serializers.LONG, Serializers.LONG));
+      long[] keys = {Long.MIN_VALUE, -1L, 0L, Long.MAX_VALUE};
+      for (long key : keys) {
+        backend.setCurrentKey(key);
+        map.put(-1L, key);
+        map.put(key, key);
+      }
+
+      for (long key : keys) {
+        backend.setCurrentKey(key);
+        Map<Long, Long> entries = new HashMap<>();
+        map.entries().forEach(e -> entries.put(e.getKey(), e.getValue()));
+        Map<Long, Long> expected = new HashMap<>();
+        expected.put(-1L, key);
+        expected.put(key, key);
+        assertThat(entries).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
+  void mapState_longKeysAndLargeValues_iteratedWhole() {
+    try (KeyedStateBackend<String> backend = RocksDbStateBackend.builder(Serializers.STRING).build()) {
+      MapState<String, String> map = backend.getState(StateDescriptors.map("m", Serializers.STRING, Serializers.STRING));
+      List<String> keys = List.of("k", "k".repeat(100), "k".repeat(1_000));
+      for (String key : keys) {
+        backend.setCurrentKey(key);
+        for (int i = 0; i < 3; i++) {
+          map.put(i + "u".repeat(500), key.length() + "v".repeat(10_000 * i));
+        }
+      }
+
+      for (String key : keys) {
+        backend.setCurrentKey(key);
+        Map<String, String> entries = new HashMap<>();
+        map.entries().forEach(e -> entries.put(e.getKey(), e.getValue()));
+        assertThat(entries).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+          assertThat(entries.get(i + "u".repeat(500))).isEqualTo(key.length() + "v".repeat(10_000 * i));
+        }
+      }
+    }
+  }
+
+  @Test
   void mapState_clearOfLargeMap_removesOnlyCurrentKeysEntries() {
     try (KeyedStateBackend<Long> backend = RocksDbStateBackend.builder(Serializers.LONG).build()) {
       MapState<Integer, Integer> map = backend.getState(StateDescriptors.map("m", Serializers.INT, Serializers.INT));
