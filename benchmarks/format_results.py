@@ -88,7 +88,9 @@ def main():
           f"{int(keys):,} `Long` keys, `Long` values, lists and maps of 10, max parallelism 128, "
           "`setCurrentKey` before every access, keys drawn from a pre-boxed random sequence; RocksDB "
           f"backends with a {512} MiB budget (block cache + write-buffer manager charged to it), "
-          "flushed and compacted after filling. One fork per cell; k ops/s ± JMH's 99.9% error.",
+          "flushed and compacted after filling; then every key's state read once, so measuring starts with "
+          "the block cache loaded. One fork per cell, Cairn and Flink alternately operation by operation; "
+          "k ops/s ± JMH's 99.9% error.",
           "",
           "| op | Cairn heap | Flink heap | heap ratio (≥ 1.5) | Cairn RocksDB | Flink RocksDB | RocksDB ratio (≥ 1.3) "
           "| Cairn heap / ceiling (≥ 0.5) | Cairn RocksDB / ceiling (≥ 0.5) |",
