@@ -33,7 +33,24 @@ final class ResourceGuard {
     }
   }
 
-  /** Returns a lease taken by {@link #acquire()}. */
+  /**
+   * Takes a lease if the guard is open, without waiting; release it with {@link #release()} in a
+   * finally block.
+   *
+   * @return false, holding nothing, if the guard is closing or closed
+   */
+  boolean tryAcquire() {
+    if (!lock.readLock().tryLock()) {
+      return false; // the owner is freeing the natives
+    }
+    if (closing) {
+      lock.readLock().unlock();
+      return false;
+    }
+    return true;
+  }
+
+  /** Returns a lease taken by {@link #acquire()} or {@link #tryAcquire()}. */
   void release() {
     lock.readLock().unlock();
   }

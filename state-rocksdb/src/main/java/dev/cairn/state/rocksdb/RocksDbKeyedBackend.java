@@ -61,6 +61,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Status;
 import org.rocksdb.StringAppendOperator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
@@ -79,7 +80,25 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threading.</b> The task thread owns the backend and its states (no locking on the hot path).
  * Asynchronous snapshot writers hold a {@link ResourceGuard} lease while they touch native handles;
- * {@link #close()} waits for them to notice and stop before it frees anything.
+ * {@link #close()} waits for them to notice and stop before it frees anything. So do other backends
+ * of the same {@link RocksDbMemory} that flush this one's memtables ({@link #requestFlush}).
+ *
+ * <p><b>Write stalls.</b> Every write (put, merge, delete, write batch, restore batch) is one JNI
+ * call with {@code no_slowdown}: where RocksDB would block the writer it fails with status {@code
+ * Incomplete} instead, having written nothing. Two things stall a write. (1) The write-buffer
+ * manager shared through the {@link RocksDbMemory}, while the memtables of all its backends are at
+ * its limit; RocksDB flushes only the writing database's memtables, so if another, idle backend
+ * holds that memory the write would wait forever. (2) This database's own write controller, which
+ * delays or stops writes while flushes and compactions fall behind (too many L0 files or memtables,
+ * pending compaction bytes). After an {@code Incomplete}, {@link #relieveWriteStall} asks every
+ * backend of the budget to flush ({@link RocksDbMemory#flushAll}), unless the stall is clearly (2):
+ * the controller is delaying or stopping writes and the cache's pinned usage, an upper bound of the
+ * manager's usage, is below its limit. Flushing everything on every slowdown of kind (2) would
+ * only pile up small L0 files, which slows writes further. Then the write is retried once with
+ * blocking options, which wait until the flushes have freed memory, or as long as RocksDB's own
+ * slowdown asks. The common path stays a single JNI call, with no allocation and no lock; a stall
+ * costs a second pass through RocksDB's pre-write checks, which may switch one more memtable (the
+ * module README has the measurements).
  */
 final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K> {
 
@@ -104,7 +123,12 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K> {
   private final Deque<AutoCloseable> natives = new ArrayDeque<>();
   private final ColumnFamilyOptions columnFamilyOptions;
   private final RocksDB db;
+  /** Hot-path writes: no write-ahead log, and an {@code Incomplete} status instead of a stall. */
   private final WriteOptions writeOptions;
+  /** The retry of a stalled write: no write-ahead log, waits as long as RocksDB asks. */
+  private final WriteOptions waitingWriteOptions;
+  /** Flush requests of a write stall, possibly from another backend's thread: never wait. */
+  private final FlushOptions stallFlushOptions;
   private final ReadOptions readOptions;
   /** Read options bounded by {@link #scanBound}, which {@link #boundTo} rewrites for each scan. */
   private final ReadOptions scanOptions;
@@ -115,6 +139,10 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K> {
   private final Map<String, RocksDbColumn> columns = new LinkedHashMap<>();
   private final Set<RocksIterator> openIterators = ConcurrentHashMap.newKeySet();
   private final Set<RocksDbSnapshot> openSnapshots = ConcurrentHashMap.newKeySet();
+  /** Every state's column family, for {@link #requestFlush} on other threads; replaced, never changed. */
+  private volatile List<ColumnFamilyHandle> flushHandles = List.of();
+  /** The sequence number at the last {@link #requestFlush}: nothing to flush while it is the latest. */
+  private volatile long flushRequestedAt;
 
   /** {@code [key group][current key]} then, for map operations, the user key. */
   final DataOutputBuffer keyBuffer = new DataOutputBuffer(64);
@@ -212,11 +240,14 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K> {
           handles);
       natives.push(db);
       handles.forEach(this::own);
-      writeOptions = own(new WriteOptions().setDisableWAL(true));
+      writeOptions = own(new WriteOptions().setDisableWAL(true).setNoSlowdown(true));
+      waitingWriteOptions = own(new WriteOptions().setDisableWAL(true));
+      stallFlushOptions = own(new FlushOptions().setWaitForFlush(false).setAllowWriteStall(true));
       readOptions = own(new ReadOptions());
       scanBound = own(new DirectSlice(scanBoundBytes, 0));
       scanOptions = own(new ReadOptions().setIterateUpperBound(scanBound));
       batch = own(new WriteBatch());
+      memory.addFlushable(this);
     } catch (RocksDBException e) {
       releaseAfterFailedOpen();
       throw new RocksDbStateException("open the database in " + directory.dbPath(), null, e);
@@ -337,6 +368,9 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K> {
     }
     RocksDbColumn column = new RocksDbColumn(meta.name(), handle, meta, restored);
     columns.put(meta.name(), column);
+    List<ColumnFamilyHandle> handles = new ArrayList<>(flushHandles);
+    handles.add(handle);
+    flushHandles = List.copyOf(handles);
     return column;
   }
 
@@ -544,28 +578,45 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K> {
 
   /** Writes {@link #valueBuffer} as the value of {@code keyBuffer[0, keyLength)}. */
   void write(RocksDbColumn column, int keyLength) {
+    ByteBuffer key = nativeKey(keyLength);
+    ByteBuffer value = nativeValueOfValueBuffer();
     try {
-      db.put(column.handle, writeOptions, nativeKey(keyLength), nativeValueOfValueBuffer());
+      db.put(column.handle, writeOptions, key, value);
     } catch (RocksDBException e) {
-      throw new RocksDbStateException("write", column.name, e);
+      try {
+        db.put(column.handle, afterStall(e, "write", column), key.rewind(), value.rewind());
+      } catch (RocksDBException retry) {
+        throw new RocksDbStateException("write", column.name, retry);
+      }
     }
   }
 
   /** Appends {@link #valueBuffer} to the value of {@code keyBuffer[0, keyLength)} (list state). */
   void merge(RocksDbColumn column, int keyLength) {
+    ByteBuffer key = nativeKey(keyLength);
+    ByteBuffer value = nativeValueOfValueBuffer();
     try {
-      db.merge(column.handle, writeOptions, nativeKey(keyLength), nativeValueOfValueBuffer());
+      db.merge(column.handle, writeOptions, key, value);
     } catch (RocksDBException e) {
-      throw new RocksDbStateException("append to", column.name, e);
+      try {
+        db.merge(column.handle, afterStall(e, "append to", column), key.rewind(), value.rewind());
+      } catch (RocksDBException retry) {
+        throw new RocksDbStateException("append to", column.name, retry);
+      }
     }
   }
 
   /** Deletes {@code keyBuffer[0, keyLength)}. */
   void delete(RocksDbColumn column, int keyLength) {
+    ByteBuffer key = nativeKey(keyLength);
     try {
-      db.delete(column.handle, writeOptions, nativeKey(keyLength));
+      db.delete(column.handle, writeOptions, key);
     } catch (RocksDBException e) {
-      throw new RocksDbStateException("delete from", column.name, e);
+      try {
+        db.delete(column.handle, afterStall(e, "delete from", column), key.rewind());
+      } catch (RocksDBException retry) {
+        throw new RocksDbStateException("delete from", column.name, retry);
+      }
     }
   }
 
@@ -574,7 +625,11 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K> {
     try {
       db.delete(column.handle, writeOptions, key);
     } catch (RocksDBException e) {
-      throw new RocksDbStateException("delete from", column.name, e);
+      try {
+        db.delete(column.handle, afterStall(e, "delete from", column), key);
+      } catch (RocksDBException retry) {
+        throw new RocksDbStateException("delete from", column.name, retry);
+      }
     }
   }
 
@@ -588,9 +643,71 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K> {
     try {
       db.write(writeOptions, batch);
     } catch (RocksDBException e) {
-      throw new RocksDbStateException(operation, column.name, e);
+      try {
+        db.write(afterStall(e, operation, column), batch);
+      } catch (RocksDBException retry) {
+        throw new RocksDbStateException(operation, column.name, retry);
+      }
     } finally {
       batch.clear();
+    }
+  }
+
+  /**
+   * Handles a failed hot-path write, which wrote nothing: throws unless it is a write stall;
+   * otherwise relieves the stall and returns the options for the one retry, which waits.
+   */
+  private WriteOptions afterStall(RocksDBException e, String operation, RocksDbColumn column) {
+    Status status = e.getStatus();
+    if (status == null || status.getCode() != Status.Code.Incomplete) {
+      throw new RocksDbStateException(operation, column.name, e);
+    }
+    relieveWriteStall();
+    return waitingWriteOptions;
+  }
+
+  /**
+   * Flushes every backend of the memory budget unless the stall is this database's own slowdown
+   * while the write-buffer manager is below its limit (see the class comment).
+   */
+  private void relieveWriteStall() {
+    if (memory.writeBuffersMayBeFull() || !writeControllerSlowsWrites()) {
+      LOG.debug("write stall in {}: flushing the memtables of the memory budget's backends", directory.root());
+      memory.flushAll(this);
+    }
+  }
+
+  /** Returns whether this database's write controller delays or stops writes. */
+  private boolean writeControllerSlowsWrites() {
+    try {
+      return db.getLongProperty("rocksdb.is-write-stopped") != 0
+          || db.getLongProperty("rocksdb.actual-delayed-write-rate") != 0;
+    } catch (RocksDBException e) {
+      return false; // unknown: flushing is the safe side
+    }
+  }
+
+  /**
+   * Asks RocksDB to flush the memtables of every state, without waiting for the flushes; does
+   * nothing if the backend is closing or closed, or if nothing was written since the last request.
+   * Called on any thread, by {@link RocksDbMemory#flushAll}. Errors are logged, not thrown: they
+   * belong to this backend, not to the writer that asked.
+   */
+  void requestFlush() {
+    if (!guard.tryAcquire()) {
+      return; // closing: the close frees the memtables
+    }
+    try {
+      long sequence = db.getLatestSequenceNumber();
+      if (sequence != flushRequestedAt) {
+        db.flush(stallFlushOptions, flushHandles);
+        flushRequestedAt = sequence;
+      }
+    } catch (RocksDBException e) {
+      // TryAgain while this database's own writes are stopped; the next stall asks again
+      LOG.debug("flush request to the RocksDB backend in {} failed", directory.root(), e);
+    } finally {
+      guard.release();
     }
   }
 
@@ -933,6 +1050,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K> {
     }
     closed = true;
     clearCurrentKey();
+    memory.removeFlushable(this);
     try {
       guard.close(this::releaseNatives);
     } finally {

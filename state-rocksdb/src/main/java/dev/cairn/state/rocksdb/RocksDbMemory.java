@@ -1,5 +1,7 @@
 package dev.cairn.state.rocksdb;
 
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
 import org.rocksdb.Cache;
 import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
@@ -24,6 +26,15 @@ import org.rocksdb.WriteBufferManager;
  *   ...
  * }
  * }</pre>
+ *
+ * <p><b>Write stalls.</b> The write-buffer manager stalls writes ({@code allow_stall}, which keeps
+ * the budget hard) while the memtables of all backends are at its limit, but RocksDB only flushes
+ * memtables of the database that is writing: a backend that filled the memtables and then went idle
+ * would stall the writes of every other backend forever. So backends write with {@code
+ * no_slowdown}; a write that would stall fails with status {@code Incomplete} instead, and the
+ * backend then calls {@link #flushAll} and retries once with blocking writes, which wait only until
+ * those flushes have freed memory. See {@code RocksDbKeyedBackend} for how the backend tells a
+ * stall of the manager from its own database's slowdowns.
  *
  * <p>Thread-safe. {@link #close()} may be called while backends still use the memory: the native
  * cache is freed when the last of them is closed, and no new backend can use it.
@@ -58,6 +69,8 @@ public final class RocksDbMemory implements AutoCloseable {
   private final long writeBufferCapacity;
   private final Cache cache;
   private final WriteBufferManager writeBufferManager;
+  /** Open backends, whose memtables a write stall flushes; copy-on-write, read without a lock. */
+  private final Set<RocksDbKeyedBackend<?>> flushable = new CopyOnWriteArraySet<>();
   private int users;
   private boolean closed;
   private boolean released;
@@ -152,6 +165,47 @@ public final class RocksDbMemory implements AutoCloseable {
     users--;
     if (closed && users == 0) {
       release();
+    }
+  }
+
+  /**
+   * Makes an open backend's memtables flushable by {@link #flushAll}; undone by {@link
+   * #removeFlushable}. Called once the backend's natives all exist (after {@link #attach()}).
+   */
+  void addFlushable(RocksDbKeyedBackend<?> backend) {
+    flushable.add(backend);
+  }
+
+  /** Called when a backend starts closing, before its natives are freed. */
+  void removeFlushable(RocksDbKeyedBackend<?> backend) {
+    flushable.remove(backend);
+  }
+
+  /**
+   * Returns whether the memtables may be at the write-buffer manager's limit, so that it may be
+   * stalling writes. The manager reserves its memtables' memory in the cache as entries it keeps
+   * pinned, rounded up to whole entries and released late, so pinned usage is never below the
+   * manager's usage: false means the manager is not stalling. True may also come from blocks that
+   * readers pin. (rocksdbjni exposes nothing of the manager but its constructor.)
+   */
+  boolean writeBuffersMayBeFull() {
+    return pinnedUsageBytes() >= writeBufferCapacity;
+  }
+
+  /**
+   * Asks every open backend of this budget to flush the memtables of all its states, {@code writer}
+   * first, without waiting for the flushes: each switches to new, empty memtables at once and frees
+   * the old ones when their flush is done. Called by a backend whose write stalled, on its own thread.
+   * A backend that is closing is skipped (its close frees its memtables), as is one with no write
+   * since its last flush request. The flushes of other backends can wait only while one of their own
+   * writes is stalled or delayed by RocksDB.
+   */
+  void flushAll(RocksDbKeyedBackend<?> writer) {
+    writer.requestFlush();
+    for (RocksDbKeyedBackend<?> backend : flushable) {
+      if (backend != writer) {
+        backend.requestFlush();
+      }
     }
   }
 
