@@ -2,7 +2,7 @@
 # Builds Cairn's benchmarks.jar and the Flink baselines jar, runs them alternately with the same JMH
 # settings, and writes benchmarks/results/<date>.md and .json (see benchmarks/README.md).
 #
-#   benchmarks/run.sh            the full run (1e6 keys, 2x2 s warm-up, 5x2 s measurement; ~40 min)
+#   benchmarks/run.sh            the full run (1e6 keys, 2x2 s warm-up, 5x2 s measurement; ~30 min)
 #   benchmarks/run.sh --quick    a harness check (1e5 keys, 1x1 s + 2x1 s; < 10 min on 2 cores)
 #
 # CAIRN_TARGET=target-x builds into that folder instead of target (parallel builds on one tree).
