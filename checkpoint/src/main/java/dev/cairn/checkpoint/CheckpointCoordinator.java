@@ -15,6 +15,7 @@ import dev.cairn.state.StateException;
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.SnapshotInput;
 import dev.cairn.state.spi.SnapshotResult;
+import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
@@ -206,7 +207,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
           inputs.add(new FileSnapshotInput(files, directory, old.get(i).keyedStreams(), description));
         }
       }
-      p.backend().restore(inputs);
+      Snapshotable.of(p.backend()).restore(inputs);
       p.operatorState().restore(OperatorStateStore.redistribute(operatorParts, parallelism, p.index()));
     }
     synchronized (lock) {
@@ -371,7 +372,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     StateSnapshot keyed;
     byte[] operatorState;
     try {
-      keyed = participant.backend().snapshot(checkpoint.id);
+      keyed = Snapshotable.of(participant.backend()).snapshot(checkpoint.id);
     } catch (RuntimeException e) {
       abort(checkpoint, new CheckpointException("task " + participant.index() + " could not snapshot: " + e, e), true);
       return;

@@ -2,7 +2,6 @@ package dev.cairn.state;
 
 import dev.cairn.state.serde.TypeSerializer;
 import dev.cairn.state.spi.KeyGroupRange;
-import dev.cairn.state.spi.Snapshotable;
 import java.util.stream.Stream;
 
 /**
@@ -18,7 +17,7 @@ import java.util.stream.Stream;
  * }</pre>
  *
  * <p><b>Threading.</b> A backend has one writer, the task thread. Neither the backend nor its state
- * handles are thread-safe; only {@link #snapshot(long)}'s result may be used from another thread.
+ * handles are thread-safe.
  *
  * <p><b>Returned objects.</b> Every backend behaves as if values were copied on write and on read:
  * changing an object after passing it to a state, or changing an object a state returned, never
@@ -29,11 +28,12 @@ import java.util.stream.Stream;
  * {@link dev.cairn.state.spi.KeyGroups#assign(int, int)} from the key serializer's stable hash. A
  * backend owns a contiguous {@link #keyGroupRange()}; setting a key outside it fails.
  *
- * <p><b>Snapshots.</b> The {@link Snapshotable} methods are driven by the checkpoint coordinator.
+ * <p><b>Snapshots.</b> Every backend also implements {@link dev.cairn.state.spi.Snapshotable}, which
+ * the checkpoint coordinator drives; applications never need to call it.
  *
  * @param <K> the key type
  */
-public interface KeyedStateBackend<K> extends Snapshotable, AutoCloseable {
+public interface KeyedStateBackend<K> extends AutoCloseable {
 
   /**
    * Sets the key that state reads and writes apply to.

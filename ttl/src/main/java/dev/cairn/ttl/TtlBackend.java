@@ -14,6 +14,8 @@ import dev.cairn.state.ValueStateDescriptor;
 import dev.cairn.state.serde.TypeSerializer;
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.SnapshotInput;
+import dev.cairn.state.spi.SnapshotMode;
+import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -243,10 +245,11 @@ final class TtlBackend<K> implements TtlStateBackend<K> {
   }
 
   @Override
-  public StateSnapshot snapshot(long checkpointId) {
+  public StateSnapshot snapshot(long checkpointId, SnapshotMode mode) {
     checkOpen();
     long now = now();
-    return new TtlStateSnapshot(inner.snapshot(checkpointId), anySnapshotCleanup() ? this::snapshotFilter : null, now);
+    return new TtlStateSnapshot(
+        Snapshotable.of(inner).snapshot(checkpointId, mode), anySnapshotCleanup() ? this::snapshotFilter : null, now);
   }
 
   /** The snapshot filter of a stored state: drops expired entries if its TTL says so. */
@@ -264,6 +267,21 @@ final class TtlBackend<K> implements TtlStateBackend<K> {
       throw new IllegalStateException("restore must come before any state is registered");
     }
     TtlRestore.restore(inner, inputs, name -> ttlOf(name).isPresent(), now());
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) {
+    Snapshotable.of(inner).notifyCheckpointComplete(checkpointId);
+  }
+
+  @Override
+  public void notifyCheckpointAborted(long checkpointId) {
+    Snapshotable.of(inner).notifyCheckpointAborted(checkpointId);
+  }
+
+  @Override
+  public void notifyCheckpointSubsumed(long checkpointId) {
+    Snapshotable.of(inner).notifyCheckpointSubsumed(checkpointId);
   }
 
   @Override

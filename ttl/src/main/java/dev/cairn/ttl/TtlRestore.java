@@ -4,13 +4,16 @@ import dev.cairn.state.KeyedStateBackend;
 import dev.cairn.state.SnapshotException;
 import dev.cairn.state.StateException;
 import dev.cairn.state.spi.KeyedSnapshotFormat;
+import dev.cairn.state.spi.SharedFileHandle;
 import dev.cairn.state.spi.SnapshotInput;
+import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateMetaInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -39,7 +42,7 @@ final class TtlRestore {
       adapted.add(needsRewrite(input, rewrites) ? rewriting(inner, input, rewrites, pipes) : input);
     }
     try {
-      inner.restore(adapted);
+      Snapshotable.of(inner).restore(adapted);
     } catch (RuntimeException e) {
       for (Pipe pipe : pipes) {
         pipe.abort();
@@ -55,8 +58,9 @@ final class TtlRestore {
   }
 
   private static boolean needsRewrite(SnapshotInput input, Function<StateMetaInfo, StreamRewriter.StateRewrite> rewrites) {
-    if (!input.streamNames().contains(KeyedSnapshotFormat.STREAM_NAME)) {
-      return false;
+    if (!KeyedSnapshotFormat.FORMAT.equals(input.format())
+        || !input.streamNames().contains(KeyedSnapshotFormat.STREAM_NAME)) {
+      return false; // a backend's own format keeps its envelopes as stored: see the README
     }
     try (InputStream in = input.openStream(KeyedSnapshotFormat.STREAM_NAME)) {
       return StreamRewriter.states(in, input.description()).stream().anyMatch(s -> rewrites.apply(s) != null);
@@ -69,6 +73,16 @@ final class TtlRestore {
       KeyedStateBackend<?> inner, SnapshotInput input,
       Function<StateMetaInfo, StreamRewriter.StateRewrite> rewrites, List<Pipe> pipes) {
     return new SnapshotInput() {
+      @Override
+      public String format() {
+        return input.format();
+      }
+
+      @Override
+      public Optional<SharedFileHandle> sharedHandle(String name) {
+        return input.sharedHandle(name);
+      }
+
       @Override
       public Set<String> streamNames() {
         return input.streamNames();

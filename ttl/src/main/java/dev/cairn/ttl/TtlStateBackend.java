@@ -1,6 +1,7 @@
 package dev.cairn.ttl;
 
 import dev.cairn.state.KeyedStateBackend;
+import dev.cairn.state.spi.Snapshotable;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,7 +34,7 @@ import java.util.Optional;
  *
  * @param <K> the key type
  */
-public interface TtlStateBackend<K> extends KeyedStateBackend<K> {
+public interface TtlStateBackend<K> extends KeyedStateBackend<K>, Snapshotable {
 
   /**
    * Wraps {@code backend} so that every state registered through the result has {@code config}.

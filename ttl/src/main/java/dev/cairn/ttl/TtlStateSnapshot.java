@@ -1,6 +1,7 @@
 package dev.cairn.ttl;
 
 import dev.cairn.state.spi.KeyedSnapshotFormat;
+import dev.cairn.state.spi.SharedFileHandle;
 import dev.cairn.state.spi.SnapshotOutput;
 import dev.cairn.state.spi.SnapshotResult;
 import dev.cairn.state.spi.StateSnapshot;
@@ -52,6 +53,7 @@ final class TtlStateSnapshot implements StateSnapshot {
       dropped = filtering.finish();
     }
     return new SnapshotResult(
+        result.format(),
         result.streamNames(),
         result.states().stream().map(EnvelopeRewrites::userView).toList(),
         result.entryCount() - dropped);
@@ -87,6 +89,16 @@ final class TtlStateSnapshot implements StateSnapshot {
         }
       });
       return pipe.sink();
+    }
+
+    @Override
+    public SharedFileHandle writeShared(String name, ContentWriter content) throws IOException {
+      return output.writeShared(name, content);
+    }
+
+    @Override
+    public void referenceShared(String name, SharedFileHandle handle) throws IOException {
+      output.referenceShared(name, handle);
     }
 
     long finish() throws IOException {

@@ -5,6 +5,7 @@ import dev.cairn.state.StateDescriptor;
 import dev.cairn.state.kit.MemorySnapshotStore;
 import dev.cairn.state.serde.Serializers;
 import dev.cairn.state.spi.SnapshotResult;
+import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,7 +53,7 @@ final class TtlHarness implements AutoCloseable {
   /** Snapshots the backend into a new store. */
   MemorySnapshotStore snapshot() {
     MemorySnapshotStore store = new MemorySnapshotStore("checkpoint " + (checkpointId + 1));
-    try (StateSnapshot snapshot = backend.snapshot(++checkpointId)) {
+    try (StateSnapshot snapshot = Snapshotable.of(backend).snapshot(++checkpointId)) {
       lastSnapshot = snapshot.writeTo(store);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -66,7 +67,7 @@ final class TtlHarness implements AutoCloseable {
     Long key = backend.getCurrentKey();
     backend.close();
     backend = create();
-    backend.restore(List.of(store.input()));
+    Snapshotable.of(backend).restore(List.of(store.input()));
     if (key != null) {
       backend.setCurrentKey(key);
     }

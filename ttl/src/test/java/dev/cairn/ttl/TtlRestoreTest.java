@@ -16,6 +16,7 @@ import dev.cairn.state.ValueStateDescriptor;
 import dev.cairn.state.kit.MemorySnapshotStore;
 import dev.cairn.state.serde.Serializers;
 import dev.cairn.state.spi.KeyedSnapshotFormat;
+import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateMetaInfo;
 import dev.cairn.state.spi.StateSnapshot;
 import java.io.IOException;
@@ -63,7 +64,7 @@ class TtlRestoreTest {
 
   private static MemorySnapshotStore snapshot(KeyedStateBackend<?> backend) {
     MemorySnapshotStore store = new MemorySnapshotStore();
-    try (StateSnapshot snapshot = backend.snapshot(1)) {
+    try (StateSnapshot snapshot = Snapshotable.of(backend).snapshot(1)) {
       snapshot.writeTo(store);
     } catch (IOException e) {
       throw new AssertionError(e);
@@ -91,7 +92,7 @@ class TtlRestoreTest {
     TtlConfig ttl = TtlConfig.builder(Duration.ofMillis(100)).build();
 
     try (TtlStateBackend<Long> restored = TtlStateBackend.wrap(kind.create(Serializers.LONG), ttl, clock)) {
-      restored.restore(List.of(plain.input()));
+      Snapshotable.of(restored).restore(List.of(plain.input()));
       clock.set(50_099);
       assertFilled(restored);
       clock.set(50_100);
@@ -114,12 +115,12 @@ class TtlRestoreTest {
 
     MemorySnapshotStore stripped;
     try (TtlStateBackend<Long> noTtl = TtlStateBackend.builder(kind.create(Serializers.LONG), clock).build()) {
-      noTtl.restore(List.of(withTtl.input()));
+      Snapshotable.of(noTtl).restore(List.of(withTtl.input()));
       assertFilled(noTtl);
       stripped = snapshot(noTtl);
     }
     try (KeyedStateBackend<Long> plain = kind.create(Serializers.LONG)) {
-      plain.restore(List.of(stripped.input()));
+      Snapshotable.of(plain).restore(List.of(stripped.input()));
       assertFilled(plain);
     }
   }
@@ -135,7 +136,7 @@ class TtlRestoreTest {
     }
 
     try (KeyedStateBackend<Long> plain = kind.create(Serializers.LONG)) {
-      plain.restore(List.of(withTtl.input()));
+      Snapshotable.of(plain).restore(List.of(withTtl.input()));
       assertThatThrownBy(() -> plain.getState(VALUE))
           .isInstanceOf(IncompatibleSchemaException.class)
           .hasMessageContaining("value")
@@ -157,7 +158,7 @@ class TtlRestoreTest {
 
     try (TtlStateBackend<Long> restored =
         TtlStateBackend.builder(kind.create(Serializers.LONG), clock).ttl(ttl).noTtl("value").build()) {
-      restored.restore(List.of(withTtl.input()));
+      Snapshotable.of(restored).restore(List.of(withTtl.input()));
 
       assertThat(restored.ttlOf("value")).isEmpty();
       assertThat(restored.ttlOf("list")).contains(ttl);
@@ -229,7 +230,7 @@ class TtlRestoreTest {
     }
 
     try (TtlStateBackend<Long> moved = TtlStateBackend.wrap(other.create(Serializers.LONG), ttl, clock)) {
-      moved.restore(List.of(store.input()));
+      Snapshotable.of(moved).restore(List.of(store.input()));
       clock.set(1_099);
       assertFilled(moved);
       clock.set(1_100);
@@ -253,7 +254,7 @@ class TtlRestoreTest {
 
     try (TtlStateBackend<Long> restored = TtlStateBackend.wrap(
         kind.create(Serializers.LONG), TtlConfig.builder(Duration.ofMinutes(1)).build(), new ManualClock(0))) {
-      assertThatThrownBy(() -> restored.restore(List.of(truncated.input())))
+      assertThatThrownBy(() -> Snapshotable.of(restored).restore(List.of(truncated.input())))
           .isInstanceOf(SnapshotException.class)
           .hasMessageContaining("truncated");
     }

@@ -16,6 +16,7 @@ import dev.cairn.state.ValueState;
 import dev.cairn.state.heap.HeapStateBackend;
 import dev.cairn.state.rocksdb.RocksDbStateBackend;
 import dev.cairn.state.serde.Serializers;
+import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import dev.cairn.ttl.TtlConfig;
 import dev.cairn.ttl.TtlStateBackend;
@@ -197,7 +198,7 @@ public final class CairnAdapters implements BackendAdapters.Factory {
 
     @Override
     public PendingSnapshot snapshot(long checkpointId, Path directory) {
-      StateSnapshot snapshot = backend.snapshot(checkpointId);
+      StateSnapshot snapshot = Snapshotable.of(backend).snapshot(checkpointId);
       return new PendingSnapshot() {
         @Override
         public long complete() throws Exception {
@@ -223,7 +224,7 @@ public final class CairnAdapters implements BackendAdapters.Factory {
         throw new IllegalArgumentException("no snapshot was written to " + directory + " in this JVM");
       }
       Adapter restored = new Adapter(factory, rocksDb);
-      restored.backend.restore(List.of(new FileSnapshotInput(FileLayer.local(), directory, streams, directory.toString())));
+      Snapshotable.of(restored.backend).restore(List.of(new FileSnapshotInput(FileLayer.local(), directory, streams, directory.toString())));
       for (String name : stateNames) {
         restored.value(name);
       }

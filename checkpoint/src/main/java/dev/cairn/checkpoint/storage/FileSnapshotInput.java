@@ -34,6 +34,16 @@ public final class FileSnapshotInput implements SnapshotInput {
   }
 
   @Override
+  public String format() {
+    return dev.cairn.state.spi.KeyedSnapshotFormat.FORMAT;
+  }
+
+  @Override
+  public java.util.Optional<dev.cairn.state.spi.SharedFileHandle> sharedHandle(String name) {
+    return java.util.Optional.empty();
+  }
+
+  @Override
   public Set<String> streamNames() {
     return fileByStream.keySet();
   }

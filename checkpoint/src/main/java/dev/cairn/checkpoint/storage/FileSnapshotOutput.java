@@ -76,6 +76,16 @@ public final class FileSnapshotOutput implements SnapshotOutput {
     };
   }
 
+  @Override
+  public dev.cairn.state.spi.SharedFileHandle writeShared(String name, ContentWriter content) throws IOException {
+    throw new IOException("format v1 stores no shared file");
+  }
+
+  @Override
+  public void referenceShared(String name, dev.cairn.state.spi.SharedFileHandle handle) throws IOException {
+    throw new IOException("format v1 stores no shared file");
+  }
+
   private void checkCancelled() throws IOException {
     if (cancelled.getAsBoolean()) {
       throw new IOException("checkpoint aborted while writing " + directory);

@@ -25,6 +25,9 @@ package dev.cairn.state.spi;
  */
 public final class KeyedSnapshotFormat {
 
+  /** The format id of canonical snapshots ({@link SnapshotResult#format()}). */
+  public static final String FORMAT = "canonical";
+
   /** The canonical keyed-state stream's name. */
   public static final String STREAM_NAME = "keyed-state";
 

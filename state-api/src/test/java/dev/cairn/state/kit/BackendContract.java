@@ -18,6 +18,7 @@ import dev.cairn.state.ValueStateDescriptor;
 import dev.cairn.state.serde.Serializers;
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.KeyGroups;
+import dev.cairn.state.spi.Snapshotable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -363,8 +364,8 @@ public interface BackendContract extends KitSupport {
             () -> backend.getState(StateDescriptors.list("new", Serializers.LONG)),
             () -> backend.keys("count").close(),
             () -> backend.applyToAllKeys(count(), (k, s) -> {}),
-            () -> backend.snapshot(1),
-            () -> backend.restore(List.of(new MemorySnapshotStore().input())));
+            () -> Snapshotable.of(backend).snapshot(1),
+            () -> Snapshotable.of(backend).restore(List.of(new MemorySnapshotStore().input())));
     for (int i = 0; i < calls.size(); i++) {
       assertThatThrownBy(calls.get(i)).as("call #%d", i).isInstanceOf(BackendClosedException.class);
     }

@@ -4,6 +4,7 @@ import dev.cairn.state.KeyedStateBackend;
 import dev.cairn.state.State;
 import dev.cairn.state.StateDescriptor;
 import dev.cairn.state.ValueStateDescriptor;
+import dev.cairn.state.spi.Snapshotable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -128,7 +129,7 @@ final class KitInvariants {
     MemorySnapshotStore store = kit.snapshotOf(backend);
     try (KeyedStateBackend<K> fresh =
         kit.createBackend(backend.keySerializer(), backend.maxParallelism(), backend.keyGroupRange())) {
-      fresh.restore(List.of(store.input()));
+      Snapshotable.of(fresh).restore(List.of(store.input()));
       for (StateDescriptor<?> descriptor : descriptors) {
         fresh.getState(descriptor);
         Set<Object> restoredKeys = byNormalized(StateContents.keys(fresh, descriptor.name())).keySet();

@@ -6,6 +6,7 @@ import dev.cairn.state.serde.Serializers;
 import dev.cairn.state.serde.TypeSerializer;
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.SnapshotInput;
+import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,13 +60,13 @@ public interface KitSupport extends KitFixture {
       KeyGroupRange keyGroupRange,
       SnapshotInput... inputs) {
     KeyedStateBackend<K> backend = backend(keySerializer, maxParallelism, keyGroupRange);
-    backend.restore(Arrays.asList(inputs));
+    Snapshotable.of(backend).restore(Arrays.asList(inputs));
     return backend;
   }
 
   /** Takes a snapshot of {@code backend}, writes it to a new store on this thread and closes it. */
   default MemorySnapshotStore snapshotOf(KeyedStateBackend<?> backend) {
-    try (StateSnapshot snapshot = backend.snapshot(1)) {
+    try (StateSnapshot snapshot = Snapshotable.of(backend).snapshot(1)) {
       return write(snapshot);
     }
   }

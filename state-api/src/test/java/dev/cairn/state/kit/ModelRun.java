@@ -3,6 +3,7 @@ package dev.cairn.state.kit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.state.KeyedStateBackend;
+import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,7 +52,7 @@ final class ModelRun {
         assertThat(kit.contents(states.backend, AllKinds.ALL)).as(context("all keys")).isEqualTo(oracle.contents());
       }
       if (op % restoreEvery == restoreEvery / 3) {
-        pending = states.backend.snapshot(op);
+        pending = Snapshotable.of(states.backend).snapshot(op);
         atPending = oracle.copy();
       }
       if (op % restoreEvery == restoreEvery - 1 && pending != null) {

@@ -18,6 +18,7 @@ import dev.cairn.state.spi.KeyGroups;
 import dev.cairn.state.spi.KeyedSnapshotFormat;
 import dev.cairn.state.spi.SnapshotInput;
 import dev.cairn.state.spi.SnapshotResult;
+import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateMetaInfo;
 import dev.cairn.state.spi.StateSnapshot;
 import java.util.Arrays;
@@ -78,7 +79,7 @@ public interface SnapshotContract extends KitSupport {
     Map<String, Map<Object, Object>> expected = contents(backend, AllKinds.ALL);
     AllKinds states = new AllKinds(backend);
 
-    try (StateSnapshot snapshot = backend.snapshot(3)) {
+    try (StateSnapshot snapshot = Snapshotable.of(backend).snapshot(3)) {
       for (long key = 0; key < 60; key++) {
         backend.setCurrentKey(key);
         switch ((int) (key % 4)) {
@@ -126,7 +127,7 @@ public interface SnapshotContract extends KitSupport {
     AllKinds states = new AllKinds(backend);
     Random random = new Random(42);
     ExecutorService writer = Executors.newSingleThreadExecutor();
-    try (StateSnapshot snapshot = backend.snapshot(5)) {
+    try (StateSnapshot snapshot = Snapshotable.of(backend).snapshot(5)) {
       Map<String, Map<Object, Object>> expected = contents(backend, AllKinds.ALL);
 
       Future<MemorySnapshotStore> written = writer.submit(() -> write(snapshot));
@@ -148,12 +149,12 @@ public interface SnapshotContract extends KitSupport {
     KeyedStateBackend<Long> backend = filledBackend(100);
     AllKinds states = new AllKinds(backend);
     Random random = new Random(7);
-    StateSnapshot first = backend.snapshot(1);
+    StateSnapshot first = Snapshotable.of(backend).snapshot(1);
     Map<String, Map<Object, Object>> atFirst = contents(backend, AllKinds.ALL);
     for (int i = 0; i < 500; i++) {
       states.mutate(random, 150);
     }
-    StateSnapshot second = backend.snapshot(2);
+    StateSnapshot second = Snapshotable.of(backend).snapshot(2);
     Map<String, Map<Object, Object>> atSecond = contents(backend, AllKinds.ALL);
     for (int i = 0; i < 500; i++) {
       states.mutate(random, 150);
@@ -173,7 +174,7 @@ public interface SnapshotContract extends KitSupport {
     KeyedStateBackend<Long> backend = filledBackend(10);
     AllKinds states = new AllKinds(backend);
 
-    backend.snapshot(1).close();
+    Snapshotable.of(backend).snapshot(1).close();
     states.fill(10, 20);
 
     assertThat(contents(restored(backend, snapshotOf(backend).input()), AllKinds.ALL))
@@ -184,7 +185,7 @@ public interface SnapshotContract extends KitSupport {
   default void snapshot_checkpointId_reported() {
     KeyedStateBackend<Long> backend = backend();
 
-    try (StateSnapshot snapshot = backend.snapshot(42)) {
+    try (StateSnapshot snapshot = Snapshotable.of(backend).snapshot(42)) {
       assertThat(snapshot.checkpointId()).isEqualTo(42);
     }
   }
@@ -195,7 +196,7 @@ public interface SnapshotContract extends KitSupport {
 
     SnapshotResult result;
     MemorySnapshotStore store = new MemorySnapshotStore();
-    try (StateSnapshot snapshot = backend.snapshot(1)) {
+    try (StateSnapshot snapshot = Snapshotable.of(backend).snapshot(1)) {
       result = snapshot.writeTo(store);
     }
 
@@ -211,7 +212,7 @@ public interface SnapshotContract extends KitSupport {
   default void writeTo_twice_throwsIllegalState() {
     KeyedStateBackend<Long> backend = filledBackend(3);
 
-    try (StateSnapshot snapshot = backend.snapshot(1)) {
+    try (StateSnapshot snapshot = Snapshotable.of(backend).snapshot(1)) {
       write(snapshot);
       assertThatThrownBy(() -> snapshot.writeTo(new MemorySnapshotStore()))
           .isInstanceOf(IllegalStateException.class);
@@ -221,7 +222,7 @@ public interface SnapshotContract extends KitSupport {
   @Test
   default void writeTo_afterClose_throwsIllegalState() {
     KeyedStateBackend<Long> backend = filledBackend(3);
-    StateSnapshot snapshot = backend.snapshot(1);
+    StateSnapshot snapshot = Snapshotable.of(backend).snapshot(1);
 
     snapshot.close();
 
@@ -253,7 +254,7 @@ public interface SnapshotContract extends KitSupport {
     SnapshotInput input = snapshotOf(backend).input();
     KeyedStateBackend<Long> other = backend(Serializers.LONG, 256, KeyGroupRange.all(256));
 
-    assertThatThrownBy(() -> other.restore(List.of(input))).isInstanceOf(SnapshotException.class);
+    assertThatThrownBy(() -> Snapshotable.of(other).restore(List.of(input))).isInstanceOf(SnapshotException.class);
   }
 
   @Test
@@ -262,7 +263,7 @@ public interface SnapshotContract extends KitSupport {
     SnapshotInput input = snapshotOf(backend).input();
     KeyedStateBackend<String> other = backend(Serializers.STRING);
 
-    assertThatThrownBy(() -> other.restore(List.of(input))).isInstanceOf(IncompatibleSchemaException.class);
+    assertThatThrownBy(() -> Snapshotable.of(other).restore(List.of(input))).isInstanceOf(IncompatibleSchemaException.class);
   }
 
   @Test
@@ -311,7 +312,7 @@ public interface SnapshotContract extends KitSupport {
       store.put(STREAM, damaged);
       KeyedStateBackend<Long> target = backend();
 
-      assertThatThrownBy(() -> target.restore(List.of(store.input())))
+      assertThatThrownBy(() -> Snapshotable.of(target).restore(List.of(store.input())))
           .as("byte %d flipped", position)
           .isInstanceOf(SnapshotException.class);
     }
@@ -327,7 +328,7 @@ public interface SnapshotContract extends KitSupport {
       store.put(STREAM, Arrays.copyOf(bytes, length));
       KeyedStateBackend<Long> target = backend();
 
-      assertThatThrownBy(() -> target.restore(List.of(store.input())))
+      assertThatThrownBy(() -> Snapshotable.of(target).restore(List.of(store.input())))
           .as("truncated to %d of %d bytes", length, bytes.length)
           .isInstanceOf(SnapshotException.class);
     }
@@ -367,7 +368,7 @@ public interface SnapshotContract extends KitSupport {
     KeyedStateBackend<Long> target = backend();
     target.getState(AllKinds.VALUE);
 
-    assertThatThrownBy(() -> target.restore(List.of(input))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> Snapshotable.of(target).restore(List.of(input))).isInstanceOf(IllegalStateException.class);
   }
 
   @Test

@@ -7,6 +7,8 @@ import dev.cairn.state.StateDescriptor;
 import dev.cairn.state.serde.TypeSerializer;
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.SnapshotInput;
+import dev.cairn.state.spi.SnapshotMode;
+import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -17,7 +19,7 @@ import java.util.stream.Stream;
  * Delegates every call to the backend under test and remembers, for the invariant checks after each
  * test, the states registered and the keys set (up to {@link #KEY_LIMIT} distinct keys).
  */
-final class TrackingBackend<K> implements KeyedStateBackend<K> {
+final class TrackingBackend<K> implements KeyedStateBackend<K>, Snapshotable {
 
   /** Beyond this many distinct keys, the invariant checks sample instead of checking every key. */
   static final int KEY_LIMIT = 10_000;
@@ -85,13 +87,28 @@ final class TrackingBackend<K> implements KeyedStateBackend<K> {
   }
 
   @Override
-  public StateSnapshot snapshot(long checkpointId) {
-    return delegate.snapshot(checkpointId);
+  public StateSnapshot snapshot(long checkpointId, SnapshotMode mode) {
+    return Snapshotable.of(delegate).snapshot(checkpointId, mode);
   }
 
   @Override
   public void restore(Collection<SnapshotInput> inputs) {
-    delegate.restore(inputs);
+    Snapshotable.of(delegate).restore(inputs);
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) {
+    Snapshotable.of(delegate).notifyCheckpointComplete(checkpointId);
+  }
+
+  @Override
+  public void notifyCheckpointAborted(long checkpointId) {
+    Snapshotable.of(delegate).notifyCheckpointAborted(checkpointId);
+  }
+
+  @Override
+  public void notifyCheckpointSubsumed(long checkpointId) {
+    Snapshotable.of(delegate).notifyCheckpointSubsumed(checkpointId);
   }
 
   @Override

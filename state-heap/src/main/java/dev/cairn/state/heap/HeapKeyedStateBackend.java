@@ -18,6 +18,8 @@ import dev.cairn.state.serde.TypeSerializer;
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.KeyGroups;
 import dev.cairn.state.spi.SnapshotInput;
+import dev.cairn.state.spi.SnapshotMode;
+import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,7 +39,7 @@ import java.util.stream.Stream;
  * #groupIndex}, which is negative when no key is set or the backend is closed, so the hot path has a
  * single check. Not thread-safe, except {@link #releaseSnapshot}, called by snapshots from any thread.
  */
-final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
+final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotable {
 
   private static final int NO_KEY = -1;
   private static final int CLOSED = Integer.MIN_VALUE;
@@ -236,7 +238,7 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
   }
 
   @Override
-  public StateSnapshot snapshot(long checkpointId) {
+  public StateSnapshot snapshot(long checkpointId, SnapshotMode mode) {
     checkOpen();
     List<SnapshotPart> parts = new ArrayList<>(tables.size() + restored.size());
     for (StateTable<K> table : tables.values()) {

@@ -61,6 +61,11 @@ final class HeapRestore {
   /** Reads the keyed-state stream of {@code input}, keeping the key groups of the range. */
   void read(SnapshotInput input) {
     String description = input.description();
+    if (!KeyedSnapshotFormat.FORMAT.equals(input.format())) {
+      throw new SnapshotException(
+          "snapshot " + description + " is in format '" + input.format() + "', which the heap backend cannot read"
+              + " (restore a canonical checkpoint or a savepoint)");
+    }
     if (!input.streamNames().contains(KeyedSnapshotFormat.STREAM_NAME)) {
       throw new SnapshotException(
           "snapshot " + description + " has no '" + KeyedSnapshotFormat.STREAM_NAME + "' stream");

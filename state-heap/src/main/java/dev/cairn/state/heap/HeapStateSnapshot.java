@@ -100,7 +100,7 @@ final class HeapStateSnapshot implements StateSnapshot {
         }
       }
       writer.finish();
-      return new SnapshotResult(List.of(KeyedSnapshotFormat.STREAM_NAME), metas, writer.entryCount());
+      return SnapshotResult.canonical(metas, writer.entryCount());
     }
   }
 

@@ -18,6 +18,7 @@ import dev.cairn.state.kit.MemorySnapshotStore;
 import dev.cairn.state.serde.Serializers;
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.SnapshotInput;
+import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -179,7 +180,7 @@ final class AllKindsFixture {
   /** Returns a new backend restored from {@code inputs}, over all key groups. */
   static KeyedStateBackend<Long> restored(SnapshotInput... inputs) {
     KeyedStateBackend<Long> backend = newBackend();
-    backend.restore(List.of(inputs));
+    Snapshotable.of(backend).restore(List.of(inputs));
     return backend;
   }
 

@@ -14,6 +14,7 @@ import dev.cairn.state.ReducingStateDescriptor;
 import dev.cairn.state.StateDescriptors;
 import dev.cairn.state.ValueState;
 import dev.cairn.state.serde.Serializers;
+import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,7 +97,7 @@ class HeapCopySemanticsTest {
         StateDescriptors.reducing("r", HeapCopySemanticsTest::addInto, Serializers.BYTES);
     ReducingState<byte[]> state = backend.getState(descriptor);
     state.add(new byte[] {1});
-    StateSnapshot snapshot = backend.snapshot(1);
+    StateSnapshot snapshot = Snapshotable.of(backend).snapshot(1);
     byte[] input = {2};
     state.add(input);
     state.get()[0] = 100;
@@ -114,7 +115,7 @@ class HeapCopySemanticsTest {
         StateDescriptors.aggregating("a", new ByteSum(), Serializers.BYTES);
     AggregatingState<Byte, String> state = backend.getState(descriptor);
     state.add((byte) 1);
-    StateSnapshot snapshot = backend.snapshot(1);
+    StateSnapshot snapshot = Snapshotable.of(backend).snapshot(1);
     state.add((byte) 2);
 
     assertThat(state.get()).isEqualTo("3");

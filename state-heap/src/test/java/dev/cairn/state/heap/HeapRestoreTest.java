@@ -14,6 +14,7 @@ import dev.cairn.state.serde.Serializers;
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.KeyGroups;
 import dev.cairn.state.spi.SnapshotInput;
+import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,22 +42,22 @@ class HeapRestoreTest {
         states.mutate(random, 500);
       }
       expected = AllKindsFixture.dump(backend);
-      original = AllKindsFixture.write(backend.snapshot(1), "original");
+      original = AllKindsFixture.write(Snapshotable.of(backend).snapshot(1), "original");
     }
 
     List<SnapshotInput> parts = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       KeyGroupRange range = KeyGroupRange.forInstance(MAX_PARALLELISM, 4, i);
       try (KeyedStateBackend<Long> part = AllKindsFixture.newBackend(range)) {
-        part.restore(List.of(original.input()));
+        Snapshotable.of(part).restore(List.of(original.input()));
         if (i % 2 == 0) { // half the parts register their states, half only carry them forward
           assertThat(AllKindsFixture.dump(part)).isEqualTo(inRange(expected, range));
         }
-        parts.add(AllKindsFixture.write(part.snapshot(2), "part-" + i).input());
+        parts.add(AllKindsFixture.write(Snapshotable.of(part).snapshot(2), "part-" + i).input());
       }
     }
     try (KeyedStateBackend<Long> merged = AllKindsFixture.newBackend()) {
-      merged.restore(parts);
+      Snapshotable.of(merged).restore(parts);
 
       assertThat(AllKindsFixture.dump(merged)).isEqualTo(expected);
     }
@@ -69,7 +70,7 @@ class HeapRestoreTest {
     try (KeyedStateBackend<Long> backend = AllKindsFixture.newBackend()) {
       new AllKindsFixture(backend).fill(50);
       expected = AllKindsFixture.dump(backend);
-      first = AllKindsFixture.write(backend.snapshot(1), "chk-1");
+      first = AllKindsFixture.write(Snapshotable.of(backend).snapshot(1), "chk-1");
     }
     MemorySnapshotStore second;
     try (KeyedStateBackend<Long> backend = AllKindsFixture.restored(first.input())) {
@@ -77,13 +78,13 @@ class HeapRestoreTest {
       backend.setCurrentKey(1000L);
       value.update(5L);
       expected.get("value").put(1000L, 5L);
-      StateSnapshot secondSnapshot = backend.snapshot(2);
+      StateSnapshot secondSnapshot = Snapshotable.of(backend).snapshot(2);
       AllKindsFixture.dump(backend); // registers the rest after the snapshot was taken
       second = AllKindsFixture.write(secondSnapshot, "chk-2");
     }
     MemorySnapshotStore third;
     try (KeyedStateBackend<Long> backend = AllKindsFixture.restored(second.input())) {
-      third = AllKindsFixture.write(backend.snapshot(3), "chk-3");
+      third = AllKindsFixture.write(Snapshotable.of(backend).snapshot(3), "chk-3");
     }
 
     try (KeyedStateBackend<Long> backend = AllKindsFixture.restored(third.input())) {
@@ -112,7 +113,7 @@ class HeapRestoreTest {
   void restore_withOtherMaxParallelism_throwsNamingInputAndBothValues() {
     MemorySnapshotStore store = storeWithCount(1L, 1L);
     try (KeyedStateBackend<Long> backend = HeapStateBackend.builder(Serializers.LONG).maxParallelism(64).build()) {
-      assertThatThrownBy(() -> backend.restore(List.of(store.input())))
+      assertThatThrownBy(() -> Snapshotable.of(backend).restore(List.of(store.input())))
           .isInstanceOf(SnapshotException.class)
           .hasMessageContaining("count-snapshot")
           .hasMessageContaining("128")
@@ -124,11 +125,11 @@ class HeapRestoreTest {
   void restore_sameKeyGroupsFromTwoInputs_throwsAndChangesNothing() {
     MemorySnapshotStore store = storeWithCount(1L, 1L);
     try (KeyedStateBackend<Long> backend = AllKindsFixture.newBackend()) {
-      assertThatThrownBy(() -> backend.restore(List.of(store.input(), store.input())))
+      assertThatThrownBy(() -> Snapshotable.of(backend).restore(List.of(store.input(), store.input())))
           .isInstanceOf(SnapshotException.class)
           .hasMessageContaining("key group");
 
-      backend.restore(List.of(store.input()));
+      Snapshotable.of(backend).restore(List.of(store.input()));
       ValueState<Long> count = backend.getState(StateDescriptors.value("count", Serializers.LONG));
       backend.setCurrentKey(1L);
       assertThat(count.value()).isEqualTo(1L);
@@ -142,11 +143,11 @@ class HeapRestoreTest {
     byte[] bytes = storeWithCount(2L, 2L).bytes("keyed-state");
     damaged.put("keyed-state", Arrays.copyOf(bytes, bytes.length - 3));
     try (KeyedStateBackend<Long> backend = AllKindsFixture.newBackend(KeyGroupRange.all(MAX_PARALLELISM))) {
-      assertThatThrownBy(() -> backend.restore(List.of(good.input(), damaged.input())))
+      assertThatThrownBy(() -> Snapshotable.of(backend).restore(List.of(good.input(), damaged.input())))
           .isInstanceOf(SnapshotException.class)
           .hasMessageContaining("damaged");
 
-      try (StateSnapshot snapshot = backend.snapshot(1)) {
+      try (StateSnapshot snapshot = Snapshotable.of(backend).snapshot(1)) {
         assertThat(snapshot.writeTo(new MemorySnapshotStore()).states()).isEmpty();
       }
     }
@@ -160,14 +161,14 @@ class HeapRestoreTest {
     MemorySnapshotStore asList;
     try (KeyedStateBackend<Long> backend = AllKindsFixture.newBackend(lower)) {
       backend.getState(StateDescriptors.value("x", Serializers.LONG));
-      asValue = AllKindsFixture.write(backend.snapshot(1), "lower");
+      asValue = AllKindsFixture.write(Snapshotable.of(backend).snapshot(1), "lower");
     }
     try (KeyedStateBackend<Long> backend = AllKindsFixture.newBackend(upper)) {
       backend.getState(StateDescriptors.list("x", Serializers.LONG));
-      asList = AllKindsFixture.write(backend.snapshot(1), "upper");
+      asList = AllKindsFixture.write(Snapshotable.of(backend).snapshot(1), "upper");
     }
     try (KeyedStateBackend<Long> backend = AllKindsFixture.newBackend()) {
-      assertThatThrownBy(() -> backend.restore(List.of(asValue.input(), asList.input())))
+      assertThatThrownBy(() -> Snapshotable.of(backend).restore(List.of(asValue.input(), asList.input())))
           .isInstanceOf(SnapshotException.class)
           .hasMessageContaining("'x'");
     }
@@ -178,11 +179,11 @@ class HeapRestoreTest {
     MemorySnapshotStore store;
     try (KeyedStateBackend<Long> backend = AllKindsFixture.newBackend()) {
       new AllKindsFixture(backend).fill(200);
-      store = AllKindsFixture.write(backend.snapshot(1), "all");
+      store = AllKindsFixture.write(Snapshotable.of(backend).snapshot(1), "all");
     }
     KeyGroupRange range = KeyGroupRange.forInstance(MAX_PARALLELISM, 3, 1);
     try (KeyedStateBackend<Long> backend = AllKindsFixture.newBackend(range)) {
-      backend.restore(List.of(store.input()));
+      Snapshotable.of(backend).restore(List.of(store.input()));
       backend.getState(AllKindsFixture.VALUE);
 
       List<Long> expected = new ArrayList<>();
@@ -203,7 +204,7 @@ class HeapRestoreTest {
       ValueState<Long> state = backend.getState(StateDescriptors.value("count", Serializers.LONG));
       backend.setCurrentKey(key);
       state.update(count);
-      return AllKindsFixture.write(backend.snapshot(1), "count-snapshot");
+      return AllKindsFixture.write(Snapshotable.of(backend).snapshot(1), "count-snapshot");
     }
   }
 

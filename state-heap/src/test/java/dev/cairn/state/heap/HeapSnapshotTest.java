@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cairn.state.BackendClosedException;
 import dev.cairn.state.KeyedStateBackend;
 import dev.cairn.state.kit.MemorySnapshotStore;
+import dev.cairn.state.kit.StreamOnlyOutput;
 import dev.cairn.state.spi.KeyedSnapshotFormat;
 import dev.cairn.state.spi.SnapshotOutput;
 import dev.cairn.state.spi.SnapshotResult;
+import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.InterruptedIOException;
 import java.util.Iterator;
 import java.util.Map;
@@ -42,7 +45,7 @@ class HeapSnapshotTest {
   @Test
   void writeTo_afterEveryKindMutatedAndWhileMutating_writesStateAtSnapshot() throws Exception {
     states.fill(300);
-    StateSnapshot snapshot = backend.snapshot(1);
+    StateSnapshot snapshot = Snapshotable.of(backend).snapshot(1);
     Map<String, Map<Long, Object>> atSnapshot = AllKindsFixture.dump(backend);
     for (int i = 0; i < 3000; i++) {
       states.mutate(random, 400);
@@ -69,10 +72,10 @@ class HeapSnapshotTest {
   @Test
   void writeTo_twoOverlappingSnapshots_eachWritesItsOwnState() {
     states.fill(100);
-    StateSnapshot first = backend.snapshot(1);
+    StateSnapshot first = Snapshotable.of(backend).snapshot(1);
     Map<String, Map<Long, Object>> atFirst = AllKindsFixture.dump(backend);
     mutate(1000);
-    StateSnapshot second = backend.snapshot(2);
+    StateSnapshot second = Snapshotable.of(backend).snapshot(2);
     Map<String, Map<Long, Object>> atSecond = AllKindsFixture.dump(backend);
     mutate(1000);
 
@@ -93,8 +96,8 @@ class HeapSnapshotTest {
   void mutate_whileSnapshotOpen_copiesSharedContainers_andAfterAllClosed_changesThemInPlace() {
     backend.setCurrentKey(7L);
     states.list.add(1L);
-    StateSnapshot first = backend.snapshot(1);
-    StateSnapshot second = backend.snapshot(2);
+    StateSnapshot first = Snapshotable.of(backend).snapshot(1);
+    StateSnapshot second = Snapshotable.of(backend).snapshot(2);
 
     Object shared = listContainerOf7();
     states.list.add(2L);
@@ -114,12 +117,12 @@ class HeapSnapshotTest {
   void snapshot_afterEarlierSnapshotsClosedAndInPlaceMutations_showsStateAtItsOwnPoint() {
     states.fill(100);
     Map<String, Map<Long, Object>> atFirst = AllKindsFixture.dump(backend);
-    StateSnapshot first = backend.snapshot(1);
+    StateSnapshot first = Snapshotable.of(backend).snapshot(1);
     mutate(500);
     MemorySnapshotStore firstStore = AllKindsFixture.write(first, "chk-1");
     mutate(500); // no snapshot open: in place
     Map<String, Map<Long, Object>> atSecond = AllKindsFixture.dump(backend);
-    StateSnapshot second = backend.snapshot(2);
+    StateSnapshot second = Snapshotable.of(backend).snapshot(2);
     mutate(500);
     MemorySnapshotStore secondStore = AllKindsFixture.write(second, "chk-2");
 
@@ -143,7 +146,7 @@ class HeapSnapshotTest {
     iterator.next();
     iterator.remove(); // in place: no snapshot yet
     atSnapshot = AllKindsFixture.dump(backend);
-    snapshot = backend.snapshot(1);
+    snapshot = Snapshotable.of(backend).snapshot(1);
     int seen = 1;
     while (iterator.hasNext()) {
       iterator.next();
@@ -166,16 +169,21 @@ class HeapSnapshotTest {
   void close_whileWriteInProgress_keepsStateFrozenUntilWriteEnds() throws Exception {
     states.fill(3000); // several 64 KiB chunks, so the write blocks with most entries still unwritten
     Map<String, Map<Long, Object>> atSnapshot = AllKindsFixture.dump(backend);
-    StateSnapshot snapshot = backend.snapshot(1);
+    StateSnapshot snapshot = Snapshotable.of(backend).snapshot(1);
     CountDownLatch writing = new CountDownLatch(1);
     CountDownLatch resume = new CountDownLatch(1);
     MemorySnapshotStore store = new MemorySnapshotStore("chk-1");
-    SnapshotOutput blocking = name -> new FilterOutputStream(store.createStream(name)) {
+    SnapshotOutput blocking = new StreamOnlyOutput() {
       @Override
-      public void write(byte[] bytes, int offset, int length) throws IOException {
-        writing.countDown();
-        awaitQuietly(resume);
-        out.write(bytes, offset, length);
+      public OutputStream createStream(String name) {
+        return new FilterOutputStream(store.createStream(name)) {
+          @Override
+          public void write(byte[] bytes, int offset, int length) throws IOException {
+            writing.countDown();
+            awaitQuietly(resume);
+            out.write(bytes, offset, length);
+          }
+        };
       }
     };
     Future<SnapshotResult> written = writerThread.submit(() -> snapshot.writeTo(blocking));
@@ -195,10 +203,10 @@ class HeapSnapshotTest {
   void writeTo_afterBackendClosed_writesFrozenState() {
     states.fill(20);
     Map<String, Map<Long, Object>> atSnapshot = AllKindsFixture.dump(backend);
-    StateSnapshot snapshot = backend.snapshot(1);
+    StateSnapshot snapshot = Snapshotable.of(backend).snapshot(1);
     backend.close();
 
-    assertThatThrownBy(() -> backend.snapshot(2)).isInstanceOf(BackendClosedException.class);
+    assertThatThrownBy(() -> Snapshotable.of(backend).snapshot(2)).isInstanceOf(BackendClosedException.class);
     MemorySnapshotStore store = AllKindsFixture.write(snapshot, "chk-1");
     assertThat(snapshot.checkpointId()).isEqualTo(1);
     try (KeyedStateBackend<Long> restored = AllKindsFixture.restored(store.input())) {

@@ -25,7 +25,9 @@ import dev.cairn.state.spi.KeyGroups;
 import dev.cairn.state.spi.KeyedSnapshotFormat;
 import dev.cairn.state.spi.KeyedSnapshotReader;
 import dev.cairn.state.spi.SnapshotInput;
+import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateMetaInfo;
+import dev.cairn.state.spi.SnapshotMode;
 import dev.cairn.state.spi.StateSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,7 +102,7 @@ import org.slf4j.LoggerFactory;
  * costs a second pass through RocksDB's pre-write checks, which may switch one more memtable (the
  * module README has the measurements).
  */
-final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K> {
+final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RocksDbKeyedBackend.class);
   private static final int RESTORE_BATCH_BYTES = 4 << 20;
@@ -852,7 +854,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K> {
   // snapshots
 
   @Override
-  public StateSnapshot snapshot(long checkpointId) {
+  public StateSnapshot snapshot(long checkpointId, SnapshotMode mode) {
     checkOpen();
     List<RocksDbSnapshot.Column> frozen = new ArrayList<>(columns.size());
     for (RocksDbColumn column : columns.values()) {
@@ -903,6 +905,10 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K> {
       }
     }
     for (SnapshotInput input : inputs) {
+      if (!KeyedSnapshotFormat.FORMAT.equals(input.format())) {
+        throw new SnapshotException("snapshot " + input.description() + " is in format '" + input.format()
+            + "', which the RocksDB backend cannot read (restore a canonical checkpoint or a savepoint)");
+      }
       try (InputStream stream = input.openStream(KeyedSnapshotFormat.STREAM_NAME)) {
         restore(new KeyedSnapshotReader(stream, input.description()), input.description());
       } catch (IOException e) {

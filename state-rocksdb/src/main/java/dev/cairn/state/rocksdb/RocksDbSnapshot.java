@@ -114,7 +114,7 @@ final class RocksDbSnapshot implements StateSnapshot {
         }
       }
       writer.finish();
-      return new SnapshotResult(List.of(KeyedSnapshotFormat.STREAM_NAME), metas, writer.entryCount());
+      return SnapshotResult.canonical(metas, writer.entryCount());
     } finally {
       guard.release();
     }

@@ -7,6 +7,7 @@ import dev.cairn.state.MapState;
 import dev.cairn.state.StateDescriptors;
 import dev.cairn.state.kit.MemorySnapshotStore;
 import dev.cairn.state.serde.Serializers;
+import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,10 +62,10 @@ class RocksDbNativeResourceTest {
       assertThat(map.get(key)).isEqualTo("v" + key);
       map.iterator().next();
     }
-    try (StateSnapshot snapshot = backend.snapshot(1)) {
+    try (StateSnapshot snapshot = Snapshotable.of(backend).snapshot(1)) {
       snapshot.writeTo(new MemorySnapshotStore());
     }
-    StateSnapshot unwritten = backend.snapshot(2); // released by close
+    StateSnapshot unwritten = Snapshotable.of(backend).snapshot(2); // released by close
     Stream<Long> unclosed = backend.keys("m"); // closed by close
     unclosed.iterator().next();
     backend.close();

@@ -9,8 +9,9 @@ import dev.cairn.state.MapState;
 import dev.cairn.state.StateDescriptors;
 import dev.cairn.state.ValueState;
 import dev.cairn.state.kit.MemorySnapshotStore;
+import dev.cairn.state.kit.StreamOnlyOutput;
 import dev.cairn.state.serde.Serializers;
-import dev.cairn.state.spi.SnapshotOutput;
+import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -29,7 +30,7 @@ class RocksDbSnapshotCloseTest {
   @Test
   void close_whileSnapshotBeingWritten_writerFailsWithBackendClosedAndCloseCompletes() throws Exception {
     KeyedStateBackend<Long> backend = filledBackend();
-    StateSnapshot snapshot = backend.snapshot(7);
+    StateSnapshot snapshot = Snapshotable.of(backend).snapshot(7);
     BlockingOutput output = new BlockingOutput();
     CompletableFuture<Object> writing = CompletableFuture.supplyAsync(() -> {
       try {
@@ -55,13 +56,13 @@ class RocksDbSnapshotCloseTest {
         .isInstanceOf(BackendClosedException.class)
         .hasMessageContaining("snapshot 7");
     snapshot.close();
-    assertThatThrownBy(() -> backend.snapshot(8)).isInstanceOf(BackendClosedException.class);
+    assertThatThrownBy(() -> Snapshotable.of(backend).snapshot(8)).isInstanceOf(BackendClosedException.class);
   }
 
   @Test
   void writeTo_afterBackendClosed_throwsBackendClosed() {
     KeyedStateBackend<Long> backend = filledBackend();
-    StateSnapshot snapshot = backend.snapshot(1);
+    StateSnapshot snapshot = Snapshotable.of(backend).snapshot(1);
 
     backend.close();
 
@@ -72,7 +73,7 @@ class RocksDbSnapshotCloseTest {
   @Test
   void close_snapshotWhileBeingWritten_writerStopsAndBackendKeepsWorking() throws Exception {
     KeyedStateBackend<Long> backend = filledBackend();
-    StateSnapshot snapshot = backend.snapshot(3);
+    StateSnapshot snapshot = Snapshotable.of(backend).snapshot(3);
     BlockingOutput output = new BlockingOutput();
     CompletableFuture<Object> writing = CompletableFuture.supplyAsync(() -> {
       try {
@@ -93,7 +94,7 @@ class RocksDbSnapshotCloseTest {
     ValueState<Long> state = backend.getState(StateDescriptors.value("v", Serializers.LONG));
     backend.setCurrentKey(5L);
     assertThat(state.value()).isEqualTo(5L);
-    try (StateSnapshot next = backend.snapshot(4)) {
+    try (StateSnapshot next = Snapshotable.of(backend).snapshot(4)) {
       assertThat(next.writeTo(new MemorySnapshotStore()).entryCount()).isEqualTo(2L * KEYS);
     }
     backend.close();
@@ -112,7 +113,7 @@ class RocksDbSnapshotCloseTest {
   }
 
   /** An output whose stream blocks on its first write until {@link #proceed} is released. */
-  private static final class BlockingOutput implements SnapshotOutput {
+  private static final class BlockingOutput extends StreamOnlyOutput {
     final CountDownLatch firstWrite = new CountDownLatch(1);
     final CountDownLatch proceed = new CountDownLatch(1);
 

@@ -10,6 +10,7 @@ import dev.cairn.state.StateDescriptors;
 import dev.cairn.state.ValueState;
 import dev.cairn.state.kit.MemorySnapshotStore;
 import dev.cairn.state.serde.Serializers;
+import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -183,13 +184,13 @@ class RocksDbStateBackendTest {
       list.addAll(List.of("a", "b"));
       list.add("c");
       MemorySnapshotStore store = new MemorySnapshotStore();
-      try (StateSnapshot snapshot = backend.snapshot(1)) {
+      try (StateSnapshot snapshot = Snapshotable.of(backend).snapshot(1)) {
         list.add("d");
         snapshot.writeTo(store);
       }
 
       try (KeyedStateBackend<Long> restored = RocksDbStateBackend.builder(Serializers.LONG).build()) {
-        restored.restore(List.of(store.input()));
+        Snapshotable.of(restored).restore(List.of(store.input()));
         ListState<String> restoredList = restored.getState(StateDescriptors.list("l", Serializers.STRING));
         restored.setCurrentKey(1L);
         assertThat(restoredList.get()).containsExactly("a", "b", "c");

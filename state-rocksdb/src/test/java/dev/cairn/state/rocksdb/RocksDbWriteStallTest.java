@@ -10,6 +10,7 @@ import dev.cairn.state.StateDescriptors;
 import dev.cairn.state.ValueState;
 import dev.cairn.state.kit.MemorySnapshotStore;
 import dev.cairn.state.serde.Serializers;
+import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import java.io.IOException;
 import java.time.Duration;
@@ -88,7 +89,7 @@ class RocksDbWriteStallTest {
         .workingDirectory(directories.next())
         .build()) {
       writeValues(source, 2, 6_000, 1024); // 12 MiB: three restore batches of 4 MiB
-      try (StateSnapshot snapshot = source.snapshot(1)) {
+      try (StateSnapshot snapshot = Snapshotable.of(source).snapshot(1)) {
         snapshot.writeTo(store);
       }
     }
@@ -96,7 +97,7 @@ class RocksDbWriteStallTest {
     KeyedStateBackend<Long> restoring = backend();
     fillPastWriteBufferLimit(idle);
 
-    runWithin(TIMEOUT, () -> restoring.restore(List.of(store.input())), idle);
+    runWithin(TIMEOUT, () -> Snapshotable.of(restoring).restore(List.of(store.input())), idle);
 
     restoring.setCurrentKey(5_999L);
     ValueState<byte[]> last = restoring.getState(StateDescriptors.value("state-1", Serializers.BYTES));
