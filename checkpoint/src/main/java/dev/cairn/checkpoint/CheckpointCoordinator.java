@@ -3,46 +3,52 @@ package dev.cairn.checkpoint;
 import dev.cairn.checkpoint.storage.CheckpointFiles;
 import dev.cairn.checkpoint.storage.CheckpointLayout;
 import dev.cairn.checkpoint.storage.CheckpointMetadata;
+import dev.cairn.checkpoint.storage.CheckpointStorage;
 import dev.cairn.checkpoint.storage.CorruptFileException;
 import dev.cairn.checkpoint.storage.FileLayer;
 import dev.cairn.checkpoint.storage.FileSnapshotInput;
 import dev.cairn.checkpoint.storage.FileSnapshotOutput;
-import dev.cairn.checkpoint.storage.JobDirectory;
+import dev.cairn.checkpoint.storage.JobStore;
+import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
+import dev.cairn.checkpoint.storage.MetadataFormat;
 import dev.cairn.checkpoint.storage.OperatorStateFormat;
 import dev.cairn.checkpoint.storage.StoredFile;
 import dev.cairn.state.KeyedStateBackend;
+import dev.cairn.state.SnapshotException;
 import dev.cairn.state.StateException;
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.SnapshotInput;
+import dev.cairn.state.spi.SnapshotMode;
 import dev.cairn.state.spi.SnapshotResult;
 import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Takes consistent checkpoints of every registered participant (a task thread's keyed backend and
- * operator state) into a job directory, restores them, and writes savepoints.
+ * operator state) into a job's checkpoint storage, restores them, and writes savepoints.
  *
  * <pre>{@code
  * try (CheckpointCoordinator coordinator = CheckpointCoordinator.builder(jobDir)
@@ -59,29 +65,31 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p><b>Protocol.</b> A trigger (periodic, or {@link #triggerCheckpoint()}) creates {@code chk-<id>/}
- * and marks the checkpoint pending at every participant. Each task thread, at its next safe point,
- * freezes its state (synchronous part) and goes on processing while a background thread writes its
- * files (asynchronous part). When every participant's files are durable, {@code _metadata} is written
- * (temp file, fsync, rename, directory fsync): from that instant the checkpoint exists. Then listeners
- * hear {@link CheckpointListener#notifyCheckpointComplete(long)} and checkpoints beyond the retention
- * count are deleted. A checkpoint that fails or times out is aborted and its directory removed;
- * processing goes on until more consecutive checkpoints failed than tolerated.
+ * <p><b>Protocol.</b> A trigger (periodic, or {@link #triggerCheckpoint()}) marks a checkpoint pending
+ * at every participant. Each task thread, at its next safe point, freezes its state (synchronous
+ * part) and goes on processing while a background thread writes its files (asynchronous part):
+ * private files in {@code chk-<id>/}, and, for incremental checkpoints, new shared files in {@code
+ * shared/} next to references to shared files of earlier checkpoints. When every participant's files
+ * are durable, {@code _metadata} is committed: from that instant the checkpoint exists. Then listeners
+ * and backends hear that it completed, and checkpoints beyond the retention count are removed (shared
+ * files only once no retained checkpoint lists them). A checkpoint that fails or times out is aborted
+ * and its files removed; processing goes on until more consecutive checkpoints failed than tolerated.
  *
  * <p>Thread-safe. Register participants and restore before {@link #start()}.
  */
 public final class CheckpointCoordinator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinator.class);
+  /** The largest operator-state payload read: a damaged or hostile length cannot exhaust memory. */
+  private static final int MAX_OPERATOR_STATE_BYTES = 256 << 20;
 
   private final Builder config;
   private final FileLayer files;
-  private final JobDirectory jobDirectory;
-  private final ScheduledExecutorService scheduler;
+  private final JobStore store;
+  private final ScheduledThreadPoolExecutor scheduler;
   private final ExecutorService asyncExecutor;
   private final List<CheckpointParticipant> participants = new ArrayList<>();
   private final TreeMap<Long, PendingCheckpoint> pending = new TreeMap<>();
-  private final TreeMap<Long, CompletedCheckpoint> completed = new TreeMap<>();
   private final Object lock = new Object();
   private long nextId;
   private long lastCompletionNanos;
@@ -94,19 +102,35 @@ public final class CheckpointCoordinator implements AutoCloseable {
   private CheckpointCoordinator(Builder config) throws IOException {
     this.config = config;
     this.files = config.files;
-    this.jobDirectory = JobDirectory.open(files, config.jobDirectory);
-    for (long id : jobDirectory.completedIdsAtOpen()) {
-      completed.put(id, new CompletedCheckpoint(id, jobDirectory.checkpointDirectory(id), false));
-    }
-    this.nextId = jobDirectory.maxSeenId() + 1;
+    CheckpointStorage storage =
+        config.storage != null ? config.storage : LocalCheckpointStorage.at(files, config.jobDirectory);
+    this.store = JobStore.open(storage);
+    this.nextId = store.maxSeenId() + 1;
     this.lastCompletionNanos = System.nanoTime() - config.minPause.toNanos();
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("cairn-checkpoint-coordinator"));
+    this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("cairn-checkpoint-coordinator"));
+    this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.asyncExecutor = Executors.newCachedThreadPool(daemon("cairn-checkpoint-async"));
   }
 
-  /** Starts configuring a coordinator for the job directory {@code jobDirectory}. */
+  /** Starts configuring a coordinator for checkpoints in the local directory {@code jobDirectory}. */
   public static Builder builder(Path jobDirectory) {
-    return new Builder(jobDirectory);
+    if (jobDirectory == null) {
+      throw new IllegalArgumentException("job directory must not be null");
+    }
+    return new Builder(jobDirectory, null);
+  }
+
+  /** Starts configuring a coordinator for checkpoints in {@code storage} (an object store, say). */
+  public static Builder builder(CheckpointStorage storage) {
+    if (storage == null) {
+      throw new IllegalArgumentException("storage must not be null");
+    }
+    return new Builder(null, storage);
+  }
+
+  /** Returns the id of the job whose checkpoints this coordinator writes (kept across restarts). */
+  public UUID jobId() {
+    return store.jobId();
   }
 
   // ---------------------------------------------------------------- registration and restore
@@ -116,15 +140,36 @@ public final class CheckpointCoordinator implements AutoCloseable {
    * restore redistributes operator state by these indexes.
    *
    * @throws IllegalStateException after {@link #start()}
+   * @throws IllegalArgumentException if the backend or operator state is registered already, its key
+   *     groups overlap another participant's, or its max parallelism differs from theirs
    */
   public CheckpointParticipant register(KeyedStateBackend<?> backend, OperatorStateStore operatorState) {
     if (backend == null || operatorState == null) {
       throw new IllegalArgumentException("backend and operator state must not be null");
     }
+    Snapshotable.of(backend);
     synchronized (lock) {
       checkOpen();
       if (started) {
         throw new IllegalStateException("participants must be registered before start()");
+      }
+      for (CheckpointParticipant other : participants) {
+        String at = "participant " + other.index();
+        if (other.backend() == backend) {
+          throw new IllegalArgumentException("backend " + backend + " is registered already, as " + at);
+        }
+        if (other.operatorState() == operatorState) {
+          throw new IllegalArgumentException("this operator state store is registered already, by " + at);
+        }
+        if (other.backend().maxParallelism() != backend.maxParallelism()) {
+          throw new IllegalArgumentException("max parallelism " + backend.maxParallelism() + " differs from "
+              + other.backend().maxParallelism() + " of " + at + ": one job has one max parallelism");
+        }
+        KeyGroupRange overlap = other.backend().keyGroupRange().intersect(backend.keyGroupRange());
+        if (overlap != null) {
+          throw new IllegalArgumentException("key groups " + backend.keyGroupRange() + " overlap those of " + at
+              + " (" + other.backend().keyGroupRange() + "): each key group has one owner");
+        }
       }
       CheckpointParticipant participant = new CheckpointParticipant(this, participants.size(), backend, operatorState);
       participants.add(participant);
@@ -132,66 +177,126 @@ public final class CheckpointCoordinator implements AutoCloseable {
     }
   }
 
-  /**
-   * Restores the latest complete checkpoint of the job directory into every participant, after
-   * verifying its metadata and every file. A damaged latest checkpoint fails with {@link
-   * CheckpointCorruptedException}, unless {@link Builder#fallBackToOlderCheckpointOnCorruption()} was
-   * chosen: then a warning is logged and the next older one is tried.
-   *
-   * @return the id restored, or empty if the directory has no complete checkpoint
-   */
+  /** {@code restoreLatest(RestoreMode.CLAIM)}. */
   public OptionalLong restoreLatest() {
-    List<CompletedCheckpoint> candidates;
+    return restoreLatest(RestoreMode.CLAIM);
+  }
+
+  /**
+   * Restores the latest complete checkpoint of the job into every participant, verifying every file
+   * as it is read. A damaged latest checkpoint fails with {@link CheckpointCorruptedException} naming
+   * the file, unless {@link Builder#fallBackToOlderCheckpointOnCorruption()} was chosen: then every
+   * file is verified before anything is restored, and a damaged checkpoint is skipped with a warning.
+   *
+   * @param mode whether the job takes ownership of the restored checkpoint's files
+   * @return the id restored, or empty if the job has no complete checkpoint
+   */
+  public OptionalLong restoreLatest(RestoreMode mode) {
     synchronized (lock) {
       checkRestorable();
-      candidates = new ArrayList<>(completed.descendingMap().values());
     }
-    for (CompletedCheckpoint candidate : candidates) {
+    for (Map.Entry<Long, Object> candidate : store.restoreCandidates().entrySet()) {
+      long id = candidate.getKey();
+      CheckpointStorage directory = store.checkpointStorage(id);
       CheckpointMetadata metadata;
       try {
-        metadata = verify(candidate.directory(), candidate.checkpointId());
+        if (candidate.getValue() instanceof CorruptFileException damaged) {
+          throw new CheckpointCorruptedException(id, damaged.file(), damaged);
+        }
+        metadata = (CheckpointMetadata) candidate.getValue();
+        if (config.fallBackOnCorruption) { // verify before restoring anything, so that falling back is safe
+          verifyAll(directory, store.storage(), metadata);
+        }
       } catch (CheckpointCorruptedException e) {
         if (!config.fallBackOnCorruption) {
           throw e;
         }
-        LOG.warn("Checkpoint {} is damaged, falling back to an older one as configured: {}",
-            candidate.checkpointId(), e.getMessage());
+        LOG.warn("Checkpoint {} is damaged, falling back to an older one as configured: {}", id, e.getMessage());
         continue;
       }
-      restore(candidate.directory(), metadata);
-      return OptionalLong.of(metadata.checkpointId());
+      if (metadata.jobId() != null && !metadata.jobId().equals(store.jobId())) {
+        LOG.warn("Checkpoint {} was written by job {}, the job directory's latest by {}", id, metadata.jobId(), store.jobId());
+      }
+      restore(directory, store.storage(), metadata, mode == RestoreMode.CLAIM);
+      if (mode == RestoreMode.NO_CLAIM) {
+        store.doNotClaim(id);
+      }
+      return OptionalLong.of(id);
     }
     return OptionalLong.empty();
   }
 
+  /** {@code restore(directory, RestoreMode.NO_CLAIM)}. */
+  public long restore(Path directory) {
+    return restore(directory, RestoreMode.NO_CLAIM);
+  }
+
   /**
-   * Restores the checkpoint or savepoint in {@code directory} into every participant, after verifying
-   * it.
+   * Restores the checkpoint or savepoint in the local directory {@code directory} into every
+   * participant, verifying every file as it is read.
    *
+   * @param mode {@link RestoreMode#CLAIM} only for a checkpoint of this coordinator's own job directory
    * @return the restored checkpoint's id
    * @throws CheckpointCorruptedException if it is damaged or incomplete
+   * @throws IllegalArgumentException if {@code mode} is CLAIM for another directory
    */
-  public long restore(Path directory) {
+  public long restore(Path directory, RestoreMode mode) {
     synchronized (lock) {
       checkRestorable();
     }
-    CheckpointMetadata metadata = verify(directory, -1);
-    restore(directory, metadata);
+    Path absolute = directory.toAbsolutePath().normalize();
+    boolean ownJob = config.jobDirectory != null
+        && config.jobDirectory.toAbsolutePath().normalize().equals(absolute.getParent())
+        && CheckpointLayout.checkpointId(absolute.getFileName().toString()).isPresent();
+    if (mode == RestoreMode.CLAIM && !ownJob) {
+      throw new IllegalArgumentException("claim mode restores only checkpoints of this coordinator's job directory "
+          + config.jobDirectory + ", not " + directory + "; use NO_CLAIM");
+    }
+    CheckpointStorage location = LocalCheckpointStorage.at(files, absolute);
+    CheckpointStorage job = absolute.getParent() == null ? location : LocalCheckpointStorage.at(files, absolute.getParent());
+    CheckpointMetadata metadata = readMetadata(location, -1);
+    OptionalLong idOfDirectory = CheckpointLayout.checkpointId(absolute.getFileName().toString());
+    if (idOfDirectory.isPresent() && idOfDirectory.getAsLong() != metadata.checkpointId()) {
+      String file = location.describe(CheckpointLayout.METADATA);
+      throw new CheckpointCorruptedException(metadata.checkpointId(), file, new CorruptFileException(file,
+          "metadata of checkpoint " + metadata.checkpointId() + " in the directory of checkpoint " + idOfDirectory.getAsLong()));
+    }
+    restore(location, job, metadata, mode == RestoreMode.CLAIM);
+    if (ownJob && mode == RestoreMode.NO_CLAIM) {
+      store.doNotClaim(metadata.checkpointId());
+    }
     return metadata.checkpointId();
   }
 
-  private CheckpointMetadata verify(Path directory, long expectedId) {
+  private static CheckpointMetadata readMetadata(CheckpointStorage directory, long expectedId) {
     try {
-      return JobDirectory.readVerified(files, directory);
+      return JobStore.readMetadata(directory);
     } catch (CorruptFileException e) {
       throw new CheckpointCorruptedException(expectedId, e.file(), e);
     } catch (IOException e) {
-      throw new CheckpointException("cannot read checkpoint " + directory + ": " + e.getMessage(), e);
+      throw new CheckpointException("cannot read checkpoint " + directory.describe("") + ": " + e.getMessage(), e);
     }
   }
 
-  private void restore(Path directory, CheckpointMetadata metadata) {
+  private static void verifyAll(CheckpointStorage directory, CheckpointStorage job, CheckpointMetadata metadata) {
     long id = metadata.checkpointId();
+    for (int i = 0; i < metadata.participants().size(); i++) {
+      CheckpointMetadata.Participant p = metadata.participants().get(i);
+      try {
+        new FileSnapshotInput(directory, job, p, false, "checkpoint " + id).verifyAll();
+        CheckpointFiles.verify(directory, p.operatorState().path(), OperatorStateFormat.MAGIC,
+            OperatorStateFormat.VERSION, p.operatorState());
+      } catch (CorruptFileException e) {
+        throw new CheckpointCorruptedException(id, e.file(), e);
+      } catch (IOException e) {
+        throw new CheckpointException("cannot read checkpoint " + id + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private void restore(CheckpointStorage directory, CheckpointStorage job, CheckpointMetadata metadata, boolean claim) {
+    long id = metadata.checkpointId();
+    checkCoverage(metadata);
     List<Map<String, OperatorStateStore.StoredList>> operatorParts = new ArrayList<>();
     for (CheckpointMetadata.Participant old : metadata.participants()) {
       operatorParts.add(readOperatorState(directory, id, old.operatorState()));
@@ -199,31 +304,64 @@ public final class CheckpointCoordinator implements AutoCloseable {
     int parallelism = participants.size();
     for (CheckpointParticipant p : participants) {
       KeyGroupRange range = p.backend().keyGroupRange();
-      List<SnapshotInput> inputs = new ArrayList<>();
+      List<FileSnapshotInput> inputs = new ArrayList<>();
       List<CheckpointMetadata.Participant> old = metadata.participants();
       for (int i = 0; i < old.size(); i++) {
         if (old.get(i).keyGroupRange().intersect(range) != null) {
-          String description = "checkpoint " + id + " (" + directory + "), task " + i;
-          inputs.add(new FileSnapshotInput(files, directory, old.get(i).keyedStreams(), description));
+          String description = "checkpoint " + id + " (" + directory.describe("") + "), task " + i;
+          inputs.add(new FileSnapshotInput(directory, job, old.get(i), claim, description));
         }
       }
-      Snapshotable.of(p.backend()).restore(inputs);
+      try {
+        Snapshotable.of(p.backend()).restore(List.<SnapshotInput>copyOf(inputs));
+      } catch (SnapshotException e) {
+        for (FileSnapshotInput input : inputs) {
+          CorruptFileException damage = input.findDamage();
+          if (damage != null) {
+            damage.addSuppressed(e);
+            throw new CheckpointCorruptedException(id, damage.file(), damage);
+          }
+        }
+        throw e;
+      }
       p.operatorState().restore(OperatorStateStore.redistribute(operatorParts, parallelism, p.index()));
     }
     synchronized (lock) {
       nextId = Math.max(nextId, id + 1);
     }
-    LOG.info("Restored checkpoint {} from {} into {} participant(s)", id, directory, parallelism);
+    LOG.info("Restored checkpoint {} from {} into {} participant(s){}", id, directory.describe(""), parallelism,
+        claim ? "" : " without claiming it");
   }
 
-  private Map<String, OperatorStateStore.StoredList> readOperatorState(Path directory, long id, StoredFile file) {
-    Path path = directory.resolve(file.name());
-    try (InputStream in = CheckpointFiles.openPayload(files, path, OperatorStateFormat.MAGIC, OperatorStateFormat.VERSION)) {
-      return OperatorStateStore.decode(in.readAllBytes());
+  /** Every key group the checkpoint holds must have an owner among the participants. */
+  private void checkCoverage(CheckpointMetadata metadata) {
+    BitSet owned = new BitSet();
+    for (CheckpointParticipant p : participants) {
+      owned.set(p.backend().keyGroupRange().startKeyGroup(), p.backend().keyGroupRange().endKeyGroup() + 1);
+    }
+    BitSet missing = new BitSet();
+    for (CheckpointMetadata.Participant old : metadata.participants()) {
+      missing.set(old.keyGroupRange().startKeyGroup(), old.keyGroupRange().endKeyGroup() + 1);
+    }
+    missing.andNot(owned);
+    if (!missing.isEmpty()) {
+      throw new CheckpointException("checkpoint " + metadata.checkpointId() + " holds key groups " + missing
+          + " that no registered participant owns: their state would be lost; register participants whose key-group"
+          + " ranges cover every group");
+    }
+  }
+
+  private Map<String, OperatorStateStore.StoredList> readOperatorState(CheckpointStorage directory, long id, StoredFile file) {
+    try {
+      byte[] bytes = CheckpointFiles.readVerified(directory, file.path(), OperatorStateFormat.MAGIC,
+          OperatorStateFormat.VERSION, OperatorStateFormat.VERSION, file, MAX_OPERATOR_STATE_BYTES).bytes();
+      return OperatorStateStore.decode(bytes);
+    } catch (CorruptFileException e) {
+      throw new CheckpointCorruptedException(id, e.file(), e);
     } catch (IOException e) {
-      throw new CheckpointException("cannot read " + path + " of checkpoint " + id + ": " + e.getMessage(), e);
+      throw new CheckpointException("cannot read " + directory.describe(file.path()) + " of checkpoint " + id + ": " + e.getMessage(), e);
     } catch (StateException e) {
-      throw new CheckpointCorruptedException(id, path, e);
+      throw new CheckpointCorruptedException(id, directory.describe(file.path()), e);
     }
   }
 
@@ -273,53 +411,61 @@ public final class CheckpointCoordinator implements AutoCloseable {
   /**
    * Writes a savepoint into {@code targetDirectory}, which must not exist or be empty: a
    * self-contained, relocatable copy of all state in the canonical format (file names only, no
-   * absolute paths), restorable with {@link #restore(Path)} into any backend. Never removed by
-   * retention.
+   * absolute paths, no shared files), restorable with {@link #restore(Path)} into any backend. Never
+   * removed by retention.
    */
   public CompletableFuture<CompletedCheckpoint> triggerSavepoint(Path targetDirectory) {
+    LocalCheckpointStorage target = LocalCheckpointStorage.at(files, targetDirectory);
     try {
-      if (files.exists(targetDirectory) && !files.list(targetDirectory).isEmpty()) {
+      CheckpointStorage.Listing listing = target.list("");
+      if (!listing.files().isEmpty() || !listing.directories().isEmpty() || !listing.others().isEmpty()) {
         return CompletableFuture.failedFuture(
             new CheckpointException("savepoint directory " + targetDirectory + " is not empty"));
       }
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return trigger(true, targetDirectory, false);
+    return trigger(true, target, false);
+  }
+
+  /** Deletes the savepoint in the local directory {@code directory}: {@code disposeSavepoint(storage)}. */
+  public static void disposeSavepoint(Path directory) {
+    disposeSavepoint(LocalCheckpointStorage.at(FileLayer.local(), directory));
   }
 
   /**
-   * Deletes a savepoint: its listed files, its metadata and its directory. Refuses a directory that
-   * is not a savepoint.
+   * Deletes a savepoint: its metadata first (from then on it is no savepoint), then the files it
+   * lists, then its directory if nothing else is left there. Refuses a location that is not a
+   * savepoint.
    *
-   * @throws CheckpointException if {@code directory} is not a readable savepoint
+   * @throws CheckpointException if {@code savepoint} is not a readable savepoint
    */
-  public static void disposeSavepoint(Path directory) {
-    FileLayer files = FileLayer.local();
+  public static void disposeSavepoint(CheckpointStorage savepoint) {
     CheckpointMetadata metadata;
     try {
-      metadata = JobDirectory.readVerified(files, directory);
+      metadata = JobStore.readMetadata(savepoint);
     } catch (IOException | StateException e) {
-      throw new CheckpointException("not a readable savepoint, nothing deleted: " + directory, e);
+      throw new CheckpointException("not a readable savepoint, nothing deleted: " + savepoint.describe(""), e);
     }
     if (!metadata.savepoint()) {
-      throw new CheckpointException(directory + " is a checkpoint, not a savepoint; nothing deleted");
+      throw new CheckpointException(savepoint.describe("") + " is a checkpoint, not a savepoint; nothing deleted");
     }
     try {
-      for (CheckpointMetadata.Participant p : metadata.participants()) {
-        for (CheckpointMetadata.StreamFile s : p.keyedStreams()) {
-          files.delete(directory.resolve(s.file().name()));
+      savepoint.delete(CheckpointLayout.METADATA);
+      for (StoredFile file : metadata.files()) {
+        if (!file.shared()) {
+          savepoint.delete(file.path());
         }
-        files.delete(directory.resolve(p.operatorState().name()));
       }
-      files.delete(directory.resolve(CheckpointLayout.METADATA));
-      files.delete(directory);
+      if (!savepoint.deletePrefix("")) {
+        LOG.warn("Savepoint {} deleted; its directory holds other entries and stays", savepoint.describe(""));
+      }
     } catch (IOException e) {
-      throw new CheckpointException("could not delete savepoint " + directory + ": " + e.getMessage(), e);
+      throw new CheckpointException("could not delete savepoint " + savepoint.describe("") + ": " + e.getMessage(), e);
     }
   }
 
-  private CompletableFuture<CompletedCheckpoint> trigger(boolean savepoint, Path target, boolean periodic) {
+  private CompletableFuture<CompletedCheckpoint> trigger(boolean savepoint, CheckpointStorage target, boolean periodic) {
     PendingCheckpoint checkpoint;
     synchronized (lock) {
       if (closed) {
@@ -335,21 +481,16 @@ public final class CheckpointCoordinator implements AutoCloseable {
         return null;
       }
       long id = nextId++;
-      Path directory = savepoint ? target : jobDirectory.checkpointDirectory(id);
-      checkpoint = new PendingCheckpoint(id, directory, savepoint, config.clock.instant(), participants.size());
+      CheckpointStorage directory = savepoint ? target : store.checkpointStorage(id);
+      SnapshotMode mode = savepoint ? SnapshotMode.CANONICAL : config.mode;
+      checkpoint = new PendingCheckpoint(id, directory, savepoint, mode, config.clock.instant(), participants.size());
       pending.put(id, checkpoint);
+      checkpoint.timeout =
+          scheduler.schedule(
+              () -> abort(checkpoint, new CheckpointException("checkpoint " + checkpoint.id + " timed out after " + config.timeout), true),
+              config.timeout.toNanos(),
+              TimeUnit.NANOSECONDS);
     }
-    try {
-      files.createDirectories(checkpoint.directory);
-    } catch (IOException | RuntimeException e) {
-      abort(checkpoint, new CheckpointException("cannot create " + checkpoint.directory + ": " + e, e), true);
-      return checkpoint.future;
-    }
-    checkpoint.timeout =
-        scheduler.schedule(
-            () -> abort(checkpoint, new CheckpointException("checkpoint " + checkpoint.id + " timed out after " + config.timeout), true),
-            config.timeout.toNanos(),
-            TimeUnit.NANOSECONDS);
     for (CheckpointParticipant p : participants) {
       p.enqueue(checkpoint);
     }
@@ -372,7 +513,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     StateSnapshot keyed;
     byte[] operatorState;
     try {
-      keyed = Snapshotable.of(participant.backend()).snapshot(checkpoint.id);
+      keyed = Snapshotable.of(participant.backend()).snapshot(checkpoint.id, checkpoint.mode);
     } catch (RuntimeException e) {
       abort(checkpoint, new CheckpointException("task " + participant.index() + " could not snapshot: " + e, e), true);
       return;
@@ -399,23 +540,25 @@ public final class CheckpointCoordinator implements AutoCloseable {
       CheckpointParticipant participant, PendingCheckpoint checkpoint, StateSnapshot keyed, byte[] operatorState, long syncNanos) {
     long start = System.nanoTime();
     int index = participant.index();
-    FileSnapshotOutput output = new FileSnapshotOutput(files, checkpoint.directory, index, checkpoint::isDiscarded);
+    FileSnapshotOutput output = new FileSnapshotOutput(
+        checkpoint.directory, checkpoint.savepoint ? null : store, checkpoint.id, index, checkpoint::isDiscarded);
     CheckpointMetadata.Participant part;
+    long bytes;
     try (keyed) {
       SnapshotResult result = keyed.writeTo(output);
-      List<CheckpointMetadata.StreamFile> streams = output.committedStreams();
+      List<CheckpointMetadata.Entry> entries = output.entries();
       StoredFile operatorFile =
           CheckpointFiles.write(
-              files,
-              checkpoint.directory.resolve(CheckpointLayout.streamFileName(index, FileSnapshotOutput.OPERATOR_STATE_STREAM)),
+              checkpoint.directory,
+              CheckpointLayout.privateFileName(index, CheckpointLayout.OPERATOR_STATE_ENTRY),
               OperatorStateFormat.MAGIC,
               OperatorStateFormat.VERSION,
               out -> out.write(operatorState));
-      part =
-          new CheckpointMetadata.Participant(
-              participant.backend().maxParallelism(), participant.backend().keyGroupRange(), streams, result.states(), operatorFile);
+      part = new CheckpointMetadata.Participant(participant.backend().maxParallelism(),
+          participant.backend().keyGroupRange(), result.format(), entries, result.states(), operatorFile);
+      bytes = output.bytesWritten() + operatorFile.size();
     } catch (Throwable e) {
-      output.abortUncommitted(e);
+      output.abortUncommitted();
       finishTask(checkpoint); // before the abort, so that the abort removes the files at once
       abort(checkpoint, new CheckpointException("task " + index + " failed to write checkpoint " + checkpoint.id + ": " + e, e), true);
       return;
@@ -423,7 +566,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     // the task writes nothing more: finish it first, so that an abort after this point (of the
     // metadata write, say) removes the files before it completes the checkpoint's future
     finishTask(checkpoint);
-    if (checkpoint.acknowledge(index, part, syncNanos, System.nanoTime() - start)) {
+    if (checkpoint.acknowledge(index, part, syncNanos, System.nanoTime() - start, bytes)) {
       submitCompletion(checkpoint);
     }
   }
@@ -444,30 +587,31 @@ public final class CheckpointCoordinator implements AutoCloseable {
 
   // ---------------------------------------------------------------- completion and abort
 
-  /** On the coordinator thread: writes the metadata, the commit point. */
+  /** On the coordinator thread: commits the metadata, the commit point. */
   private void complete(PendingCheckpoint checkpoint) {
-    if (checkpoint.isDiscarded()) {
-      return;
+    if (!checkpoint.startCommit()) {
+      return; // aborted meanwhile: the abort removes the files
     }
     List<CheckpointMetadata.Participant> parts = List.of(checkpoint.parts());
-    CheckpointMetadata metadata =
-        new CheckpointMetadata(checkpoint.id, checkpoint.triggerTime.toEpochMilli(), checkpoint.savepoint, parts);
-    StoredFile metadataFile;
+    CheckpointMetadata metadata = new CheckpointMetadata(
+        store.jobId(), checkpoint.id, checkpoint.triggerTime.toEpochMilli(), checkpoint.savepoint, parts);
+    long metadataSize;
     try {
-      metadataFile = JobDirectory.writeMetadata(files, checkpoint.directory, metadata);
+      if (checkpoint.savepoint) {
+        checkpoint.directory.commitMetadata(CheckpointLayout.METADATA, MetadataFormat.encodeFile(metadata));
+      } else {
+        store.commit(metadata);
+      }
+      metadataSize = checkpoint.directory.size(CheckpointLayout.METADATA);
     } catch (IOException | RuntimeException e) {
+      checkpoint.commitFailed();
       abort(checkpoint, new CheckpointException("could not write the metadata of checkpoint " + checkpoint.id + ": " + e, e), true);
       return;
     }
-    CompletedCheckpoint done = new CompletedCheckpoint(checkpoint.id, checkpoint.directory, checkpoint.savepoint);
+    CompletedCheckpoint done = new CompletedCheckpoint(checkpoint.id, checkpoint.directory.describe(""), checkpoint.savepoint);
     List<PendingCheckpoint> subsumed;
     boolean notifyComplete;
-    List<CompletedCheckpoint> expired = new ArrayList<>();
     synchronized (lock) {
-      if (checkpoint.isDiscarded()) {
-        // aborted (timed out) while the metadata was written: the abort removes the directory
-        return;
-      }
       checkpoint.discard(); // no longer pending; files stay: claimCleanup below keeps abort from deleting
       checkpoint.claimCleanup();
       pending.remove(checkpoint.id);
@@ -477,18 +621,15 @@ public final class CheckpointCoordinator implements AutoCloseable {
       lastNotifiedId = Math.max(lastNotifiedId, checkpoint.id);
       consecutiveFailures = 0;
       lastCompletionNanos = System.nanoTime();
-      if (!checkpoint.savepoint) {
-        completed.put(checkpoint.id, done);
-        while (completed.size() > config.retained) {
-          expired.add(completed.pollFirstEntry().getValue());
-        }
-      }
     }
     if (checkpoint.timeout != null) {
       checkpoint.timeout.cancel(false);
     }
     for (PendingCheckpoint older : subsumed) {
       abort(older, new CheckpointException("checkpoint " + older.id + " subsumed by " + checkpoint.id), false);
+    }
+    if (notifyComplete) {
+      notifyBackends(b -> b.notifyCheckpointComplete(checkpoint.id));
     }
     CheckpointStats stats =
         new CheckpointStats(
@@ -499,23 +640,22 @@ public final class CheckpointCoordinator implements AutoCloseable {
             Duration.ofNanos(checkpoint.maxSyncNanos()),
             Duration.ofNanos(checkpoint.maxAsyncNanos()),
             Duration.ofNanos(System.nanoTime() - checkpoint.triggerNanos),
-            metadata.dataSize() + metadataFile.size(),
+            metadata.dataSize() + metadataSize,
+            checkpoint.bytesWritten() + metadataSize,
             parts.stream().mapToInt(p -> p.states().size()).sum(),
             null);
-    LOG.info("Completed {} {} in {} ms ({} bytes, synchronous part {} µs)",
+    LOG.info("Completed {} {} in {} ms ({} bytes, {} written, synchronous part {} µs)",
         checkpoint.savepoint ? "savepoint" : "checkpoint", checkpoint.id, stats.totalDuration().toMillis(),
-        stats.sizeBytes(), stats.synchronousDuration().toNanos() / 1000);
+        stats.sizeBytes(), stats.incrementalSizeBytes(), stats.synchronousDuration().toNanos() / 1000);
     for (CheckpointListener listener : config.listeners) {
       if (notifyComplete) { // a savepoint older than the last notified completion is covered by it
         notify(listener, l -> l.notifyCheckpointComplete(checkpoint.id));
       }
       notify(listener, l -> l.onCheckpointStats(stats));
     }
-    for (CompletedCheckpoint old : expired) {
-      try {
-        JobDirectory.deleteDirectory(files, old.directory());
-      } catch (IOException e) {
-        LOG.warn("Could not delete expired checkpoint {}; it is removed at the next start", old.directory(), e);
+    if (!checkpoint.savepoint) {
+      for (long expired : store.retain(config.retained)) {
+        notifyBackends(b -> b.notifyCheckpointSubsumed(expired));
       }
     }
     checkpoint.future.complete(done);
@@ -525,8 +665,8 @@ public final class CheckpointCoordinator implements AutoCloseable {
   private void abort(PendingCheckpoint checkpoint, CheckpointException cause, boolean countsAsFailure) {
     boolean deleteNow;
     synchronized (lock) {
-      if (checkpoint.isDiscarded()) {
-        return;
+      if (checkpoint.isDiscarded() || checkpoint.isCommitting()) {
+        return; // done already, or the commit decides
       }
       deleteNow = checkpoint.discard();
       pending.remove(checkpoint.id);
@@ -545,6 +685,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     if (deleteNow) {
       deleteFiles(checkpoint);
     }
+    notifyBackends(b -> b.notifyCheckpointAborted(checkpoint.id));
     if (countsAsFailure) {
       LOG.warn("Checkpoint {} failed: {}", checkpoint.id, cause.getMessage());
     } else {
@@ -554,7 +695,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
         new CheckpointStats(
             checkpoint.id, checkpoint.savepoint, CheckpointStats.Status.FAILED, checkpoint.triggerTime,
             Duration.ofNanos(checkpoint.maxSyncNanos()), Duration.ofNanos(checkpoint.maxAsyncNanos()),
-            Duration.ofNanos(System.nanoTime() - checkpoint.triggerNanos), 0, 0, cause);
+            Duration.ofNanos(System.nanoTime() - checkpoint.triggerNanos), 0, 0, 0, cause);
     onCoordinatorThread(
         () -> {
           for (CheckpointListener listener : config.listeners) {
@@ -569,10 +710,26 @@ public final class CheckpointCoordinator implements AutoCloseable {
     if (!checkpoint.claimCleanup()) {
       return;
     }
+    if (!checkpoint.savepoint) {
+      store.discardPending(checkpoint.id);
+      return;
+    }
     try {
-      JobDirectory.deleteDirectory(files, checkpoint.directory);
+      for (String file : checkpoint.directory.list("").files()) {
+        if (CheckpointLayout.isCheckpointFile(file)) {
+          checkpoint.directory.delete(file);
+        }
+      }
+      checkpoint.directory.deletePrefix("");
     } catch (IOException | RuntimeException e) {
-      LOG.warn("Could not remove the files of aborted checkpoint {}; they are removed at the next start", checkpoint.id, e);
+      LOG.warn("Could not remove the files of aborted savepoint {} in {}", checkpoint.id, checkpoint.directory.describe(""), e);
+    }
+  }
+
+  /** Queues a call for every participant's keyed backend, made on its task thread. */
+  private void notifyBackends(Consumer<Snapshotable> call) {
+    for (CheckpointParticipant p : participants) {
+      p.notifyBackend(call);
     }
   }
 
@@ -585,7 +742,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     }
   }
 
-  private static void notify(CheckpointListener listener, java.util.function.Consumer<CheckpointListener> call) {
+  private static void notify(CheckpointListener listener, Consumer<CheckpointListener> call) {
     try {
       call.accept(listener);
     } catch (RuntimeException e) {
@@ -595,11 +752,18 @@ public final class CheckpointCoordinator implements AutoCloseable {
 
   // ---------------------------------------------------------------- inspection and shutdown
 
-  /** Returns the retained complete checkpoints of the job directory, oldest first. */
+  /** Returns the retained complete checkpoints of the job, oldest first. */
   public List<CompletedCheckpoint> completedCheckpoints() {
-    synchronized (lock) {
-      return List.copyOf(completed.values());
+    List<CompletedCheckpoint> result = new ArrayList<>();
+    for (long id : store.completeIds()) {
+      result.add(new CompletedCheckpoint(id, store.checkpointStorage(id).describe(""), false));
     }
+    return result;
+  }
+
+  /** Returns the number of shared files the retained checkpoints list. */
+  public int sharedFileCount() {
+    return store.referencedSharedFiles();
   }
 
   /** Returns the failure that stops the application (too many consecutive failures), or null. */
@@ -608,42 +772,43 @@ public final class CheckpointCoordinator implements AutoCloseable {
   }
 
   /**
-   * Cancels: stops triggering, aborts pending checkpoints (waiting up to the timeout for their writes
-   * to stop), applies the externalized policy and releases the job directory. Idempotent. Backends
-   * are not closed: they belong to the application.
+   * Cancels: stops triggering, lets a metadata commit in progress finish, aborts pending checkpoints
+   * (waiting up to the timeout for their writes to stop), applies the externalized policy and
+   * releases the job's storage. Idempotent. Backends are not closed: they belong to the application.
    */
   @Override
   public void close() {
-    List<PendingCheckpoint> toAbort;
     synchronized (lock) {
       if (closed) {
         return;
       }
       closed = true;
+    }
+    scheduler.shutdown(); // periodic triggers and timeouts stop; a commit in progress or queued finishes
+    awaitTermination(scheduler, "Checkpoint commits");
+    List<PendingCheckpoint> toAbort;
+    synchronized (lock) {
       toAbort = new ArrayList<>(pending.values());
     }
-    scheduler.shutdownNow();
     for (PendingCheckpoint checkpoint : toAbort) {
       abort(checkpoint, new CheckpointException("checkpoint " + checkpoint.id + " cancelled: coordinator closed"), false);
     }
     asyncExecutor.shutdown();
+    awaitTermination(asyncExecutor, "Asynchronous checkpoint writes");
+    if (config.policy == ExternalizedCheckpointPolicy.DELETE_ON_CANCELLATION) {
+      store.deleteAll();
+    }
+    store.close();
+  }
+
+  private void awaitTermination(ExecutorService executor, String what) {
     try {
-      if (!asyncExecutor.awaitTermination(config.timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("Asynchronous checkpoint writes did not stop in {}", config.timeout);
+      if (!executor.awaitTermination(config.timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("{} did not stop in {}", what, config.timeout);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (config.policy == ExternalizedCheckpointPolicy.DELETE_ON_CANCELLATION) {
-      for (CompletedCheckpoint c : completedCheckpoints()) {
-        try {
-          JobDirectory.deleteDirectory(files, c.directory());
-        } catch (IOException e) {
-          LOG.warn("Could not delete checkpoint {} on cancellation", c.directory(), e);
-        }
-      }
-    }
-    jobDirectory.close();
   }
 
   private void checkOpen() {
@@ -666,6 +831,8 @@ public final class CheckpointCoordinator implements AutoCloseable {
    */
   public static final class Builder {
     private final Path jobDirectory;
+    private final CheckpointStorage storage;
+    private SnapshotMode mode = SnapshotMode.CANONICAL;
     private Duration interval;
     private Duration minPause = Duration.ZERO;
     private Duration timeout = Duration.ofMinutes(10);
@@ -679,11 +846,9 @@ public final class CheckpointCoordinator implements AutoCloseable {
     private final List<CheckpointListener> listeners = new ArrayList<>();
     private final java.util.Set<String> set = new java.util.HashSet<>();
 
-    private Builder(Path jobDirectory) {
-      if (jobDirectory == null) {
-        throw new IllegalArgumentException("job directory must not be null");
-      }
+    private Builder(Path jobDirectory, CheckpointStorage storage) {
       this.jobDirectory = jobDirectory;
+      this.storage = storage;
     }
 
     private void once(String option, Object current) {
@@ -780,6 +945,19 @@ public final class CheckpointCoordinator implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Takes incremental checkpoints: each backend writes its own cheapest format, which may store
+     * only what changed since its last completed checkpoint and reference files that earlier
+     * checkpoints stored (RocksDB: its native SST files; heap: deltas chained to a base). Restoring
+     * one needs the same kind of backend; savepoints stay canonical and portable. Default off: full
+     * canonical checkpoints, readable by every backend.
+     */
+    public Builder incrementalCheckpoints() {
+      once("incremental checkpoints", true);
+      this.mode = SnapshotMode.INCREMENTAL;
+      return this;
+    }
+
     /** The clock of trigger timestamps. Default the system clock. */
     public Builder clock(InstantSource clock) {
       once("clock", this.clock);
@@ -790,8 +968,16 @@ public final class CheckpointCoordinator implements AutoCloseable {
       return this;
     }
 
-    /** The file layer all checkpoint I/O goes through (tests inject faults). Default the local disk. */
+    /**
+     * The file layer all local checkpoint I/O goes through, savepoints and restores included (tests
+     * inject faults). Default the local disk.
+     *
+     * @throws IllegalStateException for a coordinator built on a {@link CheckpointStorage}
+     */
     public Builder fileLayer(FileLayer files) {
+      if (storage != null) {
+        throw new IllegalStateException("the file layer applies to local directories, not to " + storage);
+      }
       once("file layer", this.files);
       if (files == null) {
         throw new IllegalArgumentException("file layer must not be null");
@@ -810,17 +996,18 @@ public final class CheckpointCoordinator implements AutoCloseable {
     }
 
     /**
-     * Opens the job directory (taking its lock, removing unfinished checkpoints) and returns the
-     * coordinator.
+     * Opens the job's storage (taking its lease, removing what a crash left unfinished) and returns
+     * the coordinator.
      *
-     * @throws StateException if another live coordinator holds the directory
-     * @throws UncheckedIOException if the directory cannot be used
+     * @throws StateException if another live coordinator holds it
+     * @throws UncheckedIOException if it cannot be used
      */
     public CheckpointCoordinator build() {
       try {
         return new CheckpointCoordinator(this);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot open checkpoint directory " + jobDirectory, e);
+        throw new UncheckedIOException(
+            "cannot open checkpoint storage " + (storage != null ? storage.describe("") : jobDirectory), e);
       }
     }
   }

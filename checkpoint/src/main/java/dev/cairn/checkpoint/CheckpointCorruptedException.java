@@ -1,21 +1,19 @@
 package dev.cairn.checkpoint;
 
-import java.nio.file.Path;
-
 /** A stored checkpoint or savepoint failed verification; the message names its id and the file. */
 public class CheckpointCorruptedException extends CheckpointException {
 
   private static final long serialVersionUID = 1L;
 
   private final long checkpointId;
-  private final transient Path file;
+  private final String file;
 
   /**
    * @param checkpointId the damaged checkpoint's id, or -1 if unknown (unreadable metadata)
-   * @param file the damaged file
+   * @param file the damaged file, as a path or URI
    * @param cause the verification failure
    */
-  public CheckpointCorruptedException(long checkpointId, Path file, Throwable cause) {
+  public CheckpointCorruptedException(long checkpointId, String file, Throwable cause) {
     super(
         (checkpointId >= 0 ? "checkpoint " + checkpointId : "checkpoint") + " is damaged: " + cause.getMessage(),
         cause);
@@ -28,8 +26,8 @@ public class CheckpointCorruptedException extends CheckpointException {
     return checkpointId;
   }
 
-  /** Returns the damaged file. */
-  public Path file() {
+  /** Returns the damaged file, as a path or URI. */
+  public String file() {
     return file;
   }
 }

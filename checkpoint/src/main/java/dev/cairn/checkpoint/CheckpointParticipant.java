@@ -1,8 +1,10 @@
 package dev.cairn.checkpoint;
 
 import dev.cairn.state.KeyedStateBackend;
+import dev.cairn.state.spi.Snapshotable;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 
 /**
  * One task thread's membership in checkpoints: its keyed backend and operator state. The task thread
@@ -15,6 +17,7 @@ public final class CheckpointParticipant {
   private final KeyedStateBackend<?> backend;
   private final OperatorStateStore operatorState;
   private final Queue<PendingCheckpoint> queue = new ConcurrentLinkedQueue<>();
+  private final Queue<Consumer<Snapshotable>> notifications = new ConcurrentLinkedQueue<>();
   private volatile boolean hasPending;
   private Runnable beforeSnapshot;
 
@@ -58,9 +61,10 @@ public final class CheckpointParticipant {
   }
 
   /**
-   * The safe point: if a checkpoint is pending, takes this participant's synchronous part (a short
-   * freeze of keyed and operator state) and hands the rest to a background thread. Costs one volatile
-   * read otherwise. Call on the task thread, between records, often (every record is fine).
+   * The safe point: tells the keyed backend how earlier checkpoints ended, and if a checkpoint is
+   * pending, takes this participant's synchronous part (a short freeze of keyed and operator state)
+   * and hands the rest to a background thread. Costs one volatile read otherwise. Call on the task
+   * thread, between records, often (every record is fine).
    *
    * @return whether a synchronous part was taken
    * @throws CheckpointException if more consecutive checkpoints failed than tolerated: the
@@ -72,6 +76,10 @@ public final class CheckpointParticipant {
     }
     coordinator.checkNotFailed(); // before clearing the flag: once failed, every call throws
     hasPending = false;
+    Consumer<Snapshotable> notification;
+    while ((notification = notifications.poll()) != null) {
+      notification.accept(Snapshotable.of(backend));
+    }
     boolean took = false;
     PendingCheckpoint pending;
     while ((pending = queue.poll()) != null) {
@@ -88,6 +96,12 @@ public final class CheckpointParticipant {
 
   void enqueue(PendingCheckpoint pending) {
     queue.add(pending);
+    hasPending = true;
+  }
+
+  /** Queues a call for the keyed backend, made on the task thread at its next safe point. */
+  void notifyBackend(Consumer<Snapshotable> notification) {
+    notifications.add(notification);
     hasPending = true;
   }
 

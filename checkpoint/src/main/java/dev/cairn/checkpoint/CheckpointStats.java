@@ -13,7 +13,10 @@ import java.time.Instant;
  * @param synchronousDuration the longest synchronous part of any participant (the processing pause)
  * @param asynchronousDuration the longest asynchronous part of any participant
  * @param totalDuration from trigger to completion or failure
- * @param sizeBytes bytes written, metadata included (0 when failed)
+ * @param sizeBytes bytes of every file the checkpoint lists, metadata included: what a restore reads (0
+ *     when failed)
+ * @param incrementalSizeBytes bytes this checkpoint wrote, metadata included; smaller than {@code
+ *     sizeBytes} when it references shared files stored by earlier checkpoints (0 when failed)
  * @param stateCount keyed states in the checkpoint over all participants
  * @param failureCause why it failed, or null
  */
@@ -26,6 +29,7 @@ public record CheckpointStats(
     Duration asynchronousDuration,
     Duration totalDuration,
     long sizeBytes,
+    long incrementalSizeBytes,
     int stateCount,
     Throwable failureCause) {
 

@@ -1,7 +1,8 @@
 package dev.cairn.checkpoint;
 
 import dev.cairn.checkpoint.storage.CheckpointMetadata;
-import java.nio.file.Path;
+import dev.cairn.checkpoint.storage.CheckpointStorage;
+import dev.cairn.state.spi.SnapshotMode;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -9,13 +10,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A checkpoint between trigger and completion or abort. Participants' parts are filled in by their
- * asynchronous tasks; completion and abort are decided by the coordinator under its lock.
+ * asynchronous tasks; completion and abort are decided by the coordinator under its lock. Once the
+ * coordinator starts committing the metadata, an abort (a timeout, a close) no longer deletes the
+ * files: the commit decides.
  */
 final class PendingCheckpoint {
 
   final long id;
-  final Path directory;
+  final CheckpointStorage directory;
   final boolean savepoint;
+  final SnapshotMode mode;
   final Instant triggerTime;
   final long triggerNanos;
   final CompletableFuture<CompletedCheckpoint> future = new CompletableFuture<>();
@@ -24,15 +28,19 @@ final class PendingCheckpoint {
   private int acknowledged;
   private long maxSyncNanos;
   private long maxAsyncNanos;
+  private long bytesWritten;
   private int runningTasks;
+  private boolean committing;
   private volatile boolean discarded;
   private final AtomicBoolean cleaned = new AtomicBoolean();
   ScheduledFuture<?> timeout;
 
-  PendingCheckpoint(long id, Path directory, boolean savepoint, Instant triggerTime, int participants) {
+  PendingCheckpoint(
+      long id, CheckpointStorage directory, boolean savepoint, SnapshotMode mode, Instant triggerTime, int participants) {
     this.id = id;
     this.directory = directory;
     this.savepoint = savepoint;
+    this.mode = mode;
     this.triggerTime = triggerTime;
     this.triggerNanos = System.nanoTime();
     this.parts = new CheckpointMetadata.Participant[participants];
@@ -59,13 +67,32 @@ final class PendingCheckpoint {
     return runningTasks == 0;
   }
 
+  /** Starts the commit unless already discarded; from here on only the commit decides about the files. */
+  synchronized boolean startCommit() {
+    if (discarded) {
+      return false;
+    }
+    committing = true;
+    return true;
+  }
+
+  /** The commit failed: an abort may delete the files again. */
+  synchronized void commitFailed() {
+    committing = false;
+  }
+
+  synchronized boolean isCommitting() {
+    return committing;
+  }
+
   /** Returns true exactly once: whoever gets true deletes the files. */
   boolean claimCleanup() {
     return cleaned.compareAndSet(false, true);
   }
 
   /** Records a participant's part; returns true when every participant has acknowledged. */
-  synchronized boolean acknowledge(int index, CheckpointMetadata.Participant part, long syncNanos, long asyncNanos) {
+  synchronized boolean acknowledge(
+      int index, CheckpointMetadata.Participant part, long syncNanos, long asyncNanos, long bytes) {
     if (parts[index] != null) {
       throw new IllegalStateException("participant " + index + " acknowledged checkpoint " + id + " twice");
     }
@@ -73,6 +100,7 @@ final class PendingCheckpoint {
     acknowledged++;
     maxSyncNanos = Math.max(maxSyncNanos, syncNanos);
     maxAsyncNanos = Math.max(maxAsyncNanos, asyncNanos);
+    bytesWritten += bytes;
     return acknowledged == parts.length;
   }
 
@@ -86,5 +114,10 @@ final class PendingCheckpoint {
 
   synchronized long maxAsyncNanos() {
     return maxAsyncNanos;
+  }
+
+  /** Returns the bytes the participants' asynchronous parts wrote. */
+  synchronized long bytesWritten() {
+    return bytesWritten;
   }
 }

@@ -9,7 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.checkpoint.storage.FaultInjectingFileLayer;
 import dev.cairn.checkpoint.storage.FileLayer;
-import dev.cairn.checkpoint.storage.JobDirectory;
+import dev.cairn.checkpoint.storage.JobStore;
+import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
 import dev.cairn.state.IncompatibleSchemaException;
 import dev.cairn.state.StateDescriptors;
 import dev.cairn.state.serde.Serializers;
@@ -59,7 +60,7 @@ class CheckpointFailureTest {
         CompletableFuture<CompletedCheckpoint> future = coordinator.triggerCheckpoint();
         assertFails(future, tasks);
         assertThat(entries(dir)).as("after failing operation %d", k).containsExactly("_lock", "chk-1");
-        JobDirectory.readVerified(FileLayer.local(), dir.resolve("chk-1"));
+        JobStore.readMetadata(LocalCheckpointStorage.at(FileLayer.local(), dir.resolve("chk-1")));
       }
       faulty.failOperation(0);
       lastGood = checkpoint(coordinator, tasks).checkpointId();

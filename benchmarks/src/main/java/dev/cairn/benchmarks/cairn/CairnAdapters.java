@@ -2,10 +2,15 @@ package dev.cairn.benchmarks.cairn;
 
 import dev.cairn.benchmarks.BackendAdapter;
 import dev.cairn.benchmarks.BackendAdapters;
+import dev.cairn.checkpoint.storage.CheckpointFiles;
+import dev.cairn.checkpoint.storage.CheckpointLayout;
 import dev.cairn.checkpoint.storage.CheckpointMetadata;
 import dev.cairn.checkpoint.storage.FileLayer;
 import dev.cairn.checkpoint.storage.FileSnapshotInput;
 import dev.cairn.checkpoint.storage.FileSnapshotOutput;
+import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
+import dev.cairn.checkpoint.storage.OperatorStateFormat;
+import dev.cairn.checkpoint.storage.StoredFile;
 import dev.cairn.state.AggregateFunction;
 import dev.cairn.state.KeyedStateBackend;
 import dev.cairn.state.ListState;
@@ -16,6 +21,7 @@ import dev.cairn.state.ValueState;
 import dev.cairn.state.heap.HeapStateBackend;
 import dev.cairn.state.rocksdb.RocksDbStateBackend;
 import dev.cairn.state.serde.Serializers;
+import dev.cairn.state.spi.SnapshotResult;
 import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import dev.cairn.ttl.TtlConfig;
@@ -58,7 +64,7 @@ public final class CairnAdapters implements BackendAdapters.Factory {
   }
 
   /** Streams of the snapshots written in this JVM, by directory, for restoring them. */
-  private static final Map<Path, List<CheckpointMetadata.StreamFile>> WRITTEN = new ConcurrentHashMap<>();
+  private static final Map<Path, CheckpointMetadata.Participant> WRITTEN = new ConcurrentHashMap<>();
 
   @Override
   public BackendAdapter open(String name) {
@@ -202,12 +208,15 @@ public final class CairnAdapters implements BackendAdapters.Factory {
       return new PendingSnapshot() {
         @Override
         public long complete() throws Exception {
-          Files.createDirectories(directory);
-          FileSnapshotOutput output = new FileSnapshotOutput(FileLayer.local(), directory, 0, () -> false);
-          snapshot.writeTo(output);
-          List<CheckpointMetadata.StreamFile> streams = output.committedStreams();
-          WRITTEN.put(directory, streams);
-          return streams.stream().mapToLong(s -> s.file().size()).sum();
+          LocalCheckpointStorage storage = LocalCheckpointStorage.at(FileLayer.local(), directory);
+          FileSnapshotOutput output = new FileSnapshotOutput(storage, null, checkpointId, 0, () -> false);
+          SnapshotResult result = snapshot.writeTo(output);
+          List<CheckpointMetadata.Entry> entries = output.entries();
+          StoredFile noOperatorState = CheckpointFiles.write(storage, CheckpointLayout.privateFileName(0, "operator-state"),
+              OperatorStateFormat.MAGIC, OperatorStateFormat.VERSION, out -> { });
+          WRITTEN.put(directory, new CheckpointMetadata.Participant(backend.maxParallelism(), backend.keyGroupRange(),
+              result.format(), entries, result.states(), noOperatorState));
+          return output.bytesWritten();
         }
 
         @Override
@@ -219,12 +228,14 @@ public final class CairnAdapters implements BackendAdapters.Factory {
 
     @Override
     public BackendAdapter restore(Path directory, String... stateNames) {
-      List<CheckpointMetadata.StreamFile> streams = WRITTEN.get(directory);
-      if (streams == null) {
+      CheckpointMetadata.Participant written = WRITTEN.get(directory);
+      if (written == null) {
         throw new IllegalArgumentException("no snapshot was written to " + directory + " in this JVM");
       }
       Adapter restored = new Adapter(factory, rocksDb);
-      Snapshotable.of(restored.backend).restore(List.of(new FileSnapshotInput(FileLayer.local(), directory, streams, directory.toString())));
+      LocalCheckpointStorage storage = LocalCheckpointStorage.at(FileLayer.local(), directory);
+      Snapshotable.of(restored.backend).restore(
+          List.of(new FileSnapshotInput(storage, storage, written, false, directory.toString())));
       for (String name : stateNames) {
         restored.value(name);
       }

@@ -1,28 +1,24 @@
 package dev.cairn.checkpoint.storage;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import java.util.UUID;
 import java.util.zip.CRC32C;
 
 /**
- * Writes and verifies framed checkpoint files. Every file is
+ * Writes and reads framed checkpoint files. Every file is
  *
  * <pre>
  * magic:int formatVersion:int payload:byte[n] payloadLength:long crc32c:int END_MAGIC:int
  * </pre>
  *
- * where the CRC32C covers the header and the payload, and is committed with the protocol of
- * RELIABILITY.md: written to a temporary name in the target directory, fsynced, renamed to its final
- * name, then the directory fsynced. A failure at any step deletes the temporary file and is reported;
- * a failed fsync is never retried on the same file (the whole checkpoint fails instead).
+ * where the CRC32C covers the header and the payload. Files are written through {@link
+ * CheckpointStorage#create} (durable and visible only once committed). Readers check the framing and
+ * the checksum in the same pass that hands the payload on: one read per file, and a file changed
+ * between a check and a read cannot slip through. A failed write is never retried on the same file
+ * (the whole checkpoint fails instead).
  */
 public final class CheckpointFiles {
 
@@ -35,48 +31,54 @@ public final class CheckpointFiles {
   static final int END_MAGIC = 0x43454E44; // "CEND"
   static final int HEADER_BYTES = 8;
   static final int TRAILER_BYTES = 16;
-  static final String TEMP_PREFIX = ".tmp-";
 
   private CheckpointFiles() {}
 
-  /** Returns whether {@code fileName} is a temporary file of an unfinished write. */
-  public static boolean isTemporary(String fileName) {
-    return fileName.startsWith(TEMP_PREFIX);
-  }
-
   /**
-   * Writes {@code target} atomically and durably.
+   * Writes {@code name} atomically and durably.
    *
-   * @return the file's size and checksum, for the metadata
-   * @throws IOException if any step fails; then {@code target} does not exist and no temporary file
-   *     is left (unless deleting it failed too, in which case a later cleanup removes it), except when
-   *     the final directory sync fails: the file then exists but must be treated as not written
+   * @return the file's record for the metadata (private, named {@code name})
+   * @throws IOException if any step fails; then the file does not exist
    */
-  public static StoredFile write(FileLayer files, Path target, int magic, int version, PayloadWriter payload)
+  public static StoredFile write(CheckpointStorage storage, String name, int magic, int version, PayloadWriter payload)
       throws IOException {
-    FramedOutputStream out = create(files, target, magic, version);
+    FramedOutputStream out = create(storage, name, magic, version);
     try {
       payload.write(out);
     } catch (IOException | RuntimeException e) {
-      out.abort(e);
+      out.abort();
       throw e;
     }
     return out.commit();
   }
 
+  /** Returns {@code payload} framed: the bytes of a whole file, for {@link CheckpointStorage#commitMetadata}. */
+  public static byte[] frame(int magic, int version, byte[] payload) {
+    CRC32C crc = new CRC32C();
+    ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).putInt(magic).putInt(version);
+    crc.update(header.array());
+    crc.update(payload);
+    return ByteBuffer.allocate(HEADER_BYTES + payload.length + TRAILER_BYTES)
+        .put(header.array())
+        .put(payload)
+        .putLong(payload.length)
+        .putInt((int) crc.getValue())
+        .putInt(END_MAGIC)
+        .array();
+  }
+
   /**
-   * Starts writing {@code target}: the returned stream writes a temporary file, {@link
-   * FramedOutputStream#commit()} finishes it with the protocol above, {@link
-   * FramedOutputStream#abort(Throwable)} deletes it.
+   * Starts writing {@code name}: {@link FramedOutputStream#commit()} finishes it, {@link
+   * FramedOutputStream#abort()} abandons it.
    */
-  public static FramedOutputStream create(FileLayer files, Path target, int magic, int version) throws IOException {
-    Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID() + "-" + target.getFileName());
-    FileLayer.SyncableOutputStream raw = files.create(temp);
-    FramedOutputStream out = new FramedOutputStream(files, raw, temp, target);
+  public static FramedOutputStream create(CheckpointStorage storage, String name, int magic, int version)
+      throws IOException {
+    CheckpointStorage.Output raw = storage.create(name);
+    FramedOutputStream out = new FramedOutputStream(raw, storage.describe(name), name);
     try {
       out.write(ByteBuffer.allocate(HEADER_BYTES).putInt(magic).putInt(version).array());
     } catch (IOException | RuntimeException e) {
-      out.abort(e);
+      out.abort();
       throw e;
     }
     return out;
@@ -84,13 +86,12 @@ public final class CheckpointFiles {
 
   /**
    * A framed file being written. Counts and checksums what passes through, in a 64 KiB buffer.
-   * {@link #close()} commits, unless {@link #abort(Throwable)} was called.
+   * {@link #close()} commits, unless {@link #abort()} was called.
    */
   public static final class FramedOutputStream extends OutputStream {
-    private final FileLayer files;
-    private final FileLayer.SyncableOutputStream raw;
-    private final Path temp;
-    private final Path target;
+    private final CheckpointStorage.Output raw;
+    private final String location;
+    private final String name;
     private final CRC32C crc = new CRC32C();
     private final byte[] buffer = new byte[64 * 1024];
     private int buffered;
@@ -98,11 +99,10 @@ public final class CheckpointFiles {
     private StoredFile committed;
     private boolean aborted;
 
-    private FramedOutputStream(FileLayer files, FileLayer.SyncableOutputStream raw, Path temp, Path target) {
-      this.files = files;
+    private FramedOutputStream(CheckpointStorage.Output raw, String location, String name) {
       this.raw = raw;
-      this.temp = temp;
-      this.target = target;
+      this.location = location;
+      this.name = name;
     }
 
     @Override
@@ -142,13 +142,12 @@ public final class CheckpointFiles {
 
     private void checkOpen() {
       if (committed != null || aborted) {
-        throw new IllegalStateException("file " + target + " is already " + (aborted ? "aborted" : "committed"));
+        throw new IllegalStateException("file " + location + " is already " + (aborted ? "aborted" : "committed"));
       }
     }
 
     /**
-     * Writes the trailer, fsyncs, renames the temporary file to the target and fsyncs the directory.
-     * On failure the temporary file is deleted and the exception rethrown.
+     * Writes the trailer and commits the file. On failure it is abandoned and the exception rethrown.
      *
      * @return the committed file's record
      */
@@ -162,34 +161,22 @@ public final class CheckpointFiles {
         long payloadLength = count - HEADER_BYTES;
         int checksum = (int) crc.getValue();
         raw.write(ByteBuffer.allocate(TRAILER_BYTES).putLong(payloadLength).putInt(checksum).putInt(END_MAGIC).array());
-        raw.sync();
-        raw.close();
-        files.rename(temp, target);
-        committed = new StoredFile(target.getFileName().toString(), count + TRAILER_BYTES, checksum);
+        raw.commit();
+        committed = StoredFile.inCheckpoint(name, count + TRAILER_BYTES, checksum);
       } catch (IOException | RuntimeException e) {
-        abort(e);
+        abort();
         throw e;
       }
-      files.syncDirectory(target.getParent());
       return committed;
     }
 
-    /** Abandons the file: closes and deletes the temporary file. Failures are added to {@code cause}. */
-    public void abort(Throwable cause) {
+    /** Abandons the file. Idempotent; no-op once committed. */
+    public void abort() {
       if (committed != null || aborted) {
         return;
       }
       aborted = true;
-      try {
-        raw.close();
-      } catch (IOException | RuntimeException e) {
-        cause.addSuppressed(e);
-      }
-      try {
-        files.delete(temp);
-      } catch (IOException | RuntimeException e) {
-        cause.addSuppressed(e);
-      }
+      raw.abort();
     }
 
     /** Returns the committed file's record, or null if not committed (yet). */
@@ -207,125 +194,178 @@ public final class CheckpointFiles {
   }
 
   /**
-   * Reads the whole file and checks its framing and checksum, and, if {@code expected} is not null,
-   * its size and checksum against the metadata's record.
+   * Opens the payload of {@code name}, verifying as it is read: the header at once; the trailer,
+   * the payload length and the CRC32C when the payload's end is reached (the last {@code read}
+   * fails with {@link CorruptFileException} instead of returning -1 if anything does not match); and,
+   * if {@code expected} is not null, the size and checksum the metadata recorded.
    *
-   * @return the file's size and checksum
-   * @throws CorruptFileException naming the file if anything does not match
+   * @param maxPayloadBytes files with a longer payload are rejected before anything is read
+   * @throws CorruptFileException naming the file if the header or size is wrong
    * @throws IOException if it cannot be read
    */
-  public static StoredFile verify(FileLayer files, Path file, int magic, int version, StoredFile expected)
+  public static InputStream openVerified(
+      CheckpointStorage storage, String name, int magic, int version, StoredFile expected, long maxPayloadBytes)
       throws IOException {
-    long size = files.size(file);
-    if (expected != null && size != expected.size()) {
-      throw new CorruptFileException(file, "size " + size + " bytes, metadata says " + expected.size());
-    }
-    if (size < HEADER_BYTES + TRAILER_BYTES) {
-      throw new CorruptFileException(file, "truncated to " + size + " bytes");
-    }
-    long payloadLength = size - HEADER_BYTES - TRAILER_BYTES;
-    CRC32C crc = new CRC32C();
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(files.open(file), 64 * 1024))) {
-      byte[] header = in.readNBytes(HEADER_BYTES);
-      crc.update(header);
-      ByteBuffer h = ByteBuffer.wrap(header);
-      checkHeader(file, h.getInt(), h.getInt(), magic, version);
-      byte[] chunk = new byte[64 * 1024];
-      long left = payloadLength;
-      while (left > 0) {
-        int n = in.read(chunk, 0, (int) Math.min(chunk.length, left));
-        if (n < 0) {
-          throw new EOFException();
-        }
-        crc.update(chunk, 0, n);
-        left -= n;
-      }
-      long declaredLength = in.readLong();
-      int declaredCrc = in.readInt();
-      int endMagic = in.readInt();
-      if (endMagic != END_MAGIC || declaredLength != payloadLength) {
-        throw new CorruptFileException(file, "bad trailer (truncated or appended to)");
-      }
-      if (declaredCrc != (int) crc.getValue()) {
-        throw new CorruptFileException(file, "CRC32C mismatch");
-      }
-      if (expected != null && expected.crc32c() != declaredCrc) {
-        throw new CorruptFileException(file, "checksum differs from the metadata's record");
-      }
-      return new StoredFile(file.getFileName().toString(), size, declaredCrc);
-    } catch (EOFException e) {
-      throw new CorruptFileException(file, "truncated");
-    }
+    return open(storage, name, magic, version, version, expected, maxPayloadBytes);
   }
 
   /**
-   * Opens the payload of a file that {@link #verify} accepted. The stream ends at the payload's end.
+   * Reads the whole file and checks it like {@link #openVerified}.
+   *
+   * @throws CorruptFileException naming the file if anything does not match
    */
-  public static InputStream openPayload(FileLayer files, Path file, int magic, int version) throws IOException {
-    long payloadLength = files.size(file) - HEADER_BYTES - TRAILER_BYTES;
-    DataInputStream in = new DataInputStream(new BufferedInputStream(files.open(file), 64 * 1024));
+  public static void verify(CheckpointStorage storage, String name, int magic, int version, StoredFile expected)
+      throws IOException {
+    try (InputStream in = openVerified(storage, name, magic, version, expected, Long.MAX_VALUE)) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+  }
+
+  /** A small file's whole payload and the format version it was written in. */
+  public record Payload(int version, byte[] bytes) {}
+
+  /**
+   * Reads a small file (metadata, operator state) whole, verified like {@link #openVerified}, accepting
+   * format versions {@code minVersion} to {@code maxVersion}.
+   */
+  public static Payload readVerified(
+      CheckpointStorage storage, String name, int magic, int minVersion, int maxVersion, StoredFile expected,
+      int maxPayloadBytes) throws IOException {
+    try (VerifyingInputStream in = open(storage, name, magic, minVersion, maxVersion, expected, maxPayloadBytes)) {
+      return new Payload(in.version, in.readAllBytes());
+    }
+  }
+
+  private static VerifyingInputStream open(
+      CheckpointStorage storage, String name, int magic, int minVersion, int maxVersion, StoredFile expected,
+      long maxPayloadBytes) throws IOException {
+    String location = storage.describe(name);
+    long size = storage.size(name);
+    if (expected != null && size != expected.size()) {
+      throw new CorruptFileException(location, "size " + size + " bytes, metadata says " + expected.size());
+    }
+    if (size < HEADER_BYTES + TRAILER_BYTES) {
+      throw new CorruptFileException(location, "truncated to " + size + " bytes");
+    }
+    long payloadLength = size - HEADER_BYTES - TRAILER_BYTES;
+    if (payloadLength > maxPayloadBytes) {
+      throw new CorruptFileException(
+          location, payloadLength + " bytes of payload, more than the " + maxPayloadBytes + " allowed");
+    }
+    InputStream raw = storage.open(name);
     try {
-      checkHeader(file, in.readInt(), in.readInt(), magic, version);
+      VerifyingInputStream in =
+          new VerifyingInputStream(raw, location, payloadLength, expected == null ? null : expected.crc32c());
+      in.version = in.readHeader(magic, minVersion, maxVersion);
+      return in;
     } catch (IOException | RuntimeException e) {
-      in.close();
+      raw.close();
       throw e;
     }
-    return new BoundedInputStream(in, payloadLength);
   }
 
-  private static void checkHeader(Path file, int actualMagic, int actualVersion, int magic, int version) {
-    if (actualMagic != magic) {
-      throw new CorruptFileException(
-          file, "magic " + Integer.toHexString(actualMagic) + ", expected " + Integer.toHexString(magic));
-    }
-    if (actualVersion != version) {
-      throw new CorruptFileException(file, "format version " + actualVersion + ", this build reads " + version);
-    }
-  }
-
-  /** Ends after {@code limit} bytes. */
-  private static final class BoundedInputStream extends FilterInputStream {
+  /** The payload of a framed file, checked as it streams by. */
+  private static final class VerifyingInputStream extends InputStream {
+    private final InputStream in;
+    private final String location;
+    private final Integer expectedCrc;
+    private final CRC32C crc = new CRC32C();
+    private final long payloadLength;
     private long left;
+    private boolean verified;
+    private int version;
 
-    BoundedInputStream(InputStream in, long limit) {
-      super(in);
-      this.left = limit;
+    VerifyingInputStream(InputStream in, String location, long payloadLength, Integer expectedCrc) {
+      this.in = in;
+      this.location = location;
+      this.payloadLength = payloadLength;
+      this.left = payloadLength;
+      this.expectedCrc = expectedCrc;
+    }
+
+    /** Checks the header; returns the format version, which must be within [minVersion, maxVersion]. */
+    int readHeader(int magic, int minVersion, int maxVersion) throws IOException {
+      byte[] header = readFully(HEADER_BYTES);
+      crc.update(header);
+      ByteBuffer h = ByteBuffer.wrap(header);
+      int actualMagic = h.getInt();
+      int actualVersion = h.getInt();
+      if (actualMagic != magic) {
+        throw new CorruptFileException(
+            location, "magic " + Integer.toHexString(actualMagic) + ", expected " + Integer.toHexString(magic));
+      }
+      if (actualVersion < minVersion || actualVersion > maxVersion) {
+        String readable = minVersion == maxVersion ? "" + minVersion : minVersion + " to " + maxVersion;
+        throw new CorruptFileException(location, "format version " + actualVersion + ", this build reads " + readable);
+      }
+      return actualVersion;
+    }
+
+    private byte[] readFully(int n) throws IOException {
+      byte[] bytes = in.readNBytes(n);
+      if (bytes.length != n) {
+        throw new CorruptFileException(location, "truncated");
+      }
+      return bytes;
     }
 
     @Override
     public int read() throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int b = super.read();
-      if (b >= 0) {
-        left--;
-      }
-      return b;
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      if (left <= 0) {
+      if (len == 0) {
+        return 0;
+      }
+      if (left == 0) {
+        verifyTrailer();
         return -1;
       }
-      int n = super.read(b, off, (int) Math.min(len, left));
-      if (n > 0) {
-        left -= n;
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n < 0) {
+        throw new CorruptFileException(location, "truncated", new EOFException());
       }
+      crc.update(b, off, n);
+      left -= n;
       return n;
     }
 
     @Override
-    public long skip(long n) throws IOException {
-      long skipped = super.skip(Math.min(n, left));
-      left -= skipped;
-      return skipped;
+    public int available() throws IOException {
+      return (int) Math.min(in.available(), left);
+    }
+
+    private void verifyTrailer() throws IOException {
+      if (verified) {
+        return;
+      }
+      ByteBuffer trailer = ByteBuffer.wrap(readFully(TRAILER_BYTES));
+      long declaredLength = trailer.getLong();
+      int declaredCrc = trailer.getInt();
+      int endMagic = trailer.getInt();
+      if (endMagic != END_MAGIC || declaredLength != payloadLength || in.read() != -1) {
+        throw new CorruptFileException(location, "bad trailer (truncated or appended to)");
+      }
+      if (declaredCrc != (int) crc.getValue()) {
+        throw new CorruptFileException(location, "CRC32C mismatch");
+      }
+      if (expectedCrc != null && expectedCrc != declaredCrc) {
+        throw new CorruptFileException(location, "checksum differs from the metadata's record");
+      }
+      verified = true;
     }
 
     @Override
-    public int available() throws IOException {
-      return (int) Math.min(super.available(), left);
+    public void close() throws IOException {
+      try (in) {
+        if (left == 0) { // a reader that stopped exactly at the payload's end still gets the check
+          verifyTrailer();
+        }
+      }
     }
   }
 }

@@ -1,22 +1,20 @@
 package dev.cairn.checkpoint.storage;
 
-import java.nio.file.Path;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
- * Names in a job directory:
+ * Names in a job's checkpoint storage:
  *
  * <pre>
- * &lt;job dir&gt;/_lock                      held by the live coordinator
- * &lt;job dir&gt;/chk-&lt;id&gt;/_metadata          written last: the checkpoint exists iff it is present and verifies
- * &lt;job dir&gt;/chk-&lt;id&gt;/task-&lt;i&gt;.&lt;stream&gt;  a participant's keyed-state stream (framed, magic CSTR)
- * &lt;job dir&gt;/chk-&lt;id&gt;/task-&lt;i&gt;.operator-state  a participant's operator state (framed, magic COPS)
- * &lt;job dir&gt;/shared/                  reserved for files shared by incremental checkpoints
+ * _lock                       the lease of the live coordinator (local: an OS file lock)
+ * chk-&lt;id&gt;/_metadata          written last: the checkpoint exists iff it is present and verifies
+ * chk-&lt;id&gt;/task-&lt;i&gt;.&lt;entry&gt;   participant i's private files (keyed-state entries, operator-state)
+ * shared/&lt;c&lt;id&gt;-&lt;uuid&gt;-&lt;entry&gt;&gt; files shared by incremental checkpoints, kept while referenced
  * </pre>
  *
- * A savepoint directory has the same content as a {@code chk-<id>} directory. State names never
- * become file names; stream names are checked against {@code [a-z0-9._-]{1,64}}.
+ * A savepoint directory has the content of a {@code chk-<id>} directory and no shared files. State
+ * names never become file names; entry names are checked against {@code [A-Za-z0-9._-]{1,64}}.
  */
 public final class CheckpointLayout {
 
@@ -26,20 +24,24 @@ public final class CheckpointLayout {
   public static final String LOCK = "_lock";
   /** The prefix of checkpoint directories. */
   public static final String CHECKPOINT_PREFIX = "chk-";
-  /** The magic of keyed-state stream files, "CSTR". */
+  /** The directory of shared files. */
+  public static final String SHARED_DIRECTORY = "shared";
+  /** The magic of keyed-state files (private and shared), "CSTR". */
   public static final int STREAM_MAGIC = 0x43535452;
-  /** The format version of keyed-state stream framing. */
+  /** The framing version of keyed-state files. */
   public static final int STREAM_VERSION = 1;
+  /** The entry name reserved for operator state. */
+  public static final String OPERATOR_STATE_ENTRY = "operator-state";
 
-  private static final Pattern STREAM_NAME = Pattern.compile("[a-z0-9._-]{1,64}");
-  private static final Pattern DATA_FILE = Pattern.compile("task-[0-9]{1,5}\\.[a-z0-9._-]{1,64}");
+  private static final Pattern ENTRY_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern PRIVATE_FILE = Pattern.compile("task-[0-9]{1,5}\\..+");
   private static final Pattern CHECKPOINT_DIR = Pattern.compile("chk-([0-9]{1,18})");
 
   private CheckpointLayout() {}
 
-  /** Returns the directory of checkpoint {@code id} in {@code jobDirectory}. */
-  public static Path checkpointDirectory(Path jobDirectory, long id) {
-    return jobDirectory.resolve(CHECKPOINT_PREFIX + id);
+  /** Returns the name of checkpoint {@code id}'s directory. */
+  public static String checkpointDirectory(long id) {
+    return CHECKPOINT_PREFIX + id;
   }
 
   /** Returns the id of a checkpoint directory name, or empty if it is not one. */
@@ -48,21 +50,33 @@ public final class CheckpointLayout {
     return m.matches() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
   }
 
-  /** Returns whether {@code name} is a valid stream name. */
-  public static boolean isValidStreamName(String name) {
-    return name != null && STREAM_NAME.matcher(name).matches();
+  /** Returns whether {@code name} is a valid entry name. */
+  public static boolean isValidEntryName(String name) {
+    return name != null && ENTRY_NAME.matcher(name).matches();
   }
 
-  /** Returns the file name of participant {@code index}'s stream {@code streamName}. */
-  public static String streamFileName(int index, String streamName) {
-    if (!isValidStreamName(streamName)) {
-      throw new IllegalArgumentException("invalid stream name '" + streamName + "': must match " + STREAM_NAME);
+  /** Returns the file name of participant {@code index}'s private entry {@code entryName}. */
+  public static String privateFileName(int index, String entryName) {
+    if (!isValidEntryName(entryName)) {
+      throw new IllegalArgumentException("invalid entry name '" + entryName + "': must match " + ENTRY_NAME);
     }
-    return "task-" + index + "." + streamName;
+    return "task-" + index + "." + entryName;
   }
 
-  /** Returns whether a file name read from metadata is one Cairn writes (never a path). */
-  public static boolean isValidDataFileName(String name) {
-    return DATA_FILE.matcher(name).matches();
+  /** Returns whether {@code fileName} in a checkpoint directory is one Cairn writes there. */
+  public static boolean isCheckpointFile(String fileName) {
+    return fileName.equals(METADATA) || PRIVATE_FILE.matcher(fileName).matches()
+        || LocalCheckpointStorage.isTemporary(fileName);
+  }
+
+  /** Returns a new, unique name in {@code shared/} for entry {@code entryName} of checkpoint {@code id}. */
+  public static String newSharedFileName(long checkpointId, String entryName) {
+    String unique = java.util.UUID.randomUUID().toString().replace("-", "");
+    return SHARED_DIRECTORY + "/c" + checkpointId + "-" + unique + "-" + entryName;
+  }
+
+  /** Returns whether {@code fileName} in {@code shared/} is one Cairn writes there. */
+  public static boolean isSharedFile(String fileName) {
+    return fileName.matches("c[0-9]{1,18}-[0-9a-f]{32}-[A-Za-z0-9._-]{1,64}") || LocalCheckpointStorage.isTemporary(fileName);
   }
 }

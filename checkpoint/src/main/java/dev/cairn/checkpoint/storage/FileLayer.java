@@ -7,11 +7,24 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Every file operation of the checkpoint module, and nothing else: the one place where checkpoint code
- * touches the file system, so tests can inject a failure at any step ({@code FaultInjectingFileLayer}
- * in the tests). Implementations must be thread-safe.
+ * The POSIX file operations under {@link LocalCheckpointStorage}, and nothing else: the one place
+ * where local checkpoint code touches the file system, so tests can inject a failure, a crash or a
+ * power loss at any step ({@code FaultInjectingFileLayer} in the tests). No method follows a symbolic
+ * link. Implementations must be thread-safe.
  */
 public interface FileLayer {
+
+  /** What a path is, judged without following symbolic links. */
+  enum EntryType {
+    /** Nothing there. */
+    MISSING,
+    /** A regular file. */
+    FILE,
+    /** A directory. */
+    DIRECTORY,
+    /** A symbolic link or anything else: never followed, never deleted by Cairn. */
+    OTHER
+  }
 
   /** A file being written: an output stream that can be forced to stable storage. */
   abstract class SyncableOutputStream extends OutputStream {
@@ -26,7 +39,7 @@ public interface FileLayer {
    */
   SyncableOutputStream create(Path file) throws IOException;
 
-  /** Opens a file for reading. */
+  /** Opens a regular file for reading, refusing a symbolic link. */
   InputStream open(Path file) throws IOException;
 
   /** Renames {@code from} to {@code to} atomically, replacing nothing: {@code to} must not exist. */
@@ -35,22 +48,23 @@ public interface FileLayer {
   /** Forces a directory's entries (creations, renames, deletions) to stable storage. */
   void syncDirectory(Path directory) throws IOException;
 
-  /** Creates a directory and any missing parents; no-op if it exists. */
-  void createDirectories(Path directory) throws IOException;
+  /**
+   * Creates one directory, whose parent must exist.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if something exists there
+   */
+  void createDirectory(Path directory) throws IOException;
 
-  /** Deletes a file or an empty directory; no-op if it does not exist. */
+  /** Deletes a regular file or an empty directory; no-op if nothing is there. */
   void delete(Path path) throws IOException;
 
   /** Lists a directory's entries (not recursive), in no particular order. */
   List<Path> list(Path directory) throws IOException;
 
-  /** Returns whether {@code path} exists. */
-  boolean exists(Path path);
+  /** Returns what {@code path} is, without following a symbolic link. */
+  EntryType type(Path path) throws IOException;
 
-  /** Returns whether {@code path} is a directory. */
-  boolean isDirectory(Path path);
-
-  /** Returns a file's size in bytes. */
+  /** Returns a regular file's size in bytes. */
   long size(Path file) throws IOException;
 
   /**

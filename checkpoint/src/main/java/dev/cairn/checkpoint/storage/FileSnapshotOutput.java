@@ -1,9 +1,10 @@
 package dev.cairn.checkpoint.storage;
 
+import dev.cairn.state.spi.SharedFileHandle;
 import dev.cairn.state.spi.SnapshotOutput;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -11,51 +12,114 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
- * The {@link SnapshotOutput} of one participant in one checkpoint directory: each stream becomes the
- * framed file {@code task-<index>.<stream>}, committed when the backend closes it. Writes fail fast
- * once {@code cancelled} says the checkpoint was aborted. Used by one thread.
+ * The {@link SnapshotOutput} of one participant in one checkpoint or savepoint. A private entry
+ * becomes the framed file {@code task-<index>.<entry>} in the checkpoint's directory, committed when
+ * the backend closes it. A shared entry of a checkpoint becomes a framed file in the job's {@code
+ * shared/} directory, registered with the {@link JobStore} as the pending checkpoint's so that an
+ * abort removes it; a reference is checked against the retained checkpoints and pinned. A savepoint
+ * is self-contained: its shared entries are stored as private files and it references nothing.
+ * Writes fail fast once {@code cancelled} says the checkpoint was aborted. Used by one thread.
  */
 public final class FileSnapshotOutput implements SnapshotOutput {
 
-  /** The stream name reserved for operator state. */
-  public static final String OPERATOR_STATE_STREAM = "operator-state";
-
-  private final FileLayer files;
-  private final Path directory;
+  private final CheckpointStorage directory;
+  private final JobStore job;
+  private final long checkpointId;
   private final int index;
   private final BooleanSupplier cancelled;
   private final Set<String> names = new HashSet<>();
-  private final List<Entry> streams = new ArrayList<>();
+  private final List<Pending> entries = new ArrayList<>();
+  private long bytesWritten;
 
-  private record Entry(String streamName, CheckpointFiles.FramedOutputStream out) {}
+  /** An entry: committed (file set) or a private stream still being written. */
+  private static final class Pending {
+    final String name;
+    final CheckpointFiles.FramedOutputStream out;
+    StoredFile file;
+
+    Pending(String name, CheckpointFiles.FramedOutputStream out, StoredFile file) {
+      this.name = name;
+      this.out = out;
+      this.file = file;
+    }
+  }
 
   /**
-   * @param files the file layer
-   * @param directory the checkpoint or savepoint directory
+   * @param directory the checkpoint's or savepoint's directory
+   * @param job the job's store for shared files, or null for a savepoint
+   * @param checkpointId the checkpoint's id
    * @param index the participant's index
    * @param cancelled polled on every write; true aborts the write with an IOException
    */
-  public FileSnapshotOutput(FileLayer files, Path directory, int index, BooleanSupplier cancelled) {
-    this.files = files;
+  public FileSnapshotOutput(
+      CheckpointStorage directory, JobStore job, long checkpointId, int index, BooleanSupplier cancelled) {
     this.directory = directory;
+    this.job = job;
+    this.checkpointId = checkpointId;
     this.index = index;
     this.cancelled = cancelled;
   }
 
-  @Override
-  public OutputStream createStream(String name) throws IOException {
-    if (!CheckpointLayout.isValidStreamName(name) || OPERATOR_STATE_STREAM.equals(name)) {
-      throw new IllegalArgumentException("invalid or reserved stream name '" + name + "'");
+  private void claim(String name) {
+    if (!CheckpointLayout.isValidEntryName(name) || CheckpointLayout.OPERATOR_STATE_ENTRY.equals(name)) {
+      throw new IllegalArgumentException("invalid or reserved entry name '" + name + "'");
     }
     if (!names.add(name)) {
-      throw new IllegalArgumentException("stream '" + name + "' created twice");
+      throw new IllegalArgumentException("entry '" + name + "' created twice");
     }
+  }
+
+  @Override
+  public OutputStream createStream(String name) throws IOException {
+    claim(name);
     checkCancelled();
-    Path target = directory.resolve(CheckpointLayout.streamFileName(index, name));
+    CheckpointFiles.FramedOutputStream out = CheckpointFiles.create(directory,
+        CheckpointLayout.privateFileName(index, name), CheckpointLayout.STREAM_MAGIC, CheckpointLayout.STREAM_VERSION);
+    entries.add(new Pending(name, out, null));
+    return cancellable(out);
+  }
+
+  @Override
+  public SharedFileHandle writeShared(String name, ContentWriter content) throws IOException {
+    claim(name);
+    checkCancelled();
+    CheckpointStorage target;
+    String path;
+    if (job == null) { // a savepoint: self-contained
+      target = directory;
+      path = CheckpointLayout.privateFileName(index, name);
+    } else {
+      target = job.storage();
+      path = CheckpointLayout.newSharedFileName(checkpointId, name);
+      job.sharedFileWritten(checkpointId, path); // before it exists: an abort removes it whatever happens next
+    }
     CheckpointFiles.FramedOutputStream out =
-        CheckpointFiles.create(files, target, CheckpointLayout.STREAM_MAGIC, CheckpointLayout.STREAM_VERSION);
-    streams.add(new Entry(name, out));
-    return new OutputStream() {
+        CheckpointFiles.create(target, path, CheckpointLayout.STREAM_MAGIC, CheckpointLayout.STREAM_VERSION);
+    StoredFile committed;
+    try {
+      content.write(cancellable(out));
+      committed = out.commit();
+    } catch (IOException | RuntimeException e) {
+      out.abort();
+      throw e;
+    }
+    StoredFile file = new StoredFile(path, job != null, committed.size(), committed.crc32c());
+    entries.add(new Pending(name, null, file));
+    bytesWritten += file.size();
+    return new SharedFileHandle(path, file.size(), file.crc32c());
+  }
+
+  @Override
+  public void referenceShared(String name, SharedFileHandle handle) {
+    if (job == null) {
+      throw new IllegalArgumentException("a savepoint is self-contained: it cannot reference shared file " + handle);
+    }
+    claim(name);
+    entries.add(new Pending(name, null, job.reference(checkpointId, handle)));
+  }
+
+  private OutputStream cancellable(OutputStream out) {
+    return new FilterOutputStream(out) {
       @Override
       public void write(int b) throws IOException {
         checkCancelled();
@@ -76,43 +140,44 @@ public final class FileSnapshotOutput implements SnapshotOutput {
     };
   }
 
-  @Override
-  public dev.cairn.state.spi.SharedFileHandle writeShared(String name, ContentWriter content) throws IOException {
-    throw new IOException("format v1 stores no shared file");
-  }
-
-  @Override
-  public void referenceShared(String name, dev.cairn.state.spi.SharedFileHandle handle) throws IOException {
-    throw new IOException("format v1 stores no shared file");
-  }
-
   private void checkCancelled() throws IOException {
     if (cancelled.getAsBoolean()) {
-      throw new IOException("checkpoint aborted while writing " + directory);
+      throw new IOException("checkpoint " + checkpointId + " aborted while writing " + directory.describe(""));
     }
   }
 
   /**
-   * Returns the committed streams.
+   * Returns the entries, in the order they were created.
    *
-   * @throws IOException if a stream was created but not committed (the backend did not close it)
+   * @throws IOException if a private stream was created but not committed (the backend did not close it)
    */
-  public List<CheckpointMetadata.StreamFile> committedStreams() throws IOException {
-    List<CheckpointMetadata.StreamFile> result = new ArrayList<>(streams.size());
-    for (Entry e : streams) {
-      StoredFile file = e.out().committed();
+  public List<CheckpointMetadata.Entry> entries() throws IOException {
+    List<CheckpointMetadata.Entry> result = new ArrayList<>(entries.size());
+    for (Pending e : entries) {
+      StoredFile file = e.file != null ? e.file : e.out.committed();
       if (file == null) {
-        throw new IOException("stream '" + e.streamName() + "' was not closed by the backend");
+        throw new IOException("stream '" + e.name + "' was not closed by the backend");
       }
-      result.add(new CheckpointMetadata.StreamFile(e.streamName(), file));
+      if (e.file == null) {
+        bytesWritten += file.size();
+        e.file = file;
+      }
+      result.add(new CheckpointMetadata.Entry(e.name, file));
     }
     return result;
   }
 
-  /** Abandons every stream not committed yet, deleting its temporary file. */
-  public void abortUncommitted(Throwable cause) {
-    for (Entry e : streams) {
-      e.out().abort(cause);
+  /** Returns the bytes this output wrote (private and new shared files; references cost nothing). */
+  public long bytesWritten() {
+    return bytesWritten;
+  }
+
+  /** Abandons every private stream not committed yet. */
+  public void abortUncommitted() {
+    for (Pending e : entries) {
+      if (e.out != null) {
+        e.out.abort();
+      }
     }
   }
 }

@@ -5,14 +5,16 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The file layer over the local file system (java.nio). */
+/** The file layer over the local file system (java.nio), never following symbolic links. */
 final class LocalFileLayer implements FileLayer {
 
   static final LocalFileLayer INSTANCE = new LocalFileLayer();
@@ -21,7 +23,8 @@ final class LocalFileLayer implements FileLayer {
 
   @Override
   public SyncableOutputStream create(Path file) throws IOException {
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     return new SyncableOutputStream() {
       @Override
       public void write(int b) throws IOException {
@@ -65,12 +68,12 @@ final class LocalFileLayer implements FileLayer {
 
   @Override
   public InputStream open(Path file) throws IOException {
-    return Files.newInputStream(file);
+    return Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
   }
 
   @Override
   public void rename(Path from, Path to) throws IOException {
-    if (Files.exists(to)) {
+    if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
       throw new java.nio.file.FileAlreadyExistsException(to.toString());
     }
     Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
@@ -90,12 +93,15 @@ final class LocalFileLayer implements FileLayer {
   }
 
   @Override
-  public void createDirectories(Path directory) throws IOException {
-    Files.createDirectories(directory);
+  public void createDirectory(Path directory) throws IOException {
+    Files.createDirectory(directory);
   }
 
   @Override
   public void delete(Path path) throws IOException {
+    if (type(path) == EntryType.OTHER) {
+      throw new IOException("refusing to delete " + path + ": not a regular file or directory (a symbolic link?)");
+    }
     try {
       Files.deleteIfExists(path);
     } catch (NoSuchFileException e) {
@@ -111,17 +117,21 @@ final class LocalFileLayer implements FileLayer {
   }
 
   @Override
-  public boolean exists(Path path) {
-    return Files.exists(path);
-  }
-
-  @Override
-  public boolean isDirectory(Path path) {
-    return Files.isDirectory(path);
+  public EntryType type(Path path) throws IOException {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return EntryType.MISSING;
+    }
+    if (attributes.isRegularFile()) {
+      return EntryType.FILE;
+    }
+    return attributes.isDirectory() ? EntryType.DIRECTORY : EntryType.OTHER;
   }
 
   @Override
   public long size(Path file) throws IOException {
-    return Files.size(file);
+    return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
   }
 }

@@ -18,7 +18,11 @@ class CheckpointFilesTest {
 
   @TempDir Path dir;
 
-  private final FileLayer files = FileLayer.local();
+  private static final String NAME = "task-0.data";
+
+  private CheckpointStorage storage() {
+    return LocalCheckpointStorage.at(FileLayer.local(), dir);
+  }
 
   private static byte[] payload(int size) {
     byte[] bytes = new byte[size];
@@ -29,13 +33,13 @@ class CheckpointFilesTest {
   @Test
   void write_thenVerifyAndRead_returnsPayloadAndRecord() throws IOException {
     byte[] payload = payload(200_000);
-    Path file = dir.resolve("data");
+    Path file = dir.resolve(NAME);
 
-    StoredFile written = CheckpointFiles.write(files, file, MAGIC, 1, out -> out.write(payload));
+    StoredFile written = CheckpointFiles.write(storage(), file.getFileName().toString(), MAGIC, 1, out -> out.write(payload));
 
     assertThat(written.size()).isEqualTo(Files.size(file)).isEqualTo(payload.length + 24L);
-    assertThat(CheckpointFiles.verify(files, file, MAGIC, 1, written)).isEqualTo(written);
-    try (InputStream in = CheckpointFiles.openPayload(files, file, MAGIC, 1)) {
+    CheckpointFiles.verify(storage(), NAME, MAGIC, 1, written);
+    try (InputStream in = CheckpointFiles.openVerified(storage(), NAME, MAGIC, 1, written, Long.MAX_VALUE)) {
       assertThat(in.readAllBytes()).isEqualTo(payload);
     }
     assertThat(Files.list(dir)).containsExactly(file);
@@ -43,18 +47,19 @@ class CheckpointFilesTest {
 
   @Test
   void write_emptyPayload_verifies() throws IOException {
-    Path file = dir.resolve("empty");
-    StoredFile written = CheckpointFiles.write(files, file, MAGIC, 1, out -> {});
-    assertThat(CheckpointFiles.verify(files, file, MAGIC, 1, written).size()).isEqualTo(24);
+    Path file = dir.resolve("task-0.empty");
+    StoredFile written = CheckpointFiles.write(storage(), file.getFileName().toString(), MAGIC, 1, out -> {});
+    assertThat(written.size()).isEqualTo(24);
+    CheckpointFiles.verify(storage(), file.getFileName().toString(), MAGIC, 1, written);
   }
 
   @Test
   void write_targetExists_failsAndKeepsExistingFile() throws IOException {
-    Path file = dir.resolve("data");
-    CheckpointFiles.write(files, file, MAGIC, 1, out -> out.write(1));
+    Path file = dir.resolve(NAME);
+    CheckpointFiles.write(storage(), file.getFileName().toString(), MAGIC, 1, out -> out.write(1));
     byte[] before = Files.readAllBytes(file);
 
-    assertThatThrownBy(() -> CheckpointFiles.write(files, file, MAGIC, 1, out -> out.write(2)))
+    assertThatThrownBy(() -> CheckpointFiles.write(storage(), file.getFileName().toString(), MAGIC, 1, out -> out.write(2)))
         .isInstanceOf(IOException.class);
     assertThat(Files.readAllBytes(file)).isEqualTo(before);
     assertThat(Files.list(dir)).containsExactly(file);
@@ -65,14 +70,14 @@ class CheckpointFilesTest {
     FaultInjectingFileLayer faulty = new FaultInjectingFileLayer();
     byte[] payload = payload(300_000);
     faulty.failOperation(0);
-    CheckpointFiles.write(faulty, dir.resolve("probe"), MAGIC, 1, out -> out.write(payload));
+    CheckpointFiles.write(LocalCheckpointStorage.at(faulty, dir), "task-0.probe", MAGIC, 1, out -> out.write(payload));
     int operations = faulty.operations();
     assertThat(operations).isGreaterThan(4);
 
     for (int k = 1; k < operations; k++) { // the last operation, the directory sync, is checked below
-      Path target = dir.resolve("file-" + k);
+      Path target = dir.resolve("task-0.file-" + k);
       faulty.failOperation(k);
-      assertThatThrownBy(() -> CheckpointFiles.write(faulty, target, MAGIC, 1, out -> out.write(payload)))
+      assertThatThrownBy(() -> CheckpointFiles.write(LocalCheckpointStorage.at(faulty, dir), target.getFileName().toString(), MAGIC, 1, out -> out.write(payload)))
           .as("failure of operation %d", k)
           .isInstanceOf(IOException.class)
           .hasMessageContaining("injected failure of operation " + k);
@@ -80,7 +85,7 @@ class CheckpointFilesTest {
       try (var entries = Files.list(dir)) {
         assertThat(entries.map(p -> p.getFileName().toString()))
             .as("no temporary file after failure of operation %d", k)
-            .noneMatch(CheckpointFiles::isTemporary);
+            .noneMatch(LocalCheckpointStorage::isTemporary);
       }
     }
   }
@@ -89,18 +94,18 @@ class CheckpointFilesTest {
   void write_directorySyncFails_reportsFailure() throws IOException {
     FaultInjectingFileLayer faulty = new FaultInjectingFileLayer();
     faulty.failOperation(0);
-    CheckpointFiles.write(faulty, dir.resolve("probe"), MAGIC, 1, out -> out.write(7));
+    CheckpointFiles.write(LocalCheckpointStorage.at(faulty, dir), "task-0.probe", MAGIC, 1, out -> out.write(7));
     int last = faulty.operations();
 
     faulty.failOperation(last);
-    assertThatThrownBy(() -> CheckpointFiles.write(faulty, dir.resolve("data"), MAGIC, 1, out -> out.write(7)))
+    assertThatThrownBy(() -> CheckpointFiles.write(LocalCheckpointStorage.at(faulty, dir), NAME, MAGIC, 1, out -> out.write(7)))
         .hasMessageContaining("sync-directory");
   }
 
   @Test
   void verify_everyFlippedByte_isDetectedNamingTheFile() throws IOException {
-    Path file = dir.resolve("data");
-    CheckpointFiles.write(files, file, MAGIC, 1, out -> out.write(payload(300)));
+    Path file = dir.resolve(NAME);
+    CheckpointFiles.write(storage(), file.getFileName().toString(), MAGIC, 1, out -> out.write(payload(300)));
     byte[] good = Files.readAllBytes(file);
 
     for (int i = 0; i < good.length; i++) {
@@ -108,7 +113,7 @@ class CheckpointFilesTest {
       bad[i] ^= 0x10;
       Files.write(file, bad);
       int at = i;
-      assertThatThrownBy(() -> CheckpointFiles.verify(files, file, MAGIC, 1, null))
+      assertThatThrownBy(() -> CheckpointFiles.verify(storage(), file.getFileName().toString(), MAGIC, 1, null))
           .as("flipped byte %d", at)
           .isInstanceOf(CorruptFileException.class)
           .hasMessageContaining(file.toString());
@@ -117,14 +122,14 @@ class CheckpointFilesTest {
 
   @Test
   void verify_everyTruncation_isDetected() throws IOException {
-    Path file = dir.resolve("data");
-    CheckpointFiles.write(files, file, MAGIC, 1, out -> out.write(payload(100)));
+    Path file = dir.resolve(NAME);
+    CheckpointFiles.write(storage(), file.getFileName().toString(), MAGIC, 1, out -> out.write(payload(100)));
     byte[] good = Files.readAllBytes(file);
 
     for (int length = 0; length < good.length; length++) {
       Files.write(file, Arrays.copyOf(good, length));
       int at = length;
-      assertThatThrownBy(() -> CheckpointFiles.verify(files, file, MAGIC, 1, null))
+      assertThatThrownBy(() -> CheckpointFiles.verify(storage(), file.getFileName().toString(), MAGIC, 1, null))
           .as("truncated to %d bytes", at)
           .isInstanceOf(CorruptFileException.class);
     }
@@ -132,29 +137,51 @@ class CheckpointFilesTest {
 
   @Test
   void verify_sizeOrChecksumDiffersFromMetadata_isDetected() throws IOException {
-    Path file = dir.resolve("data");
-    StoredFile written = CheckpointFiles.write(files, file, MAGIC, 1, out -> out.write(payload(100)));
+    Path file = dir.resolve(NAME);
+    StoredFile written = CheckpointFiles.write(storage(), file.getFileName().toString(), MAGIC, 1, out -> out.write(payload(100)));
 
     assertThatThrownBy(
-            () -> CheckpointFiles.verify(files, file, MAGIC, 1, new StoredFile("data", written.size() + 1, written.crc32c())))
+            () -> CheckpointFiles.verify(storage(), file.getFileName().toString(), MAGIC, 1, StoredFile.inCheckpoint(NAME, written.size() + 1, written.crc32c())))
         .isInstanceOf(CorruptFileException.class)
         .hasMessageContaining("metadata says");
     assertThatThrownBy(
-            () -> CheckpointFiles.verify(files, file, MAGIC, 1, new StoredFile("data", written.size(), written.crc32c() + 1)))
+            () -> CheckpointFiles.verify(storage(), file.getFileName().toString(), MAGIC, 1, StoredFile.inCheckpoint(NAME, written.size(), written.crc32c() + 1)))
         .isInstanceOf(CorruptFileException.class)
         .hasMessageContaining("checksum");
   }
 
   @Test
   void verify_otherFileTypeOrVersion_isRejected() throws IOException {
-    Path file = dir.resolve("data");
-    CheckpointFiles.write(files, file, MAGIC, 2, out -> out.write(1));
+    Path file = dir.resolve(NAME);
+    CheckpointFiles.write(storage(), file.getFileName().toString(), MAGIC, 2, out -> out.write(1));
 
-    assertThatThrownBy(() -> CheckpointFiles.verify(files, file, MAGIC + 1, 2, null))
+    assertThatThrownBy(() -> CheckpointFiles.verify(storage(), file.getFileName().toString(), MAGIC + 1, 2, null))
         .isInstanceOf(CorruptFileException.class)
         .hasMessageContaining("magic");
-    assertThatThrownBy(() -> CheckpointFiles.verify(files, file, MAGIC, 1, null))
+    assertThatThrownBy(() -> CheckpointFiles.verify(storage(), file.getFileName().toString(), MAGIC, 1, null))
         .isInstanceOf(CorruptFileException.class)
         .hasMessageContaining("format version 2");
+  }
+
+  @Test
+  void openVerified_readerStopsAtPayloadEnd_closeStillChecksTheChecksum() throws IOException {
+    byte[] payload = payload(1000);
+    CheckpointFiles.write(storage(), NAME, MAGIC, 1, out -> out.write(payload));
+    byte[] bad = Files.readAllBytes(dir.resolve(NAME));
+    bad[500] ^= 1;
+    Files.write(dir.resolve(NAME), bad);
+
+    InputStream in = CheckpointFiles.openVerified(storage(), NAME, MAGIC, 1, null, Long.MAX_VALUE);
+    assertThat(in.readNBytes(payload.length)).hasSize(payload.length); // damaged, but not yet known
+    assertThatThrownBy(in::close).isInstanceOf(CorruptFileException.class).hasMessageContaining("CRC32C");
+  }
+
+  @Test
+  void readVerified_payloadLargerThanCap_isRejectedBeforeReading() throws IOException {
+    CheckpointFiles.write(storage(), NAME, MAGIC, 1, out -> out.write(payload(10_000)));
+
+    assertThatThrownBy(() -> CheckpointFiles.readVerified(storage(), NAME, MAGIC, 1, 1, null, 9_999))
+        .isInstanceOf(CorruptFileException.class)
+        .hasMessageContaining("more than the 9999 allowed");
   }
 }

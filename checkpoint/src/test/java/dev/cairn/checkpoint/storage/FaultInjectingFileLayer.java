@@ -137,9 +137,9 @@ public final class FaultInjectingFileLayer implements FileLayer {
   }
 
   @Override
-  public void createDirectories(Path directory) throws IOException {
+  public void createDirectory(Path directory) throws IOException {
     step("mkdir", directory);
-    delegate.createDirectories(directory);
+    delegate.createDirectory(directory);
   }
 
   @Override
@@ -154,13 +154,8 @@ public final class FaultInjectingFileLayer implements FileLayer {
   }
 
   @Override
-  public boolean exists(Path path) {
-    return delegate.exists(path);
-  }
-
-  @Override
-  public boolean isDirectory(Path path) {
-    return delegate.isDirectory(path);
+  public EntryType type(Path path) throws IOException {
+    return delegate.type(path);
   }
 
   @Override

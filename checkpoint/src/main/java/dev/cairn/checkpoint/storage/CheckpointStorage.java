@@ -1,0 +1,129 @@
+package dev.cairn.checkpoint.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+
+/**
+ * Where checkpoint bytes live: the storage SPI, shaped around <em>committing</em> a checkpoint rather
+ * than around renaming files, so that a local directory, an object store and HDFS can all implement
+ * it without any change to the coordinator. A storage is rooted at one location (a job directory, a
+ * checkpoint directory, a savepoint directory); names are relative to it: segments of {@code
+ * [A-Za-z0-9._-]} (the first character of each a letter, digit or {@code _}, after an optional {@code
+ * .tmp-} prefix of temporary objects) joined by {@code /}, never absolute, never {@code ..}.
+ *
+ * <table>
+ *   <caption>How each implementation maps the operations</caption>
+ *   <tr><th>operation</th><th>local directory (default)</th><th>object store (S3)</th><th>HDFS</th></tr>
+ *   <tr><td>{@link #create}, then {@link Output#commit()}</td><td>temporary name, fsync, rename,
+ *       fsync of the directory (and of every directory it had to create)</td><td>multipart upload,
+ *       visible on completion</td><td>write, hsync, rename</td></tr>
+ *   <tr><td>{@link #commitMetadata}</td><td>the same as create + commit: rename is atomic</td>
+ *       <td>a conditional put ({@code If-None-Match: *}): never partially visible, never
+ *       overwrites</td><td>write a temporary file, hsync, rename (atomic in HDFS)</td></tr>
+ *   <tr><td>{@link #open}</td><td>read, never through a symbolic link</td><td>GET</td><td>open</td></tr>
+ *   <tr><td>{@link #list}</td><td>directory listing; symbolic links reported apart</td><td>LIST with
+ *       a delimiter</td><td>listStatus</td></tr>
+ *   <tr><td>{@link #delete}</td><td>unlink + fsync of the directory</td><td>DELETE</td><td>delete</td></tr>
+ *   <tr><td>{@link #lease()}</td><td>an OS file lock on {@code _lock}</td><td>a lease object with
+ *       an expiry, renewed</td><td>HDFS lease on {@code _lock}</td></tr>
+ * </table>
+ *
+ * <p>Readers verify what they read: checksums live in the files' framing ({@link CheckpointFiles}),
+ * so every storage gets the same verification. Implementations must be thread-safe.
+ */
+public interface CheckpointStorage {
+
+  /** An object being written: invisible under its name until {@link #commit()} returns. */
+  abstract class Output extends OutputStream {
+
+    /**
+     * Makes the object durable and visible under its name.
+     *
+     * @throws IOException if that fails; the object then does not exist (or, if only the final
+     *     directory sync failed, must be treated as not written)
+     */
+    public abstract void commit() throws IOException;
+
+    /** Abandons the object: nothing becomes visible and what was written is removed. Idempotent. */
+    public abstract void abort();
+  }
+
+  /**
+   * The entries directly under a prefix.
+   *
+   * @param files the names (last segment only) of the objects
+   * @param directories the names of the sub-prefixes
+   * @param others entries that are neither (symbolic links, devices): never read, never deleted
+   */
+  record Listing(List<String> files, List<String> directories, List<String> others) {
+    public Listing {
+      files = List.copyOf(files);
+      directories = List.copyOf(directories);
+      others = List.copyOf(others);
+    }
+  }
+
+  /**
+   * Starts writing the object {@code name}.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if it exists
+   * @throws IOException if it cannot be created
+   */
+  Output create(String name) throws IOException;
+
+  /**
+   * Publishes a checkpoint's metadata, the commit point of a checkpoint: after it returns, {@code
+   * name} holds exactly {@code bytes}, durably; no reader ever sees part of it; an existing object is
+   * never replaced.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if it exists
+   * @throws IOException if it fails; then the checkpoint does not exist
+   */
+  void commitMetadata(String name, byte[] bytes) throws IOException;
+
+  /**
+   * Opens an object for reading.
+   *
+   * @throws java.nio.file.NoSuchFileException if it does not exist
+   */
+  InputStream open(String name) throws IOException;
+
+  /**
+   * Returns an object's size in bytes.
+   *
+   * @throws java.nio.file.NoSuchFileException if it does not exist
+   */
+  long size(String name) throws IOException;
+
+  /** Returns whether the object {@code name} exists. */
+  boolean exists(String name) throws IOException;
+
+  /** Lists what is directly under {@code prefix} ("" for the root); empty if nothing is. */
+  Listing list(String prefix) throws IOException;
+
+  /** Deletes the object {@code name}, durably when it returns; no-op if it does not exist. */
+  void delete(String name) throws IOException;
+
+  /**
+   * Removes the prefix {@code prefix} if nothing is left under it (local: the empty directory).
+   *
+   * @return false if something is still there (it is left as it is)
+   */
+  boolean deletePrefix(String prefix) throws IOException;
+
+  /**
+   * Takes the exclusive lease of this location for one live coordinator.
+   *
+   * @return the lease; closing it releases it
+   * @throws IOException if another live coordinator holds it
+   */
+  AutoCloseable lease() throws IOException;
+
+  /** Returns a storage rooted at {@code prefix} under this one (which need not exist yet). */
+  CheckpointStorage child(String prefix);
+
+  /** Describes where {@code name} is, for messages: an absolute path or a URI. */
+  String describe(String name);
+}
