@@ -26,7 +26,6 @@ import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import dev.cairn.ttl.TtlConfig;
 import dev.cairn.ttl.TtlStateBackend;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -212,7 +211,7 @@ public final class CairnAdapters implements BackendAdapters.Factory {
           FileSnapshotOutput output = new FileSnapshotOutput(storage, null, checkpointId, 0, () -> false);
           SnapshotResult result = snapshot.writeTo(output);
           List<CheckpointMetadata.Entry> entries = output.entries();
-          StoredFile noOperatorState = CheckpointFiles.write(storage, CheckpointLayout.privateFileName(0, "operator-state"),
+          StoredFile noOperatorState = CheckpointFiles.write(storage, CheckpointLayout.privateFileName(0, CheckpointLayout.OPERATOR_STATE_ENTRY),
               OperatorStateFormat.MAGIC, OperatorStateFormat.VERSION, out -> { });
           WRITTEN.put(directory, new CheckpointMetadata.Participant(backend.maxParallelism(), backend.keyGroupRange(),
               result.format(), entries, result.states(), noOperatorState));
