@@ -90,6 +90,12 @@ import org.slf4j.LoggerFactory;
  * {@link #close()} waits for them to notice and stop before it frees anything. So do other backends
  * of the same {@link RocksDbMemory} that flush this one's memtables ({@link #requestFlush}).
  *
+ * <p><b>Snapshots.</b> Canonical snapshots iterate a native RocksDB snapshot ({@link
+ * RocksDbSnapshot}); incremental ones are native checkpoints whose SST files are shared with earlier
+ * checkpoints ({@link RocksDbIncrementalSnapshot}, {@link SharedFileRegistry}). A restore of one
+ * native snapshot of this backend's key groups places its files as the database; other restores copy
+ * entries in. A failed restore drops every restored column family.
+ *
  * <p><b>Write stalls.</b> Every write (put, merge, delete, write batch, restore batch) is one JNI
  * call with {@code no_slowdown}: where RocksDB would block the writer it fails with status {@code
  * Incomplete} instead, having written nothing. Two things stall a write. (1) The write-buffer

@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -112,6 +113,25 @@ final class IncrementalFixture implements AutoCloseable {
       reducing.add(key);
       reducing.add(1L);
       aggregating.add((int) key);
+    }
+  }
+
+  /** Applies one random change of any kind to a random key of {@code [0, keys)}. */
+  static void mutate(KeyedStateBackend<Long> backend, Random random, int keys) {
+    long key = random.nextInt(keys);
+    backend.setCurrentKey(key);
+    int n = random.nextInt(100);
+    switch (random.nextInt(10)) {
+      case 0 -> backend.getState(VALUE).update("x" + n);
+      case 1 -> backend.getState(VALUE).clear();
+      case 2 -> backend.getState(LIST).add((long) n);
+      case 3 -> backend.getState(LIST).clear();
+      case 4 -> backend.getState(MAP).put(n % 5, n % 2 == 0 ? null : "y" + n);
+      case 5 -> backend.getState(MAP).remove(n % 5);
+      case 6 -> backend.getState(MAP).clear();
+      case 7 -> backend.getState(REDUCING).add((long) n);
+      case 8 -> backend.getState(AGGREGATING).add(n);
+      default -> backend.getState(AGGREGATING).clear();
     }
   }
 

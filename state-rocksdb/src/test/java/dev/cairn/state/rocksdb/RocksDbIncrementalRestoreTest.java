@@ -17,6 +17,7 @@ import dev.cairn.state.ValueState;
 import dev.cairn.state.kit.MemorySnapshotStore;
 import dev.cairn.state.serde.Serializers;
 import dev.cairn.state.spi.KeyGroupRange;
+import dev.cairn.state.spi.SharedFileHandle;
 import dev.cairn.state.spi.SnapshotInput;
 import dev.cairn.state.spi.SnapshotResult;
 import dev.cairn.state.spi.Snapshotable;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +73,53 @@ class RocksDbIncrementalRestoreTest {
     }
     assertThat(result.states()).as("states held after a failed restore").isEmpty();
     assertThat(result.entryCount()).isZero();
+  }
+
+  private static SharedFileHandle handle(MemorySnapshotStore store, String name) {
+    return input(store, true).sharedHandle(name).orElseThrow();
+  }
+
+  /** Per checkpoint: c complete, a abort, p left pending, f complete and fail over to a claimed restore. */
+  private static final String OUTCOMES = "cpfacfpf";
+
+  @Test
+  void incrementalChain_randomChangesOutcomesAndClaimRestores_everyRestoreEqualsLiveState() {
+    Random random = new Random(20261130);
+    // what the live backend may reference: the files of its last completed checkpoint
+    KeyedStateBackend<Long> live = fixture.backend();
+    fill(live, 0, KEYS);
+    MemorySnapshotStore chain = new MemorySnapshotStore("chk-0");
+    int failovers = 0;
+    List<SharedFileHandle> referenceable = List.of();
+    for (long id = 1; id <= 8; id++) {
+      for (int i = 0; i < 300; i++) {
+        IncrementalFixture.mutate(live, random, KEYS);
+      }
+      MemorySnapshotStore store = chain.next("chk-" + id);
+      Set<String> idsBefore = chain.sharedFiles().ids();
+      writeIncremental(live, id, store);
+      for (String name : referencedEntries(store, idsBefore)) {
+        assertThat(handle(store, name)).as("checkpoint %d references %s", id, name).isIn(referenceable);
+      }
+      Map<String, Map<Long, Object>> expected = contents(live);
+      char outcome = OUTCOMES.charAt((int) id - 1);
+      if (outcome != 'a' && outcome != 'p') {
+        Snapshotable.of(live).notifyCheckpointComplete(id);
+        referenceable = sstEntries(store).stream().map(name -> handle(store, name)).toList();
+      } else if (outcome == 'a') {
+        Snapshotable.of(live).notifyCheckpointAborted(id);
+      } // else: left pending
+
+      boolean claim = outcome == 'f';
+      KeyedStateBackend<Long> restored = fixture.backend();
+      Snapshotable.of(restored).restore(List.of(input(store, claim)));
+      assertThat(contents(restored)).as("checkpoint %d", id).isEqualTo(expected);
+      if (claim) {
+        live = restored; // the job fails over to the restored backend
+        failovers++;
+      }
+    }
+    assertThat(failovers).isEqualTo(3);
   }
 
   @Test
