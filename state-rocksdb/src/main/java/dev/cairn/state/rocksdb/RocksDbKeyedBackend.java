@@ -1137,6 +1137,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       defaultColumn.close();
       db.close();
       db = restored;
+      flushRequestedAt = -1; // a sequence number of the previous database
       natives.push(restored);
       defaultColumn = own(handles.get(0));
       for (int i = 1; i < handles.size(); i++) {
