@@ -61,6 +61,25 @@ final class ResourceGuard {
   }
 
   /**
+   * Runs {@code action} while no lease is held and none can be taken, without closing the guard:
+   * for the owner to replace or drop native handles that other threads may use under a lease.
+   * Waits until every lease is returned.
+   *
+   * @throws BackendClosedException if the guard is closing or closed
+   */
+  void runExclusive(Runnable action) {
+    lock.writeLock().lock();
+    try {
+      if (closing) {
+        throw new BackendClosedException(description + " is closed");
+      }
+      action.run();
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
    * Marks the guard closing, waits until every lease is returned, then runs {@code releaseNatives}
    * while no lease can be taken. Afterwards every {@link #acquire()} fails. Returns false, without
    * running anything, if the guard was closed before.

@@ -31,6 +31,8 @@ import dev.cairn.state.spi.SnapshotMode;
 import dev.cairn.state.spi.StateSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -49,8 +51,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import java.util.zip.CRC32C;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -63,6 +67,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 import org.rocksdb.Status;
 import org.rocksdb.StringAppendOperator;
 import org.rocksdb.WriteBatch;
@@ -84,6 +89,12 @@ import org.slf4j.LoggerFactory;
  * Asynchronous snapshot writers hold a {@link ResourceGuard} lease while they touch native handles;
  * {@link #close()} waits for them to notice and stop before it frees anything. So do other backends
  * of the same {@link RocksDbMemory} that flush this one's memtables ({@link #requestFlush}).
+ *
+ * <p><b>Snapshots.</b> Canonical snapshots iterate a native RocksDB snapshot ({@link
+ * RocksDbSnapshot}); incremental ones are native checkpoints whose SST files are shared with earlier
+ * checkpoints ({@link RocksDbIncrementalSnapshot}, {@link SharedFileRegistry}). A restore of one
+ * native snapshot of this backend's key groups places its files as the database; other restores copy
+ * entries in. A failed restore drops every restored column family.
  *
  * <p><b>Write stalls.</b> Every write (put, merge, delete, write batch, restore batch) is one JNI
  * call with {@code no_slowdown}: where RocksDB would block the writer it fails with status {@code
@@ -123,8 +134,11 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
 
   /** Every native handle the backend owns, closed in reverse order of creation. */
   private final Deque<AutoCloseable> natives = new ArrayDeque<>();
+  private final DBOptions dbOptions;
   private final ColumnFamilyOptions columnFamilyOptions;
-  private final RocksDB db;
+  /** The database; replaced only by a restore that places a snapshot's files, under the guard. */
+  private RocksDB db;
+  private ColumnFamilyHandle defaultColumn;
   /** Hot-path writes: no write-ahead log, and an {@code Incomplete} status instead of a stall. */
   private final WriteOptions writeOptions;
   /** The retry of a stalled write: no write-ahead log, waits as long as RocksDB asks. */
@@ -141,6 +155,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
   private final Map<String, RocksDbColumn> columns = new LinkedHashMap<>();
   private final Set<RocksIterator> openIterators = ConcurrentHashMap.newKeySet();
   private final Set<RocksDbSnapshot> openSnapshots = ConcurrentHashMap.newKeySet();
+  private final SharedFileRegistry sharedFiles = new SharedFileRegistry();
   /** Every state's column family, for {@link #requestFlush} on other threads; replaced, never changed. */
   private volatile List<ColumnFamilyHandle> flushHandles = List.of();
   /** The sequence number at the last {@link #requestFlush}: nothing to flush while it is the latest. */
@@ -196,7 +211,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       throw e;
     }
     try {
-      DBOptions dbOptions = own(new DBOptions());
+      dbOptions = own(new DBOptions());
       columnFamilyOptions = own(new ColumnFamilyOptions());
       BlockBasedTableConfig table = new BlockBasedTableConfig();
       profile.configure(dbOptions, columnFamilyOptions, table);
@@ -241,7 +256,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
           List.of(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, columnFamilyOptions)),
           handles);
       natives.push(db);
-      handles.forEach(this::own);
+      defaultColumn = own(handles.get(0));
       writeOptions = own(new WriteOptions().setDisableWAL(true).setNoSlowdown(true));
       waitingWriteOptions = own(new WriteOptions().setDisableWAL(true));
       stallFlushOptions = own(new FlushOptions().setWaitForFlush(false).setAllowWriteStall(true));
@@ -361,19 +376,27 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
   }
 
   private RocksDbColumn createColumn(StateMetaInfo meta, boolean restored) {
-    byte[] name = ("state/" + meta.name()).getBytes(StandardCharsets.UTF_8);
     ColumnFamilyHandle handle;
     try {
-      handle = own(db.createColumnFamily(new ColumnFamilyDescriptor(name, columnFamilyOptions)));
+      handle = own(db.createColumnFamily(new ColumnFamilyDescriptor(columnFamilyName(meta.name()), columnFamilyOptions)));
     } catch (RocksDBException e) {
       throw new RocksDbStateException("create the column family", meta.name(), e);
     }
+    return addColumn(meta, handle, restored);
+  }
+
+  private RocksDbColumn addColumn(StateMetaInfo meta, ColumnFamilyHandle handle, boolean restored) {
     RocksDbColumn column = new RocksDbColumn(meta.name(), handle, meta, restored);
     columns.put(meta.name(), column);
     List<ColumnFamilyHandle> handles = new ArrayList<>(flushHandles);
     handles.add(handle);
     flushHandles = List.copyOf(handles);
     return column;
+  }
+
+  /** Returns the name of a state's column family; state names are never file names. */
+  static byte[] columnFamilyName(String stateName) {
+    return ("state/" + stateName).getBytes(StandardCharsets.UTF_8);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -856,6 +879,9 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
   @Override
   public StateSnapshot snapshot(long checkpointId, SnapshotMode mode) {
     checkOpen();
+    if (mode == SnapshotMode.INCREMENTAL) {
+      return nativeSnapshot(checkpointId);
+    }
     List<RocksDbSnapshot.Column> frozen = new ArrayList<>(columns.size());
     for (RocksDbColumn column : columns.values()) {
       frozen.add(new RocksDbSnapshot.Column(column.handle, column.meta));
@@ -864,6 +890,53 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
         this, checkpointId, db.getSnapshot(), frozen, keySerializer, maxParallelism, keyGroupRange);
     openSnapshots.add(snapshot);
     return snapshot;
+  }
+
+  /**
+   * The synchronous part of an incremental snapshot: flushes every state's memtables (each at most
+   * 8 MiB) and hard-links the database's files into a new checkpoint directory. Nothing of the live
+   * database is pinned afterwards: the links keep the files, whatever compaction does.
+   */
+  private StateSnapshot nativeSnapshot(long checkpointId) {
+    Path target;
+    try {
+      target = directory.newCheckpointPath(checkpointId);
+    } catch (IOException e) {
+      throw new SnapshotException("cannot create the directory of snapshot " + checkpointId + " in "
+          + directory.root() + ": " + e, e);
+    }
+    try (FlushOptions flush = new FlushOptions().setWaitForFlush(true).setAllowWriteStall(true);
+        Checkpoint checkpoint = Checkpoint.create(db)) {
+      List<ColumnFamilyHandle> handles = flushHandles;
+      if (!handles.isEmpty()) {
+        db.flush(flush, handles);
+      }
+      checkpoint.createCheckpoint(target.toString());
+    } catch (RocksDBException e) {
+      WorkingDirectory.deleteQuietly(target);
+      throw new RocksDbStateException("create the native checkpoint of snapshot " + checkpointId + " in", null, e);
+    }
+    List<NativeSnapshotMeta.State> states = new ArrayList<>(columns.size());
+    for (RocksDbColumn column : columns.values()) {
+      states.add(new NativeSnapshotMeta.State(column.meta, columnFamilyName(column.name)));
+    }
+    return new RocksDbIncrementalSnapshot(this, checkpointId, target, states, keySerializer.snapshot(),
+        maxParallelism, keyGroupRange, sharedFiles.generation());
+  }
+
+  /** Returns which stored files incremental snapshots may reference. */
+  SharedFileRegistry sharedFiles() {
+    return sharedFiles;
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) {
+    sharedFiles.completed(checkpointId);
+  }
+
+  @Override
+  public void notifyCheckpointAborted(long checkpointId) {
+    sharedFiles.aborted(checkpointId);
   }
 
   RocksDB db() {
@@ -895,6 +968,14 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     }
   }
 
+  /**
+   * Restores canonical and native snapshots. One native snapshot of exactly this backend's key
+   * groups, into a backend that holds nothing yet, is <em>placed</em>: its files become the
+   * database ({@link #placeDatabase}). Anything else is copied in: canonical entries as today, native
+   * snapshots by opening each read-only and copying the key groups of this backend's range ({@link
+   * #copyKeyGroups}). Atomic: on any failure every restored state is dropped ({@link
+   * #discardRestoredState}).
+   */
   @Override
   public void restore(Collection<SnapshotInput> inputs) {
     checkOpen();
@@ -904,44 +985,266 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
             "restore must come before any state is registered; state '" + column.name + "' already is");
       }
     }
-    for (SnapshotInput input : inputs) {
-      if (!KeyedSnapshotFormat.FORMAT.equals(input.format())) {
-        throw new SnapshotException("snapshot " + input.description() + " is in format '" + input.format()
-            + "', which the RocksDB backend cannot read (restore a canonical checkpoint or a savepoint)");
+    List<SnapshotInput> list = List.copyOf(inputs);
+    try {
+      for (SnapshotInput input : list) {
+        if (!KeyedSnapshotFormat.FORMAT.equals(input.format()) && !NativeSnapshotMeta.FORMAT.equals(input.format())) {
+          throw new SnapshotException("snapshot " + input.description() + " is in format '" + input.format()
+              + "', which the RocksDB backend cannot read (restore a canonical checkpoint or savepoint, or a "
+              + NativeSnapshotMeta.FORMAT + " checkpoint of a RocksDB backend)");
+        }
       }
-      try (InputStream stream = input.openStream(KeyedSnapshotFormat.STREAM_NAME)) {
-        restore(new KeyedSnapshotReader(stream, input.description()), input.description());
-      } catch (IOException e) {
-        throw new SnapshotException("cannot read snapshot " + input.description() + ": " + e.getMessage(), e);
+      List<NativeSnapshotMeta> metas = new ArrayList<>(list.size());
+      for (SnapshotInput input : list) {
+        NativeSnapshotMeta meta = null;
+        if (NativeSnapshotMeta.FORMAT.equals(input.format())) {
+          meta = NativeSnapshotMeta.read(input);
+          checkMaxParallelism(meta.maxParallelism, input.description());
+          checkKeySerializer(meta.keySerializer, input.description());
+        }
+        metas.add(meta);
       }
+      if (list.size() == 1 && metas.get(0) != null && metas.get(0).keyGroupRange.equals(keyGroupRange)
+          && columns.isEmpty() && openSnapshots.isEmpty()) {
+        placeDatabase(list.get(0), metas.get(0));
+        return;
+      }
+      for (int i = 0; i < list.size(); i++) {
+        SnapshotInput input = list.get(i);
+        if (metas.get(i) != null) {
+          copyKeyGroups(input, metas.get(i));
+        } else {
+          try (InputStream stream = input.openStream(KeyedSnapshotFormat.STREAM_NAME)) {
+            restore(new KeyedSnapshotReader(stream, input.description()), input.description());
+          } catch (IOException e) {
+            throw new SnapshotException("cannot read snapshot " + input.description() + ": " + e.getMessage(), e);
+          }
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      try {
+        discardRestoredState();
+      } catch (RuntimeException | Error discardFailure) {
+        e.addSuppressed(discardFailure);
+      }
+      throw e;
+    }
+  }
+
+  private void checkMaxParallelism(int stored, String description) {
+    if (stored != maxParallelism) {
+      throw new SnapshotException(
+          "snapshot " + description + " was written with max parallelism " + stored
+              + ", this backend has " + maxParallelism);
     }
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private void restore(KeyedSnapshotReader reader, String description) {
-    if (reader.maxParallelism() != maxParallelism) {
-      throw new SnapshotException(
-          "snapshot " + description + " was written with max parallelism " + reader.maxParallelism()
-              + ", this backend has " + maxParallelism);
-    }
-    SchemaCompatibility keyCompatibility =
-        ((TypeSerializerSnapshot) reader.keySerializer()).resolveCompatibility(keySerializer);
+  private void checkKeySerializer(TypeSerializerSnapshot<?> stored, String description) {
+    SchemaCompatibility keyCompatibility = ((TypeSerializerSnapshot) stored).resolveCompatibility(keySerializer);
     if (!keyCompatibility.isCompatibleAsIs()) {
       throw new IncompatibleSchemaException(
           "snapshot " + description + ": the key serializer cannot read the restored keys ("
               + keyCompatibility.kind() + ": " + keyCompatibility.reason() + ")");
     }
+  }
+
+  /** Returns the restored column of {@code meta}, created if new, checked against earlier inputs. */
+  private RocksDbColumn restoredColumn(StateMetaInfo meta, String description) {
+    RocksDbColumn column = columns.get(meta.name());
+    if (column == null) {
+      return createColumn(meta, true);
+    }
+    if (column.kind() != meta.kind() || !column.meta.equals(meta)) {
+      throw new SnapshotException(
+          "snapshot " + description + " stores state '" + meta.name() + "' as " + meta.kind()
+              + " with other serializers than an earlier snapshot of this restore");
+    }
+    return column;
+  }
+
+  /**
+   * Copies every file of a native snapshot into {@code target}, reading each entry to its end, and
+   * checks its size and CRC32C against the meta stream. Collects the handles of shared files a
+   * claimed restore hands out into {@code claimed}, if not null.
+   */
+  private static void stageFiles(
+      SnapshotInput input, NativeSnapshotMeta meta, Path target, Map<String, SharedFileRegistry.StoredFile> claimed) {
+    byte[] buffer = new byte[64 * 1024];
+    for (NativeSnapshotMeta.FileEntry file : meta.files) {
+      String where = "snapshot " + input.description() + ", entry '" + file.name() + "'";
+      CRC32C crc = new CRC32C();
+      long size = 0;
+      try (InputStream in = input.openStream(file.name());
+          OutputStream out = Files.newOutputStream(target.resolve(file.name()))) {
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+          out.write(buffer, 0, n);
+          crc.update(buffer, 0, n);
+          size += n;
+        }
+      } catch (IOException e) {
+        throw new SnapshotException("cannot read " + where + ": " + e.getMessage(), e);
+      }
+      if (size != file.size() || (int) crc.getValue() != file.crc32c()) {
+        throw new SnapshotException(where + " is damaged: " + size + " bytes with CRC32C "
+            + Integer.toHexString((int) crc.getValue()) + ", the meta stream recorded " + file.size()
+            + " bytes with CRC32C " + Integer.toHexString(file.crc32c()));
+      }
+      if (claimed != null && file.shared()) {
+        long stagedSize = size;
+        input.sharedHandle(file.name()).ifPresent(handle ->
+            claimed.put(file.name(), new SharedFileRegistry.StoredFile(handle, stagedSize, file.crc32c())));
+      }
+    }
+  }
+
+  private List<ColumnFamilyDescriptor> columnFamilies(NativeSnapshotMeta meta) {
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>(meta.states.size() + 1);
+    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, columnFamilyOptions));
+    for (NativeSnapshotMeta.State state : meta.states) {
+      descriptors.add(new ColumnFamilyDescriptor(state.columnFamily(), columnFamilyOptions));
+    }
+    return descriptors;
+  }
+
+  /**
+   * Restores a native snapshot of this backend's key groups by placing its files: they are copied
+   * into a new directory, which the database is opened from and replaces the empty one (no entry is
+   * re-inserted). Claimed SST files become the confirmed shared files, so the next incremental
+   * snapshot references them; after a no-claim restore it stores everything anew.
+   */
+  private void placeDatabase(SnapshotInput input, NativeSnapshotMeta meta) {
+    Path staging = newRestorePath(input);
+    Map<String, SharedFileRegistry.StoredFile> claimed = new LinkedHashMap<>();
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    RocksDB restored;
+    try {
+      stageFiles(input, meta, staging, claimed);
+      restored = RocksDB.open(dbOptions, staging.toString(), columnFamilies(meta), handles);
+    } catch (RocksDBException e) {
+      handles.forEach(ColumnFamilyHandle::close);
+      WorkingDirectory.deleteQuietly(staging);
+      throw new SnapshotException("cannot open the database of snapshot " + input.description() + ": "
+          + e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      handles.forEach(ColumnFamilyHandle::close);
+      WorkingDirectory.deleteQuietly(staging);
+      throw e;
+    }
+    guard.runExclusive(() -> {
+      natives.remove(defaultColumn);
+      natives.remove(db);
+      defaultColumn.close();
+      db.close();
+      db = restored;
+      flushRequestedAt = -1; // a sequence number of the previous database
+      natives.push(restored);
+      defaultColumn = own(handles.get(0));
+      for (int i = 1; i < handles.size(); i++) {
+        addColumn(meta.states.get(i - 1).meta(), own(handles.get(i)), true);
+      }
+    });
+    directory.replaceDatabase(staging);
+    sharedFiles.reset(claimed);
+  }
+
+  /**
+   * Restores the key groups of this backend's range from a native snapshot of other key groups: its
+   * files are opened read-only in a directory of their own, and each state's entries of those key
+   * groups (one bounded range, the key group leads every key) are copied in write batches.
+   */
+  private void copyKeyGroups(SnapshotInput input, NativeSnapshotMeta meta) {
+    List<RocksDbColumn> targets = new ArrayList<>(meta.states.size());
+    for (NativeSnapshotMeta.State state : meta.states) {
+      targets.add(restoredColumn(state.meta(), input.description()));
+    }
+    KeyGroupRange overlap = keyGroupRange.intersect(meta.keyGroupRange);
+    if (overlap == null) {
+      return;
+    }
+    Path staging = newRestorePath(input);
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    byte[] lower = {(byte) (overlap.startKeyGroup() >>> 8), (byte) overlap.startKeyGroup()};
+    int end = overlap.endKeyGroup() + 1;
+    byte[] upper = {(byte) (end >>> 8), (byte) end};
+    try (DBOptions options = new DBOptions().setInfoLogLevel(InfoLogLevel.HEADER_LEVEL);
+        Slice upperBound = new Slice(upper);
+        ReadOptions read = new ReadOptions().setFillCache(false).setIterateUpperBound(upperBound)) {
+      stageFiles(input, meta, staging, null);
+      try (RocksDB source = RocksDB.openReadOnly(options, staging.toString(), columnFamilies(meta), handles)) {
+        for (int i = 0; i < targets.size(); i++) {
+          RocksDbColumn target = targets.get(i);
+          try (RocksIterator iterator = source.newIterator(handles.get(i + 1), read)) {
+            for (iterator.seek(lower); iterator.isValid(); iterator.next()) {
+              batchPut(target, iterator.key(), iterator.value());
+              if (batch.getDataSize() >= RESTORE_BATCH_BYTES) {
+                writeBatch("restore", target);
+              }
+            }
+            checkIteratorStatus(iterator, "restore", target.name);
+          }
+          if (batch.count() > 0) {
+            writeBatch("restore", target);
+          }
+        }
+      } finally {
+        handles.forEach(ColumnFamilyHandle::close);
+      }
+    } catch (RocksDBException e) {
+      throw new SnapshotException("cannot open the database of snapshot " + input.description() + ": "
+          + e.getMessage(), e);
+    } finally {
+      batch.clear();
+      WorkingDirectory.deleteQuietly(staging);
+    }
+  }
+
+  private Path newRestorePath(SnapshotInput input) {
+    try {
+      return directory.newRestorePath();
+    } catch (IOException e) {
+      throw new SnapshotException("cannot create a directory in " + directory.root() + " to restore snapshot "
+          + input.description() + ": " + e, e);
+    }
+  }
+
+  /**
+   * Drops every restored state (all states: restore comes before registration), after a failed
+   * restore. Column families are dropped and their handles closed under the guard's exclusive lock,
+   * since other backends' flush requests use them.
+   */
+  private void discardRestoredState() {
+    batch.clear();
+    List<RocksDbColumn> restored = List.copyOf(columns.values());
+    columns.clear();
+    sharedFiles.reset(Map.of());
+    if (restored.isEmpty()) {
+      return;
+    }
+    List<RocksDBException> failures = new ArrayList<>();
+    guard.runExclusive(() -> {
+      flushHandles = List.of();
+      for (RocksDbColumn column : restored) {
+        try {
+          db.dropColumnFamily(column.handle);
+        } catch (RocksDBException e) {
+          failures.add(e);
+        }
+        natives.remove(column.handle);
+        column.handle.close();
+      }
+    });
+    if (!failures.isEmpty()) {
+      throw new RocksDbStateException("drop the restored states after a failed restore of", null, failures.get(0));
+    }
+  }
+
+  private void restore(KeyedSnapshotReader reader, String description) {
+    checkMaxParallelism(reader.maxParallelism(), description);
+    checkKeySerializer(reader.keySerializer(), description);
     List<RocksDbColumn> targets = new ArrayList<>();
     for (StateMetaInfo meta : reader.states()) {
-      RocksDbColumn column = columns.get(meta.name());
-      if (column == null) {
-        column = createColumn(meta, true);
-      } else if (column.kind() != meta.kind() || !column.meta.equals(meta)) {
-        throw new SnapshotException(
-            "snapshot " + description + " stores state '" + meta.name() + "' as " + meta.kind()
-                + " with other serializers than an earlier snapshot of this restore");
-      }
-      targets.add(column);
+      targets.add(restoredColumn(meta, description));
     }
     reader.readEntries(keyGroupRange, new RestoreVisitor(targets));
     if (batch.count() > 0) {

@@ -7,27 +7,36 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
  * The directory a backend's RocksDB lives in, locked against a second backend (in this process or
  * another) by an OS file lock on {@value #LOCK_FILE}. The database goes to the subdirectory {@value
- * #DB_DIR}, which is removed when the backend opens (left over from a crash) and when it closes: a
- * backend always starts empty and gets its state back by restore. A temporary directory is removed
- * entirely on close.
+ * #DB_DIR}; native checkpoints of incremental snapshots to {@value #SNAPSHOTS_DIR}{@code
+ * /chk-<id>-<n>}; files of a restored native snapshot to {@value #RESTORE_DIR}{@code /<n>}, where a
+ * restore that places them keeps the database from then on ({@link #replaceDatabase}). All three are
+ * removed when the backend opens (left over from a crash) and when it closes: a backend always
+ * starts empty and gets its state back by restore. A temporary directory is removed entirely on
+ * close.
  */
 final class WorkingDirectory implements AutoCloseable {
 
   static final String LOCK_FILE = "cairn-rocksdb.lock";
   static final String DB_DIR = "db";
+  static final String SNAPSHOTS_DIR = "snapshots";
+  static final String RESTORE_DIR = "restore";
 
   private final Path root;
   private final boolean temporary;
   private final FileChannel lockChannel;
   private final FileLock lock;
+  private final AtomicInteger nextDirectory = new AtomicInteger();
+  private volatile Path dbPath;
   private boolean closed;
 
   private WorkingDirectory(Path root, boolean temporary, FileChannel lockChannel, FileLock lock) {
@@ -35,6 +44,7 @@ final class WorkingDirectory implements AutoCloseable {
     this.temporary = temporary;
     this.lockChannel = lockChannel;
     this.lock = lock;
+    this.dbPath = root.resolve(DB_DIR);
   }
 
   /**
@@ -64,7 +74,7 @@ final class WorkingDirectory implements AutoCloseable {
             "RocksDB working directory " + root + " is in use by another backend; give each backend its own");
       }
       WorkingDirectory dir = new WorkingDirectory(root, temporary, channel, lock);
-      deleteRecursively(dir.dbPath());
+      dir.deleteOwnDirectories();
       return dir;
     } catch (IOException | UncheckedIOException | StateException e) {
       closeQuietly(channel);
@@ -78,9 +88,31 @@ final class WorkingDirectory implements AutoCloseable {
     }
   }
 
-  /** Returns the directory the database lives in. */
+  /** Returns the directory the database lives in: {@value #DB_DIR} unless a restore replaced it. */
   Path dbPath() {
-    return root.resolve(DB_DIR);
+    return dbPath;
+  }
+
+  /** Returns a new, not yet existing directory for a native checkpoint; its parent exists. */
+  Path newCheckpointPath(long checkpointId) throws IOException {
+    Path parent = Files.createDirectories(root.resolve(SNAPSHOTS_DIR));
+    return parent.resolve("chk-" + checkpointId + "-" + nextDirectory.incrementAndGet());
+  }
+
+  /** Creates and returns a new, empty directory for the files of a restored snapshot. */
+  Path newRestorePath() throws IOException {
+    Path parent = Files.createDirectories(root.resolve(RESTORE_DIR));
+    return Files.createDirectory(parent.resolve(String.valueOf(nextDirectory.incrementAndGet())));
+  }
+
+  /**
+   * Makes {@code path} (from {@link #newRestorePath}) the database's directory and deletes the
+   * previous one, whose database must be closed.
+   */
+  void replaceDatabase(Path path) {
+    Path previous = dbPath;
+    dbPath = path;
+    deleteQuietly(previous);
   }
 
   /** Returns the locked directory. */
@@ -96,9 +128,9 @@ final class WorkingDirectory implements AutoCloseable {
     }
     closed = true;
     try {
-      deleteRecursively(dbPath());
+      deleteOwnDirectories();
     } catch (IOException | UncheckedIOException e) {
-      throw new StateException("cannot delete RocksDB files in " + dbPath() + ": " + e, e);
+      throw new StateException("cannot delete RocksDB files in " + root + ": " + e, e);
     } finally {
       try {
         lock.release();
@@ -112,7 +144,13 @@ final class WorkingDirectory implements AutoCloseable {
     }
   }
 
-  private static void deleteRecursively(Path path) throws IOException {
+  private void deleteOwnDirectories() throws IOException {
+    deleteRecursively(root.resolve(DB_DIR));
+    deleteRecursively(root.resolve(SNAPSHOTS_DIR));
+    deleteRecursively(root.resolve(RESTORE_DIR));
+  }
+
+  static void deleteRecursively(Path path) throws IOException {
     if (!Files.exists(path)) {
       return;
     }
@@ -120,10 +158,18 @@ final class WorkingDirectory implements AutoCloseable {
       for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(file);
       }
+    } catch (NoSuchFileException e) {
+      deleteRecursively(path); // another thread deleted part of it meanwhile: walk again
+    } catch (UncheckedIOException e) {
+      if (!(e.getCause() instanceof NoSuchFileException)) {
+        throw e;
+      }
+      deleteRecursively(path);
     }
   }
 
-  private static void deleteQuietly(Path path) {
+  /** Deletes {@code path} and everything under it, ignoring errors (another thread may delete it too). */
+  static void deleteQuietly(Path path) {
     try {
       deleteRecursively(path);
     } catch (IOException | UncheckedIOException ignored) {

@@ -1,0 +1,218 @@
+package dev.cairn.state.rocksdb;
+
+import dev.cairn.state.BackendClosedException;
+import dev.cairn.state.serde.TypeSerializerSnapshot;
+import dev.cairn.state.spi.KeyGroupRange;
+import dev.cairn.state.spi.SharedFileHandle;
+import dev.cairn.state.spi.SnapshotOutput;
+import dev.cairn.state.spi.SnapshotResult;
+import dev.cairn.state.spi.StateMetaInfo;
+import dev.cairn.state.spi.StateSnapshot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * A backend's state frozen as a native RocksDB checkpoint: the synchronous part flushed the
+ * memtables and hard-linked the database's files into a directory of their own ({@link
+ * RocksDbKeyedBackend#snapshot}). {@link #writeTo} stores that directory in format {@value
+ * NativeSnapshotMeta#FORMAT}: each SST file is a shared entry, referenced if the backend's last
+ * completed checkpoint (or a claimed restore) stored it already ({@link SharedFileRegistry}), written
+ * otherwise; every other file is a private stream; and the meta stream {@value
+ * NativeSnapshotMeta#STREAM_NAME} comes last, with each file's size and CRC32C.
+ *
+ * <p>The writer holds a lease on the backend's {@link ResourceGuard}, as {@link RocksDbSnapshot}'s
+ * does, and checks between chunks of {@value #CHUNK} bytes whether the backend or this snapshot is
+ * being closed: closing the backend then waits only until the writer stops, and only then deletes
+ * the working directory's files. The checkpoint directory is deleted when {@link #writeTo} ends or
+ * when the snapshot is closed, whichever comes last.
+ */
+final class RocksDbIncrementalSnapshot implements StateSnapshot {
+
+  private static final int CHUNK = 64 * 1024;
+
+  private final RocksDbKeyedBackend<?> backend;
+  private final long checkpointId;
+  private final Path directory;
+  private final List<NativeSnapshotMeta.State> states;
+  private final TypeSerializerSnapshot<?> keySerializer;
+  private final int maxParallelism;
+  private final KeyGroupRange keyGroupRange;
+  private final long generation;
+  private boolean written;
+  private boolean writing;
+  private volatile boolean closed;
+  private boolean released;
+
+  RocksDbIncrementalSnapshot(
+      RocksDbKeyedBackend<?> backend,
+      long checkpointId,
+      Path directory,
+      List<NativeSnapshotMeta.State> states,
+      TypeSerializerSnapshot<?> keySerializer,
+      int maxParallelism,
+      KeyGroupRange keyGroupRange,
+      long generation) {
+    this.backend = backend;
+    this.checkpointId = checkpointId;
+    this.directory = directory;
+    this.states = List.copyOf(states);
+    this.keySerializer = keySerializer;
+    this.maxParallelism = maxParallelism;
+    this.keyGroupRange = keyGroupRange;
+    this.generation = generation;
+  }
+
+  @Override
+  public long checkpointId() {
+    return checkpointId;
+  }
+
+  /** Returns the local checkpoint directory (deleted once written or closed). */
+  Path directory() {
+    return directory;
+  }
+
+  @Override
+  public SnapshotResult writeTo(SnapshotOutput output) throws IOException {
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("snapshot " + checkpointId + " is closed");
+      }
+      if (written) {
+        throw new IllegalStateException("snapshot " + checkpointId + " was written already");
+      }
+      written = true;
+      writing = true;
+    }
+    try {
+      return write(output);
+    } finally {
+      synchronized (this) {
+        writing = false;
+        release(); // written once: the local files are of no further use
+      }
+    }
+  }
+
+  private SnapshotResult write(SnapshotOutput output) throws IOException {
+    ResourceGuard guard = backend.guard();
+    guard.acquire();
+    try {
+      SharedFileRegistry registry = backend.sharedFiles();
+      Map<String, SharedFileRegistry.StoredFile> confirmed = registry.confirmed(generation);
+      Map<String, SharedFileRegistry.StoredFile> stored = new HashMap<>();
+      List<NativeSnapshotMeta.FileEntry> files = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      for (Path file : listFiles()) {
+        checkNotClosing(guard);
+        String name = file.getFileName().toString();
+        if (!NativeSnapshotMeta.isEntryName(name) || name.equals(NativeSnapshotMeta.STREAM_NAME)) {
+          throw new IOException("snapshot " + checkpointId + ": RocksDB file " + file + " has no valid entry name");
+        }
+        if (name.endsWith(".sst")) {
+          SharedFileRegistry.StoredFile known = confirmed.get(name);
+          if (known != null) {
+            output.referenceShared(name, known.handle());
+          } else {
+            Copy copy = new Copy(guard);
+            SharedFileHandle handle = output.writeShared(name, out -> copy.copy(file, out));
+            known = new SharedFileRegistry.StoredFile(handle, copy.size, copy.crc32c());
+          }
+          stored.put(name, known);
+          files.add(new NativeSnapshotMeta.FileEntry(name, known.size(), known.crc32c(), true));
+        } else {
+          Copy copy = new Copy(guard);
+          try (OutputStream out = output.createStream(name)) {
+            copy.copy(file, out);
+          }
+          files.add(new NativeSnapshotMeta.FileEntry(name, copy.size, copy.crc32c(), false));
+        }
+        names.add(name);
+      }
+      NativeSnapshotMeta meta = new NativeSnapshotMeta(maxParallelism, keyGroupRange, keySerializer, states, files);
+      try (OutputStream out = output.createStream(NativeSnapshotMeta.STREAM_NAME)) {
+        out.write(meta.toBytes());
+      }
+      names.add(NativeSnapshotMeta.STREAM_NAME);
+      registry.written(generation, checkpointId, stored);
+      List<StateMetaInfo> metas = states.stream().map(NativeSnapshotMeta.State::meta).toList();
+      return new SnapshotResult(NativeSnapshotMeta.FORMAT, names, metas, -1);
+    } finally {
+      guard.release();
+    }
+  }
+
+  private List<Path> listFiles() throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.filter(Files::isRegularFile).sorted().toList();
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (!writing) {
+        release();
+      }
+    }
+  }
+
+  private void release() {
+    if (!released) {
+      released = true;
+      WorkingDirectory.deleteQuietly(directory);
+    }
+  }
+
+  private void checkNotClosing(ResourceGuard guard) {
+    if (guard.isClosing()) {
+      throw new BackendClosedException(
+          "the RocksDB backend was closed while snapshot " + checkpointId + " was being written");
+    }
+    if (closed) {
+      throw new IllegalStateException("snapshot " + checkpointId + " was closed while being written");
+    }
+  }
+
+  /** Copies one file in chunks, checking for a close between chunks; counts its size and CRC32C. */
+  private final class Copy {
+    private final ResourceGuard guard;
+    private final CRC32C crc = new CRC32C();
+    long size;
+
+    Copy(ResourceGuard guard) {
+      this.guard = guard;
+    }
+
+    void copy(Path file, OutputStream out) throws IOException {
+      crc.reset();
+      size = 0;
+      byte[] buffer = new byte[CHUNK];
+      try (InputStream in = Files.newInputStream(file)) {
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+          checkNotClosing(guard);
+          out.write(buffer, 0, n);
+          crc.update(buffer, 0, n);
+          size += n;
+        }
+      }
+    }
+
+    int crc32c() {
+      return (int) crc.getValue();
+    }
+  }
+}
