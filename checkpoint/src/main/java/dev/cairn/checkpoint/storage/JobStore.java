@@ -105,6 +105,7 @@ public final class JobStore implements AutoCloseable {
     for (String other : root.others()) {
       LOG.warn("Ignoring {}: not a regular file or directory (a symbolic link?); checkpoint storage never follows links",
           storage.describe(other));
+      CheckpointLayout.checkpointId(other).ifPresent(id -> maxSeenId = Math.max(maxSeenId, id)); // never reuse its id
     }
     for (String file : root.files()) {
       if (LocalCheckpointStorage.isTemporary(file)) {
@@ -144,10 +145,13 @@ public final class JobStore implements AutoCloseable {
         ? UUID.randomUUID()
         : complete.lastEntry().getValue().jobId();
     complete.values().forEach(registry::register);
-    removeUnreferencedSharedFiles();
+    removeUnreferencedSharedFiles(root);
   }
 
-  private void removeUnreferencedSharedFiles() throws IOException {
+  private void removeUnreferencedSharedFiles(CheckpointStorage.Listing root) throws IOException {
+    if (!root.directories().contains(CheckpointLayout.SHARED_DIRECTORY)) {
+      return; // none yet, or not a directory (warned about above): never followed
+    }
     CheckpointStorage.Listing shared = storage.list(CheckpointLayout.SHARED_DIRECTORY);
     if (!damaged.isEmpty()) {
       if (!shared.files().isEmpty()) {

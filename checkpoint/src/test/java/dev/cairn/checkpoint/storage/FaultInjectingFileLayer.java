@@ -21,6 +21,9 @@ public final class FaultInjectingFileLayer implements FileLayer {
   private volatile int haltAt = -1;
   private volatile boolean diskFull;
   private volatile java.util.concurrent.CountDownLatch hold;
+  private volatile String holdRenameTo;
+  private volatile java.util.concurrent.CountDownLatch renameHeld = new java.util.concurrent.CountDownLatch(1);
+  private final List<String> log = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
   /** Fails the {@code k}-th mutating operation from now on (1-based); 0 or less disables. */
   public void failOperation(int k) {
@@ -56,12 +59,36 @@ public final class FaultInjectingFileLayer implements FileLayer {
   public void release() {
     java.util.concurrent.CountDownLatch h = hold;
     hold = null;
+    holdRenameTo = null;
     if (h != null) {
       h.countDown();
     }
   }
 
+  /**
+   * Holds the rename onto a file named {@code fileName} until {@link #release()}; {@link
+   * #awaitHeldRename()} waits until one is being held.
+   */
+  public void holdRenameTo(String fileName) {
+    hold = new java.util.concurrent.CountDownLatch(1);
+    renameHeld = new java.util.concurrent.CountDownLatch(1);
+    holdRenameTo = fileName;
+  }
+
+  /** Waits until a rename is being held; returns false after 10 s. */
+  public boolean awaitHeldRename() throws InterruptedException {
+    return renameHeld.await(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /** Returns the mutating operations so far, each as "operation path", in order. */
+  public List<String> log() {
+    synchronized (log) {
+      return List.copyOf(log);
+    }
+  }
+
   private void step(String what, Path path) throws IOException {
+    log.add(what + " " + path);
     int n = operations.incrementAndGet();
     if (n == haltAt) {
       Runtime.getRuntime().halt(137);
@@ -73,7 +100,7 @@ public final class FaultInjectingFileLayer implements FileLayer {
       throw new IOException("No space left on device (injected) writing " + path);
     }
     java.util.concurrent.CountDownLatch h = hold;
-    if (h != null && what.equals("write")) {
+    if (h != null && what.equals("write") && holdRenameTo == null) {
       try {
         h.await();
       } catch (InterruptedException e) {
@@ -127,6 +154,16 @@ public final class FaultInjectingFileLayer implements FileLayer {
   @Override
   public void rename(Path from, Path to) throws IOException {
     step("rename", from);
+    java.util.concurrent.CountDownLatch h = hold;
+    if (h != null && to.getFileName().toString().equals(holdRenameTo)) {
+      renameHeld.countDown();
+      try {
+        h.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while held");
+      }
+    }
     delegate.rename(from, to);
   }
 
