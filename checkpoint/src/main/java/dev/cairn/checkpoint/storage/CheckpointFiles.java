@@ -73,8 +73,19 @@ public final class CheckpointFiles {
    */
   public static FramedOutputStream create(CheckpointStorage storage, String name, int magic, int version)
       throws IOException {
+    return create(storage, name, false, magic, version);
+  }
+
+  /** Starts writing the shared file {@code path} ({@code shared/...} in the job's storage), like {@link #create}. */
+  public static FramedOutputStream createShared(CheckpointStorage job, String path, int magic, int version)
+      throws IOException {
+    return create(job, path, true, magic, version);
+  }
+
+  private static FramedOutputStream create(CheckpointStorage storage, String name, boolean shared, int magic, int version)
+      throws IOException {
     CheckpointStorage.Output raw = storage.create(name);
-    FramedOutputStream out = new FramedOutputStream(raw, storage.describe(name), name);
+    FramedOutputStream out = new FramedOutputStream(raw, storage.describe(name), name, shared);
     try {
       out.write(ByteBuffer.allocate(HEADER_BYTES).putInt(magic).putInt(version).array());
     } catch (IOException | RuntimeException e) {
@@ -92,6 +103,7 @@ public final class CheckpointFiles {
     private final CheckpointStorage.Output raw;
     private final String location;
     private final String name;
+    private final boolean shared;
     private final CRC32C crc = new CRC32C();
     private final byte[] buffer = new byte[64 * 1024];
     private int buffered;
@@ -99,10 +111,11 @@ public final class CheckpointFiles {
     private StoredFile committed;
     private boolean aborted;
 
-    private FramedOutputStream(CheckpointStorage.Output raw, String location, String name) {
+    private FramedOutputStream(CheckpointStorage.Output raw, String location, String name, boolean shared) {
       this.raw = raw;
       this.location = location;
       this.name = name;
+      this.shared = shared;
     }
 
     @Override
@@ -162,7 +175,7 @@ public final class CheckpointFiles {
         int checksum = (int) crc.getValue();
         raw.write(ByteBuffer.allocate(TRAILER_BYTES).putLong(payloadLength).putInt(checksum).putInt(END_MAGIC).array());
         raw.commit();
-        committed = StoredFile.inCheckpoint(name, count + TRAILER_BYTES, checksum);
+        committed = new StoredFile(name, shared, count + TRAILER_BYTES, checksum);
       } catch (IOException | RuntimeException e) {
         abort();
         throw e;

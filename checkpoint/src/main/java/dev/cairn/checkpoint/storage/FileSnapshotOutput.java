@@ -93,17 +93,17 @@ public final class FileSnapshotOutput implements SnapshotOutput {
       path = CheckpointLayout.newSharedFileName(checkpointId, name);
       job.sharedFileWritten(checkpointId, path); // before it exists: an abort removes it whatever happens next
     }
-    CheckpointFiles.FramedOutputStream out =
-        CheckpointFiles.create(target, path, CheckpointLayout.STREAM_MAGIC, CheckpointLayout.STREAM_VERSION);
-    StoredFile committed;
+    CheckpointFiles.FramedOutputStream out = job == null
+        ? CheckpointFiles.create(target, path, CheckpointLayout.STREAM_MAGIC, CheckpointLayout.STREAM_VERSION)
+        : CheckpointFiles.createShared(target, path, CheckpointLayout.STREAM_MAGIC, CheckpointLayout.STREAM_VERSION);
+    StoredFile file;
     try {
       content.write(cancellable(out));
-      committed = out.commit();
+      file = out.commit();
     } catch (IOException | RuntimeException e) {
       out.abort();
       throw e;
     }
-    StoredFile file = new StoredFile(path, job != null, committed.size(), committed.crc32c());
     entries.add(new Pending(name, null, file));
     bytesWritten += file.size();
     return new SharedFileHandle(path, file.size(), file.crc32c());
