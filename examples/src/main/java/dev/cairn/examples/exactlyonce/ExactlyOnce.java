@@ -33,15 +33,18 @@ import java.util.stream.Stream;
  *
  * <pre>{@code
  * java -jar examples/target/cairn-examples.jar exactly-once --input IN --output OUT \
- *     --checkpoint-dir DIR --backend heap|rocksdb [--checkpoint-interval-ms 200]
+ *     --checkpoint-dir DIR --backend heap|rocksdb [--checkpoint-interval-ms 200] [--incremental]
  * }</pre>
+ *
+ * <p>{@code --incremental} takes incremental checkpoints (RocksDB: its native SST files, each stored
+ * once; heap: deltas of the changed keys chained to a base) instead of full canonical ones.
  */
 public final class ExactlyOnce {
 
   private ExactlyOnce() {}
 
   /** The command line. */
-  record Options(Path input, Path output, Path checkpointDir, String backend, long intervalMs) {
+  record Options(Path input, Path output, Path checkpointDir, String backend, long intervalMs, boolean incremental) {
 
     static Options parse(String[] args) {
       Path input = null;
@@ -49,7 +52,12 @@ public final class ExactlyOnce {
       Path dir = null;
       String backend = null;
       long interval = 200;
+      boolean incremental = false;
       for (int i = 0; i < args.length; i++) {
+        if (args[i].equals("--incremental")) {
+          incremental = true;
+          continue;
+        }
         String value = i + 1 < args.length ? args[i + 1] : null;
         if (value == null) {
           throw new IllegalArgumentException("missing value after " + args[i]);
@@ -72,7 +80,7 @@ public final class ExactlyOnce {
       if (interval <= 0) {
         throw new IllegalArgumentException("--checkpoint-interval-ms must be positive");
       }
-      return new Options(input, output, dir, backend, interval);
+      return new Options(input, output, dir, backend, interval, incremental);
     }
   }
 
@@ -85,7 +93,7 @@ public final class ExactlyOnce {
       System.err.println("exactly-once: " + e.getMessage());
       System.err.println(
           "usage: exactly-once --input IN --output OUT --checkpoint-dir DIR --backend heap|rocksdb"
-              + " [--checkpoint-interval-ms N]");
+              + " [--checkpoint-interval-ms N] [--incremental]");
       return 2;
     }
     run(options);
@@ -93,11 +101,13 @@ public final class ExactlyOnce {
   }
 
   static void run(Options options) throws IOException {
+    CheckpointCoordinator.Builder checkpoints = CheckpointCoordinator.builder(options.checkpointDir().resolve("checkpoints"))
+        .interval(Duration.ofMillis(options.intervalMs()));
+    if (options.incremental()) {
+      checkpoints.incrementalCheckpoints();
+    }
     try (KeyedStateBackend<String> backend = backend(options);
-        CheckpointCoordinator coordinator =
-            CheckpointCoordinator.builder(options.checkpointDir().resolve("checkpoints"))
-                .interval(Duration.ofMillis(options.intervalMs()))
-                .build()) {
+        CheckpointCoordinator coordinator = checkpoints.build()) {
       OperatorStateStore operatorState = new OperatorStateStore();
       CheckpointParticipant task = coordinator.register(backend, operatorState);
       OptionalLong restored = coordinator.restoreLatest();

@@ -26,13 +26,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Runs the exactly-once example in child JVMs and kills them with SIGKILL at random moments (during
  * start-up, processing, checkpoints, restore), then lets a last run finish: its output must equal
- * the uninterrupted run's, every round. Rounds per backend: {@code -Dcairn.crash.rounds=N} (default
- * 20); {@code -Dcairn.crash.seed=S} replays a run.
+ * the uninterrupted run's, every round. Rounds per variant: {@code -Dcairn.crash.rounds=N} (default
+ * 12, for each of heap, RocksDB and their incremental checkpoints); {@code -Dcairn.crash.seed=S} replays a run.
  */
 class ExactlyOnceCrashTest {
 
   static final int LINES = 200_000;
-  static final int ROUNDS = Integer.getInteger("cairn.crash.rounds", 20);
+  static final int ROUNDS = Integer.getInteger("cairn.crash.rounds", 12);
   static final long SEED = Long.getLong("cairn.crash.seed", System.nanoTime());
 
   @TempDir static Path shared;
@@ -79,14 +79,18 @@ class ExactlyOnceCrashTest {
     return out;
   }
 
-  private static Process start(Path dir, String backend) throws IOException {
+  /** Starts the example; {@code variant} is a backend, optionally followed by " --incremental". */
+  private static Process start(Path dir, String variant) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = List.of(
+    List<String> command = new java.util.ArrayList<>(List.of(
         java, "-Xmx512m", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-cp", System.getProperty("java.class.path"), "dev.cairn.examples.Examples", "exactly-once",
         "--input", input.toString(), "--output", dir.resolve("out.csv").toString(),
-        "--checkpoint-dir", dir.resolve("state").toString(), "--backend", backend,
-        "--checkpoint-interval-ms", "50");
+        "--checkpoint-dir", dir.resolve("state").toString(), "--backend", variant.split(" ")[0],
+        "--checkpoint-interval-ms", "50"));
+    if (variant.endsWith("--incremental")) {
+      command.add("--incremental");
+    }
     return new ProcessBuilder(command)
         .redirectError(dir.resolve("stderr.txt").toFile())
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -114,16 +118,17 @@ class ExactlyOnceCrashTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"heap", "rocksdb"})
+  @ValueSource(strings = {"heap", "rocksdb", "heap --incremental", "rocksdb --incremental"})
   void sigkillAtRandomMoments_outputEqualsUninterruptedRun(String backend) throws Exception {
-    Path clean = Files.createDirectories(shared.resolve(backend + "-uninterrupted"));
+    String name = backend.replace(" --", "-");
+    Path clean = Files.createDirectories(shared.resolve(name + "-uninterrupted"));
     runToCompletion(clean, backend);
     List<String> uninterrupted = Files.readAllLines(clean.resolve("out.csv"), StandardCharsets.UTF_8);
     assertThat(uninterrupted).isEqualTo(expected);
 
     Random random = new Random(SEED);
     for (int round = 0; round < ROUNDS; round++) {
-      Path dir = Files.createDirectories(shared.resolve(backend + "-round-" + round));
+      Path dir = Files.createDirectories(shared.resolve(name + "-round-" + round));
       int kills = 1 + random.nextInt(3);
       for (int k = 0; k < kills; k++) {
         Process p = start(dir, backend);
