@@ -280,7 +280,7 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
       requiredVersion = frozen;
     }
     version = frozen + 1;
-    return new HeapStateSnapshot(
+    return new HeapStateSnapshot<>(
         this, checkpointId, frozen, maxParallelism, range, keySerializer.snapshot(), parts, plan);
   }
 

@@ -1,18 +1,18 @@
 package dev.cairn.state.heap;
 
 import dev.cairn.state.IncompatibleSchemaException;
+import dev.cairn.state.SerializationException;
 import dev.cairn.state.SnapshotException;
+import dev.cairn.state.serde.DataInputBuffer;
 import dev.cairn.state.serde.SchemaCompatibility;
 import dev.cairn.state.serde.TypeSerializer;
 import dev.cairn.state.serde.TypeSerializerSnapshot;
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.KeyedSnapshotFormat;
 import dev.cairn.state.spi.KeyedSnapshotReader;
+import dev.cairn.state.spi.SharedFileHandle;
 import dev.cairn.state.spi.SnapshotInput;
 import dev.cairn.state.spi.StateMetaInfo;
-import dev.cairn.state.serde.DataInputBuffer;
-import dev.cairn.state.SerializationException;
-import dev.cairn.state.spi.SharedFileHandle;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -197,9 +197,9 @@ final class HeapRestore {
       Map<String, Set<ByteBuffer>> decidedHere) {
     int start = range.startKeyGroup();
     List<StateMetaInfo> metas = reader.states();
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     Set<ByteBuffer>[] newer = new Set[metas.size()];
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     Set<ByteBuffer>[] here = new Set[metas.size()];
     for (int i = 0; i < metas.size(); i++) {
       newer[i] = decided.getOrDefault(metas.get(i).name(), Set.of());

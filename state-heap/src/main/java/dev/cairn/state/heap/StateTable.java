@@ -137,7 +137,7 @@ final class StateTable<K> {
   }
 
   /** Starts tracking changes: from now on every write marks its key dirty. */
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   void startTracking() {
     dirty = new SlotMap[groups.length];
   }
@@ -146,7 +146,7 @@ final class StateTable<K> {
    * Returns the dirty sets collected since the last call (or since tracking started) and starts new,
    * empty ones; the caller owns the returned sets, which the table never changes again.
    */
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   SlotMap<K, Object>[] takeDirty() {
     SlotMap<K, Object>[] taken = dirty;
     dirty = new SlotMap[groups.length];
