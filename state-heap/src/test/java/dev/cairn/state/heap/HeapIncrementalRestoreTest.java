@@ -166,7 +166,7 @@ class HeapIncrementalRestoreTest {
   }
 
   @Test
-  void restore_damagedOrMissingChain_throwsNamingInput() {
+  void restore_damagedOrMissingChainOrBase_throwsNamingInput() {
     Chained original = chainOfTwo();
     MemorySnapshotStore badMagic = copyOf(original.store, "bad-magic-chk");
     badMagic.put("chain", withInt(original.store.bytes("chain"), 0, 7));
@@ -177,8 +177,14 @@ class HeapIncrementalRestoreTest {
     missingDelta.put("chain", chain);
     missingDelta.put("base", original.store.bytes("base"));
 
-    Map<String, MemorySnapshotStore> stores =
-        Map.of("bad-magic-chk", badMagic, "truncated-chk", truncated, "missing-chk", missingDelta);
+    MemorySnapshotStore truncatedBase = copyOf(original.store, "truncated-base-chk");
+    byte[] base = original.store.bytes("base");
+    truncatedBase.put("base", Arrays.copyOf(base, base.length / 2));
+    Map<String, MemorySnapshotStore> stores = Map.of(
+        "bad-magic-chk", badMagic,
+        "truncated-chk", truncated,
+        "missing-chk", missingDelta,
+        "truncated-base-chk entry 'base'", truncatedBase);
     stores.forEach((description, store) -> {
       try (KeyedStateBackend<Long> backend = AllKindsFixture.newBackend()) {
         assertThatThrownBy(() -> Snapshotable.of(backend).restore(List.of(IncrementalChain.input(store, false))))
