@@ -20,6 +20,7 @@ import dev.cairn.state.spi.KeyGroups;
 import dev.cairn.state.spi.SnapshotInput;
 import dev.cairn.state.spi.SnapshotMode;
 import dev.cairn.state.spi.Snapshotable;
+import dev.cairn.state.spi.StateMetaInfo;
 import dev.cairn.state.spi.StateSnapshot;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,6 +39,10 @@ import java.util.stream.Stream;
  * <p>{@link #setCurrentKey} computes the key group once; state handles read the cached {@link
  * #groupIndex}, which is negative when no key is set or the backend is closed, so the hot path has a
  * single check. Not thread-safe, except {@link #releaseSnapshot}, called by snapshots from any thread.
+ *
+ * <p>Incremental snapshots: {@link #tracker} stays null, and the tables track nothing, until the first
+ * {@link SnapshotMode#INCREMENTAL} snapshot (or a restore that continues a claimed incremental chain);
+ * from then on every table records the keys written or removed (see {@link ChangeTracker}).
  */
 final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotable {
 
@@ -65,13 +70,22 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
   private final Map<String, StateTable<K>> tables = new LinkedHashMap<>();
   private final Map<String, RestoredState> restored = new TreeMap<>();
   private String[] restoredFrom;
+  private int restoredInputs;
 
-  HeapKeyedStateBackend(TypeSerializer<K> keySerializer, int maxParallelism, KeyGroupRange range) {
+  private final int maxDeltas;
+  private final double maxDeltaRatio;
+  /** Null until change tracking is needed. */
+  private ChangeTracker<K> tracker;
+
+  HeapKeyedStateBackend(
+      TypeSerializer<K> keySerializer, int maxParallelism, KeyGroupRange range, int maxDeltas, double maxDeltaRatio) {
     this.keySerializer = keySerializer;
     this.copyKeys = !keySerializer.isImmutable();
     this.maxParallelism = maxParallelism;
     this.range = range;
     this.restoredFrom = new String[range.size()];
+    this.maxDeltas = maxDeltas;
+    this.maxDeltaRatio = maxDeltaRatio;
   }
 
   @Override
@@ -135,6 +149,9 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
               + " needs one (wrap the bytes in a type that compares contents)");
     }
     table = new StateTable<>(this, descriptor, range.size());
+    if (tracker != null) {
+      table.startTracking();
+    }
     RestoredState pending = restored.get(descriptor.name());
     if (pending != null) {
       pending.meta().checkRestorableAs(descriptor);
@@ -239,20 +256,71 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
 
   @Override
   public StateSnapshot snapshot(long checkpointId, SnapshotMode mode) {
+    Objects.requireNonNull(mode, "mode");
     checkOpen();
     List<SnapshotPart> parts = new ArrayList<>(tables.size() + restored.size());
     for (StateTable<K> table : tables.values()) {
       parts.add(table.freeze());
     }
     parts.addAll(restored.values());
+    ChangeTracker.Plan<K> plan = null;
+    if (mode == SnapshotMode.INCREMENTAL) {
+      if (tracker == null) {
+        startTracking();
+      }
+      List<StateMetaInfo> states = new ArrayList<>(parts.size());
+      for (SnapshotPart part : parts) {
+        states.add(part.meta());
+      }
+      plan = tracker.plan(checkpointId, tables.values(), states);
+    }
     int frozen = version;
     synchronized (openSnapshotVersions) {
       openSnapshotVersions.add(frozen);
       requiredVersion = frozen;
     }
     version = frozen + 1;
-    return new HeapStateSnapshot(
-        this, checkpointId, frozen, maxParallelism, range, keySerializer.snapshot(), parts);
+    return new HeapStateSnapshot<>(
+        this, checkpointId, frozen, maxParallelism, range, keySerializer.snapshot(), parts, plan);
+  }
+
+  private void startTracking() {
+    tracker = new ChangeTracker<>(maxDeltas, maxDeltaRatio);
+    for (StateTable<K> table : tables.values()) {
+      table.startTracking();
+    }
+  }
+
+  /** Whether the tables record changed keys: a probe for tests. */
+  boolean tracksChanges() {
+    return tracker != null;
+  }
+
+  /** The number of keys in the tables' current dirty sets: a probe for tests. */
+  long dirtyKeyCount() {
+    long count = 0;
+    for (StateTable<K> table : tables.values()) {
+      if (table.dirty != null) {
+        for (SlotMap<K, Object> keys : table.dirty) {
+          count += keys == null ? 0 : keys.size();
+        }
+      }
+    }
+    return count;
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) {
+    if (tracker != null && !closed) {
+      tracker.complete(checkpointId);
+    }
+  }
+
+  @Override
+  public void notifyCheckpointAborted(long checkpointId) {
+    if (tracker != null && !closed) {
+      tracker.abort(checkpointId);
+    }
   }
 
   /** Unpins the version of a snapshot that was written or closed; called from any thread. */
@@ -277,6 +345,15 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
     }
     restored.putAll(restore.states());
     restoredFrom = restore.coveredBy();
+    restoredInputs += inputs.size();
+    // only a backend restored from exactly one claimed chain of its own range may extend that chain
+    ChangeTracker.Chain chain = restoredInputs == 1 ? restore.claimedChain() : null;
+    if (chain != null && tracker == null) {
+      startTracking(); // changes from now on go into the chain's next delta
+    }
+    if (tracker != null) {
+      tracker.restart(chain);
+    }
   }
 
   @Override
@@ -289,5 +366,6 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
     currentKey = null;
     tables.clear();
     restored.clear();
+    tracker = null;
   }
 }

@@ -80,6 +80,8 @@ final class HeapListState<K, T> extends HeapState<K> implements ListState<T> {
     } else if (list.exposed || table.isFrozen(list.version)) {
       list = new VersionedList<>(list, extra, table.version());
       table.put(index, backend.currentKey, list);
+    } else {
+      table.changed(index, backend.currentKey);
     }
     return list;
   }

@@ -138,6 +138,8 @@ final class HeapMapState<K, UK, UV> extends HeapState<K> implements MapState<UK,
     } else if (table.isFrozen(map.version)) {
       map = new SlotMap<>(map, table.version());
       table.put(index, key, map);
+    } else {
+      table.changed(index, key);
     }
     return map;
   }

@@ -23,6 +23,11 @@ import java.util.function.BiFunction;
  * container whose version is at most the backend's required version may be shared with an open
  * snapshot, so writers go through {@link #writableGroup(int)} and {@link #isFrozen(int)}, which copy
  * instead of changing it. Stored objects themselves are never changed, only replaced.
+ *
+ * <p>Change tracking for incremental snapshots: {@link #dirty} is null until the backend takes its
+ * first incremental snapshot, so until then a write costs one never-taken branch and nothing else.
+ * Once on, every write or removal adds the key to the dirty set of its group; the list and map
+ * handles report their in-place changes through {@link #changed}.
  */
 final class StateTable<K> {
 
@@ -37,6 +42,11 @@ final class StateTable<K> {
   private final TypeSerializer<Object> valueSerializer;
   private final TypeSerializer<Object> userKeySerializer;
   SlotMap<K, Object>[] groups;
+  /**
+   * Per key group, the keys written or removed since the last incremental snapshot (a set: the
+   * values are {@link Boolean#TRUE}); null while the backend tracks no changes.
+   */
+  SlotMap<K, Object>[] dirty;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   StateTable(HeapKeyedStateBackend<K> backend, StateDescriptor<?> descriptor, int groupCount) {
@@ -72,16 +82,25 @@ final class StateTable<K> {
 
   void put(int index, K key, Object stored) {
     writableGroup(index).put(key, stored);
+    if (dirty != null) {
+      markDirty(index, key);
+    }
   }
 
   /** {@link SlotMap#merge} on the (writable) group map: one probe for a read-modify-write. */
   void merge(int index, K key, Object value, BiFunction<Object, Object, Object> remapping) {
     writableGroup(index).merge(key, value, remapping);
+    if (dirty != null) {
+      markDirty(index, key);
+    }
   }
 
   /** {@link SlotMap#compute} on the (writable) group map: one probe for a read-modify-write. */
   void compute(int index, K key, BiFunction<? super K, Object, Object> remapping) {
     writableGroup(index).compute(key, remapping);
+    if (dirty != null) {
+      markDirty(index, key);
+    }
   }
 
   /** Removes the entry of {@code key}, copying the group map only if there is something to remove. */
@@ -90,11 +109,48 @@ final class StateTable<K> {
     if (group == null) {
       return;
     }
+    boolean removed;
     if (group.version > backend.requiredVersion) {
-      group.remove(key);
-    } else if (group.containsKey(key)) {
-      writableGroup(index).remove(key);
+      removed = group.remove(key);
+    } else {
+      removed = group.containsKey(key) && writableGroup(index).remove(key);
     }
+    if (removed && dirty != null) {
+      markDirty(index, key);
+    }
+  }
+
+  /** Records that the stored list or map of {@code key} was changed in place. */
+  void changed(int index, K key) {
+    if (dirty != null) {
+      markDirty(index, key);
+    }
+  }
+
+  private void markDirty(int index, K key) {
+    SlotMap<K, Object> keys = dirty[index];
+    if (keys == null) {
+      keys = new SlotMap<>(0);
+      dirty[index] = keys;
+    }
+    keys.put(key, Boolean.TRUE);
+  }
+
+  /** Starts tracking changes: from now on every write marks its key dirty. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void startTracking() {
+    dirty = new SlotMap[groups.length];
+  }
+
+  /**
+   * Returns the dirty sets collected since the last call (or since tracking started) and starts new,
+   * empty ones; the caller owns the returned sets, which the table never changes again.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  SlotMap<K, Object>[] takeDirty() {
+    SlotMap<K, Object>[] taken = dirty;
+    dirty = new SlotMap[groups.length];
+    return taken;
   }
 
   /** Returns whether a container of {@code version} may be shared with an open snapshot. */
@@ -108,7 +164,7 @@ final class StateTable<K> {
   }
 
   /** Freezes the current contents for a snapshot, in time independent of the number of entries. */
-  SnapshotPart freeze() {
+  Frozen<K> freeze() {
     return new Frozen<>(this, groups.clone());
   }
 
@@ -169,7 +225,7 @@ final class StateTable<K> {
   }
 
   /** A table's group maps as they were at a snapshot; written from any thread. */
-  private static final class Frozen<K> implements SnapshotPart {
+  static final class Frozen<K> implements SnapshotPart {
 
     private final StateTable<K> table;
     private final SlotMap<K, Object>[] groups;
@@ -192,56 +248,79 @@ final class StateTable<K> {
 
     @Override
     public void write(int index, KeyedSnapshotWriter writer, WriteBuffers buffers) throws IOException {
-      TypeSerializer<K> keySerializer = table.backend.keySerializer;
-      TypeSerializer<Object> valueSerializer = table.valueSerializer;
-      DataOutputBuffer key = buffers.key;
-      DataOutputBuffer value = buffers.value;
       SlotMap<K, Object> group = groups[index];
       for (int pair = 0; pair < group.capacity(); pair++) {
         K entryKey = group.keyAt(pair);
-        if (entryKey == null) {
-          continue;
+        if (entryKey != null) {
+          writeEntry(entryKey, group.valueAt(pair), writer, buffers);
         }
-        Object stored = group.valueAt(pair);
-        key.reset();
-        keySerializer.serialize(entryKey, key);
-        switch (table.kind) {
-          case LIST -> {
-            List<byte[]> elements = buffers.elements;
-            elements.clear();
-            for (Object element : (List<?>) stored) {
-              value.reset();
-              valueSerializer.serialize(element, value);
-              elements.add(value.toByteArray());
-            }
-            writer.writeList(key.array(), key.length(), elements);
-          }
-          case MAP -> {
-            DataOutputBuffer userKey = buffers.userKey;
-            SlotMap<?, ?> map = (SlotMap<?, ?>) stored;
-            for (int mapPair = 0; mapPair < map.capacity(); mapPair++) {
-              Object mapKey = map.keyAt(mapPair);
-              if (mapKey == null) {
-                continue;
-              }
-              userKey.reset();
-              table.userKeySerializer.serialize(mapKey, userKey);
-              Object mapValue = map.valueAt(mapPair);
-              if (mapValue == null) {
-                writer.writeMapEntry(key.array(), key.length(), userKey.array(), userKey.length(), null, 0);
-              } else {
-                value.reset();
-                valueSerializer.serialize(mapValue, value);
-                writer.writeMapEntry(
-                    key.array(), key.length(), userKey.array(), userKey.length(), value.array(), value.length());
-              }
-            }
-          }
-          default -> {
+      }
+    }
+
+    /** Returns the stored value of {@code key} in the group at {@code index} as frozen, or null. */
+    Object stored(int index, K key) {
+      SlotMap<K, Object> group = groups[index];
+      return group == null ? null : group.get(key);
+    }
+
+    /** Returns whether {@code key} has state in the group at {@code index} as frozen. */
+    boolean hasState(int index, K key) {
+      Object stored = stored(index, key);
+      return switch (table.kind) {
+        case LIST -> stored != null && !((List<?>) stored).isEmpty();
+        case MAP -> stored != null && !((SlotMap<?, ?>) stored).isEmpty();
+        default -> stored != null;
+      };
+    }
+
+    /** Serializes {@code key} into {@code buffers.key}. */
+    void serializeKey(K key, WriteBuffers buffers) {
+      buffers.key.reset();
+      table.backend.keySerializer.serialize(key, buffers.key);
+    }
+
+    /** Writes the whole state of one key: its value, its list, or every entry of its map. */
+    void writeEntry(K entryKey, Object stored, KeyedSnapshotWriter writer, WriteBuffers buffers) throws IOException {
+      TypeSerializer<Object> valueSerializer = table.valueSerializer;
+      DataOutputBuffer key = buffers.key;
+      DataOutputBuffer value = buffers.value;
+      serializeKey(entryKey, buffers);
+      switch (table.kind) {
+        case LIST -> {
+          List<byte[]> elements = buffers.elements;
+          elements.clear();
+          for (Object element : (List<?>) stored) {
             value.reset();
-            valueSerializer.serialize(stored, value);
-            writer.writeValue(key.array(), key.length(), value.array(), value.length());
+            valueSerializer.serialize(element, value);
+            elements.add(value.toByteArray());
           }
+          writer.writeList(key.array(), key.length(), elements);
+        }
+        case MAP -> {
+          DataOutputBuffer userKey = buffers.userKey;
+          SlotMap<?, ?> map = (SlotMap<?, ?>) stored;
+          for (int mapPair = 0; mapPair < map.capacity(); mapPair++) {
+            Object mapKey = map.keyAt(mapPair);
+            if (mapKey == null) {
+              continue;
+            }
+            userKey.reset();
+            table.userKeySerializer.serialize(mapKey, userKey);
+            Object mapValue = map.valueAt(mapPair);
+            if (mapValue == null) {
+              writer.writeMapEntry(key.array(), key.length(), userKey.array(), userKey.length(), null, 0);
+            } else {
+              value.reset();
+              valueSerializer.serialize(mapValue, value);
+              writer.writeMapEntry(
+                  key.array(), key.length(), userKey.array(), userKey.length(), value.array(), value.length());
+            }
+          }
+        }
+        default -> {
+          value.reset();
+          valueSerializer.serialize(stored, value);
+          writer.writeValue(key.array(), key.length(), value.array(), value.length());
         }
       }
     }
