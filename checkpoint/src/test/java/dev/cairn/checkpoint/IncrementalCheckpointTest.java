@@ -10,6 +10,7 @@ import dev.cairn.checkpoint.storage.FileLayer;
 import dev.cairn.checkpoint.storage.JobStore;
 import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
 import dev.cairn.checkpoint.storage.StoredFile;
+import dev.cairn.state.KeyedStateBackend;
 import dev.cairn.state.spi.KeyGroupRange;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +20,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Incremental checkpoints through the coordinator, with RocksDB's native files as shared files. */
+/**
+ * Incremental checkpoints through the coordinator: RocksDB's native SST files and the heap backend's
+ * base and deltas as shared files.
+ */
 class IncrementalCheckpointTest {
 
   @TempDir Path dir;
@@ -61,10 +68,11 @@ class IncrementalCheckpointTest {
     assertThat(CheckpointCoordinatorTest.entries(jobDir.resolve("shared"))).containsExactlyInAnyOrderElementsOf(referenced);
   }
 
-  @Test
-  void rocksDb_incrementalCheckpoints_writeOnlyWhatChangedAndRestoreExactly() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"heap", "rocksdb"})
+  void incrementalCheckpoints_writeOnlyWhatChangedAndRestoreExactly(String backend) throws Exception {
     Path jobDir = dir.resolve("job");
-    try (TestJob job = new TestJob(TestJob.ROCKSDB, KeyGroupRange.all(128)).open();
+    try (TestJob job = new TestJob(factory(backend), KeyGroupRange.all(128)).open();
         CheckpointCoordinator coordinator = incremental(jobDir).retainedCheckpoints(2).build()) {
       CheckpointParticipant task = coordinator.register(job.backend, job.operatorState);
       job.processRange(0, 20_000, 5_000);
@@ -79,7 +87,7 @@ class IncrementalCheckpointTest {
           .isLessThan(statsOf(1).incrementalSizeBytes() / 5);
       assertThat(CheckpointCoordinatorTest.entries(jobDir)).containsExactly("_lock", "chk-5", "chk-6", "shared");
     }
-    try (TestJob job = new TestJob(TestJob.ROCKSDB, KeyGroupRange.all(128));
+    try (TestJob job = new TestJob(factory(backend), KeyGroupRange.all(128));
         CheckpointCoordinator coordinator = incremental(jobDir).build()) {
       coordinator.register(job.backend, job.operatorState);
       assertThat(coordinator.restoreLatest()).hasValue(6);
@@ -89,14 +97,19 @@ class IncrementalCheckpointTest {
     }
   }
 
+  private static Function<KeyGroupRange, KeyedStateBackend<Long>> factory(String backend) {
+    return backend.equals("heap") ? TestJob.HEAP : TestJob.ROCKSDB;
+  }
+
   private static Map<Long, String> expected(long records, int keys) {
     return TestJob.expected(records, keys);
   }
 
-  @Test
-  void restore_claimReferencesRestoredFiles_noClaimStoresAnewAndNeverDeletesThem() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"heap", "rocksdb"})
+  void restore_claimReferencesRestoredFiles_noClaimStoresAnewAndNeverDeletesThem(String backend) throws Exception {
     Path jobDir = dir.resolve("job");
-    try (TestJob job = new TestJob(TestJob.ROCKSDB, KeyGroupRange.all(128)).open();
+    try (TestJob job = new TestJob(factory(backend), KeyGroupRange.all(128)).open();
         CheckpointCoordinator coordinator = incremental(jobDir).build()) {
       CheckpointParticipant task = coordinator.register(job.backend, job.operatorState);
       job.processRange(0, 20_000, 5_000);
@@ -105,7 +118,7 @@ class IncrementalCheckpointTest {
     long full = statsOf(1).incrementalSizeBytes();
     for (RestoreMode mode : RestoreMode.values()) {
       stats.clear();
-      try (TestJob job = new TestJob(TestJob.ROCKSDB, KeyGroupRange.all(128));
+      try (TestJob job = new TestJob(factory(backend), KeyGroupRange.all(128));
           CheckpointCoordinator coordinator = incremental(jobDir).retainedCheckpoints(1).build()) {
         CheckpointParticipant task = coordinator.register(job.backend, job.operatorState);
         long restored = coordinator.restoreLatest(mode).orElseThrow();

@@ -26,8 +26,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Runs the exactly-once example in child JVMs and kills them with SIGKILL at random moments (during
  * start-up, processing, checkpoints, restore), then lets a last run finish: its output must equal
- * the uninterrupted run's, every round. Rounds per variant: {@code -Dcairn.crash.rounds=N} (default
- * 12, for each of heap, RocksDB and their incremental checkpoints); {@code -Dcairn.crash.seed=S} replays a run.
+ * the uninterrupted run's, every round. Variants: heap and RocksDB, each with full and with incremental
+ * checkpoints. Rounds per variant: {@code -Dcairn.crash.rounds=N} (default 12); {@code
+ * -Dcairn.crash.seed=S} replays a run.
  */
 class ExactlyOnceCrashTest {
 
