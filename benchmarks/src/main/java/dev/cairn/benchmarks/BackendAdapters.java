@@ -9,7 +9,7 @@ import java.util.TreeSet;
  */
 public final class BackendAdapters {
 
-  /** The memory budget of every RocksDB backend (cache + write buffers), as in PERFORMANCE.md. */
+  /** The memory budget of every RocksDB backend (cache + write buffers), the same for Cairn, Flink and raw RocksDB. */
   public static final long ROCKSDB_MEMORY_BUDGET = Long.getLong("cairn.bench.rocksdbBudget", 512L << 20);
 
   /** The number of key groups of every backend. */

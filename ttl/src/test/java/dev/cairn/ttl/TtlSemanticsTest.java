@@ -19,7 +19,7 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The TTL rows of SEMANTICS.md and the cleanup strategies, on each backend (TTL 100 ms). */
+/** The TTL semantics every backend shares, and the cleanup strategies, on each backend (TTL 100 ms). */
 class TtlSemanticsTest {
 
   private static TtlConfig.Builder ttl100() {

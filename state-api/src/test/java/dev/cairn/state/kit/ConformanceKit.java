@@ -2,7 +2,7 @@ package dev.cairn.state.kit;
 
 /**
  * The conformance kit: every contract a keyed state backend must meet, so that users get the same
- * semantics on every backend (see SEMANTICS.md). Each contract is an interface of default JUnit 5
+ * semantics on every backend (summarised in the root README). Each contract is an interface of default JUnit 5
  * tests; a backend adopts the whole kit by implementing its one factory method:
  *
  * <pre>{@code
