@@ -1,6 +1,7 @@
 package dev.cairn.checkpoint;
 
 import dev.cairn.checkpoint.storage.FaultInjectingFileLayer;
+import dev.cairn.state.spi.KeyGroupRange;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -9,7 +10,9 @@ import java.util.List;
  * checkpoints (retaining one, so retention deletes), and halts the JVM abruptly (no shutdown hooks,
  * like SIGKILL) right before its k-th file operation.
  *
- * <p>Arguments: {@code <job dir> <k>}; k = 0 never halts and prints the number of operations.
+ * <p>Arguments: {@code <job dir> <k> <variant>}; k = 0 never halts and prints the number of
+ * operations. Variants: {@code heap} (full checkpoints), {@code heap-incremental}, {@code
+ * rocksdb-incremental}.
  */
 public final class CrashingJob {
 
@@ -21,11 +24,15 @@ public final class CrashingJob {
   public static void main(String[] args) {
     Path dir = Path.of(args[0]);
     int haltAt = Integer.parseInt(args[1]);
+    String variant = args[2];
     FaultInjectingFileLayer files = new FaultInjectingFileLayer();
     files.haltBeforeOperation(haltAt);
-    try (TestJob job = new TestJob();
-        CheckpointCoordinator coordinator =
-            CheckpointCoordinator.builder(dir).fileLayer(files).retainedCheckpoints(1).build()) {
+    CheckpointCoordinator.Builder builder = CheckpointCoordinator.builder(dir).fileLayer(files).retainedCheckpoints(1);
+    if (variant.endsWith("-incremental")) {
+      builder.incrementalCheckpoints();
+    }
+    try (TestJob job = new TestJob(variant.startsWith("rocksdb") ? TestJob.ROCKSDB : TestJob.HEAP, KeyGroupRange.all(128));
+        CheckpointCoordinator coordinator = builder.build()) {
       CheckpointParticipant task = coordinator.register(job.backend, job.operatorState);
       coordinator.restoreLatest();
       job.open();
