@@ -85,8 +85,9 @@ class CrashAtEveryFileOperationTest {
 
     for (int k = first; k <= operations; k += stride) {
       Path jobDir = dir.resolve("crash-" + k);
-      assertThat(run(jobDir, k, variant, dir.resolve("crash.log"))).as("%s halted before operation %d", variant, k)
-          .isEqualTo(137);
+      int exit = run(jobDir, k, variant, dir.resolve("crash.log"));
+      assertThat(exit).as("%s halted before operation %d; its output:%n%s", variant, k,
+          Files.readString(dir.resolve("crash.log"))).isEqualTo(137);
 
       try (TestJob job = new TestJob(variant.startsWith("rocksdb") ? TestJob.ROCKSDB : TestJob.HEAP, KeyGroupRange.all(128));
           CheckpointCoordinator coordinator = CheckpointCoordinator.builder(jobDir).build()) {
