@@ -1,13 +1,11 @@
 package dev.cairn.state.rocksdb;
 
-import dev.cairn.state.BackendClosedException;
 import dev.cairn.state.serde.TypeSerializerSnapshot;
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.SharedFileHandle;
 import dev.cairn.state.spi.SnapshotOutput;
 import dev.cairn.state.spi.SnapshotResult;
 import dev.cairn.state.spi.StateMetaInfo;
-import dev.cairn.state.spi.StateSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,22 +33,17 @@ import java.util.zip.CRC32C;
  * the working directory's files. The checkpoint directory is deleted when {@link #writeTo} ends or
  * when the snapshot is closed, whichever comes last.
  */
-final class RocksDbIncrementalSnapshot implements StateSnapshot {
+final class RocksDbIncrementalSnapshot extends SingleWriteSnapshot {
 
   private static final int CHUNK = 64 * 1024;
 
   private final RocksDbKeyedBackend<?> backend;
-  private final long checkpointId;
   private final Path directory;
   private final List<NativeSnapshotMeta.State> states;
   private final TypeSerializerSnapshot<?> keySerializer;
   private final int maxParallelism;
   private final KeyGroupRange keyGroupRange;
   private final long generation;
-  private boolean written;
-  private boolean writing;
-  private volatile boolean closed;
-  private boolean released;
 
   RocksDbIncrementalSnapshot(
       RocksDbKeyedBackend<?> backend,
@@ -61,8 +54,8 @@ final class RocksDbIncrementalSnapshot implements StateSnapshot {
       int maxParallelism,
       KeyGroupRange keyGroupRange,
       long generation) {
+    super(checkpointId);
     this.backend = backend;
-    this.checkpointId = checkpointId;
     this.directory = directory;
     this.states = List.copyOf(states);
     this.keySerializer = keySerializer;
@@ -71,39 +64,13 @@ final class RocksDbIncrementalSnapshot implements StateSnapshot {
     this.generation = generation;
   }
 
-  @Override
-  public long checkpointId() {
-    return checkpointId;
-  }
-
   /** Returns the local checkpoint directory (deleted once written or closed). */
   Path directory() {
     return directory;
   }
 
   @Override
-  public SnapshotResult writeTo(SnapshotOutput output) throws IOException {
-    synchronized (this) {
-      if (closed) {
-        throw new IllegalStateException("snapshot " + checkpointId + " is closed");
-      }
-      if (written) {
-        throw new IllegalStateException("snapshot " + checkpointId + " was written already");
-      }
-      written = true;
-      writing = true;
-    }
-    try {
-      return write(output);
-    } finally {
-      synchronized (this) {
-        writing = false;
-        release(); // written once: the local files are of no further use
-      }
-    }
-  }
-
-  private SnapshotResult write(SnapshotOutput output) throws IOException {
+  SnapshotResult write(SnapshotOutput output) throws IOException {
     ResourceGuard guard = backend.guard();
     guard.acquire();
     try {
@@ -116,7 +83,7 @@ final class RocksDbIncrementalSnapshot implements StateSnapshot {
         checkNotClosing(guard);
         String name = file.getFileName().toString();
         if (!NativeSnapshotMeta.isEntryName(name) || name.equals(NativeSnapshotMeta.STREAM_NAME)) {
-          throw new IOException("snapshot " + checkpointId + ": RocksDB file " + file + " has no valid entry name");
+          throw new IOException("snapshot " + checkpointId() + ": RocksDB file " + file + " has no valid entry name");
         }
         if (name.endsWith(".sst")) {
           SharedFileRegistry.StoredFile known = confirmed.get(name);
@@ -143,7 +110,7 @@ final class RocksDbIncrementalSnapshot implements StateSnapshot {
         out.write(meta.toBytes());
       }
       names.add(NativeSnapshotMeta.STREAM_NAME);
-      registry.written(generation, checkpointId, stored);
+      registry.written(generation, checkpointId(), stored);
       List<StateMetaInfo> metas = states.stream().map(NativeSnapshotMeta.State::meta).toList();
       return new SnapshotResult(NativeSnapshotMeta.FORMAT, names, metas, -1);
     } finally {
@@ -158,33 +125,13 @@ final class RocksDbIncrementalSnapshot implements StateSnapshot {
   }
 
   @Override
-  public void close() {
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      if (!writing) {
-        release();
-      }
-    }
+  void release() {
+    WorkingDirectory.deleteQuietly(directory);
   }
 
-  private void release() {
-    if (!released) {
-      released = true;
-      WorkingDirectory.deleteQuietly(directory);
-    }
-  }
-
-  private void checkNotClosing(ResourceGuard guard) {
-    if (guard.isClosing()) {
-      throw new BackendClosedException(
-          "the RocksDB backend was closed while snapshot " + checkpointId + " was being written");
-    }
-    if (closed) {
-      throw new IllegalStateException("snapshot " + checkpointId + " was closed while being written");
-    }
+  @Override
+  boolean releaseOnceWritten() {
+    return true; // written once: the local files are of no further use
   }
 
   /** Copies one file in chunks, checking for a close between chunks; counts its size and CRC32C. */

@@ -1,6 +1,5 @@
 package dev.cairn.state.rocksdb;
 
-import dev.cairn.state.BackendClosedException;
 import dev.cairn.state.StateKind;
 import dev.cairn.state.serde.DataInputBuffer;
 import dev.cairn.state.serde.TypeSerializer;
@@ -10,7 +9,6 @@ import dev.cairn.state.spi.KeyedSnapshotWriter;
 import dev.cairn.state.spi.SnapshotOutput;
 import dev.cairn.state.spi.SnapshotResult;
 import dev.cairn.state.spi.StateMetaInfo;
-import dev.cairn.state.spi.StateSnapshot;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
@@ -30,7 +28,7 @@ import org.rocksdb.Snapshot;
  * #CHECK_INTERVAL} entries whether the backend or this snapshot is being closed; if so it stops with
  * an exception, so closing never frees a handle the writer is using.
  */
-final class RocksDbSnapshot implements StateSnapshot {
+final class RocksDbSnapshot extends SingleWriteSnapshot {
 
   /** A state as it was at the synchronous part. */
   record Column(ColumnFamilyHandle handle, StateMetaInfo meta) {}
@@ -38,16 +36,11 @@ final class RocksDbSnapshot implements StateSnapshot {
   private static final int CHECK_INTERVAL = 1024;
 
   private final RocksDbKeyedBackend<?> backend;
-  private final long checkpointId;
   private final Snapshot nativeSnapshot;
   private final List<Column> columns;
   private final TypeSerializer<?> keySerializer;
   private final int maxParallelism;
   private final KeyGroupRange keyGroupRange;
-  private boolean written;
-  private boolean writing;
-  private volatile boolean closed;
-  private boolean released;
 
   RocksDbSnapshot(
       RocksDbKeyedBackend<?> backend,
@@ -57,8 +50,8 @@ final class RocksDbSnapshot implements StateSnapshot {
       TypeSerializer<?> keySerializer,
       int maxParallelism,
       KeyGroupRange keyGroupRange) {
+    super(checkpointId);
     this.backend = backend;
-    this.checkpointId = checkpointId;
     this.nativeSnapshot = nativeSnapshot;
     this.columns = List.copyOf(columns);
     this.keySerializer = keySerializer;
@@ -66,40 +59,12 @@ final class RocksDbSnapshot implements StateSnapshot {
     this.keyGroupRange = keyGroupRange;
   }
 
-  @Override
-  public long checkpointId() {
-    return checkpointId;
-  }
-
   Snapshot nativeSnapshot() {
     return nativeSnapshot;
   }
 
   @Override
-  public SnapshotResult writeTo(SnapshotOutput output) throws IOException {
-    synchronized (this) {
-      if (closed) {
-        throw new IllegalStateException("snapshot " + checkpointId + " is closed");
-      }
-      if (written) {
-        throw new IllegalStateException("snapshot " + checkpointId + " was written already");
-      }
-      written = true;
-      writing = true;
-    }
-    try {
-      return write(output);
-    } finally {
-      synchronized (this) {
-        writing = false;
-        if (closed) {
-          release();
-        }
-      }
-    }
-  }
-
-  private SnapshotResult write(SnapshotOutput output) throws IOException {
+  SnapshotResult write(SnapshotOutput output) throws IOException {
     ResourceGuard guard = backend.guard();
     guard.acquire();
     try (ReadOptions options = new ReadOptions().setSnapshot(nativeSnapshot).setFillCache(false);
@@ -121,23 +86,13 @@ final class RocksDbSnapshot implements StateSnapshot {
   }
 
   @Override
-  public void close() {
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      if (!writing) {
-        release();
-      }
-    }
+  void release() {
+    backend.releaseSnapshot(this);
   }
 
-  private void release() {
-    if (!released) {
-      released = true;
-      backend.releaseSnapshot(this);
-    }
+  @Override
+  boolean releaseOnceWritten() {
+    return false; // the native snapshot is released when the snapshot is closed
   }
 
   /** Writes the column families one after the other, reusing its buffers. */
@@ -187,7 +142,7 @@ final class RocksDbSnapshot implements StateSnapshot {
       try {
         iterator.status();
       } catch (RocksDBException e) {
-        throw new RocksDbStateException("write snapshot " + checkpointId + " of", meta.name(), e);
+        throw new RocksDbStateException("write snapshot " + checkpointId() + " of", meta.name(), e);
       }
       if (section >= 0) {
         writer.endSection();
@@ -232,13 +187,7 @@ final class RocksDbSnapshot implements StateSnapshot {
     }
 
     private void checkNotClosing() {
-      if (guard.isClosing()) {
-        throw new BackendClosedException(
-            "the RocksDB backend was closed while snapshot " + checkpointId + " was being written");
-      }
-      if (closed) {
-        throw new IllegalStateException("snapshot " + checkpointId + " was closed while being written");
-      }
+      RocksDbSnapshot.this.checkNotClosing(guard);
     }
   }
 
