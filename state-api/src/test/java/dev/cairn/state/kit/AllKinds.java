@@ -20,24 +20,24 @@ import java.util.Random;
 
 /**
  * One state of each kind, with scalar serializers, for tests that exercise all kinds at once
- * (snapshots, the model-based test).
+ * (snapshots, the model-based test). Backends' own tests may reuse the descriptors.
  */
-final class AllKinds {
+public final class AllKinds {
 
-  static final ValueStateDescriptor<String> VALUE = StateDescriptors.value("value-state", Serializers.STRING);
-  static final ListStateDescriptor<Long> LIST = StateDescriptors.list("list-state", Serializers.LONG);
-  static final MapStateDescriptor<Integer, String> MAP =
+  public static final ValueStateDescriptor<String> VALUE = StateDescriptors.value("value-state", Serializers.STRING);
+  public static final ListStateDescriptor<Long> LIST = StateDescriptors.list("list-state", Serializers.LONG);
+  public static final MapStateDescriptor<Integer, String> MAP =
       StateDescriptors.map("map-state", Serializers.INT, Serializers.STRING);
-  static final ReducingStateDescriptor<Long> REDUCING =
+  public static final ReducingStateDescriptor<Long> REDUCING =
       StateDescriptors.reducing("reducing-state", Long::sum, Serializers.LONG);
-  static final AggregatingStateDescriptor<Integer, Long, String> AGGREGATING =
+  public static final AggregatingStateDescriptor<Integer, Long, String> AGGREGATING =
       StateDescriptors.aggregating("aggregating-state", Describe.INSTANCE, Serializers.LONG);
 
   /** Every descriptor above. */
   static final StateDescriptor<?>[] ALL = {VALUE, LIST, MAP, REDUCING, AGGREGATING};
 
   /** Sums integers into a long; the result is "sum=N". */
-  enum Describe implements AggregateFunction<Integer, Long, String> {
+  public enum Describe implements AggregateFunction<Integer, Long, String> {
     INSTANCE;
 
     @Override

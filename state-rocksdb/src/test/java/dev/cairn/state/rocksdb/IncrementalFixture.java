@@ -1,6 +1,5 @@
 package dev.cairn.state.rocksdb;
 
-import dev.cairn.state.AggregateFunction;
 import dev.cairn.state.AggregatingState;
 import dev.cairn.state.AggregatingStateDescriptor;
 import dev.cairn.state.KeyedStateBackend;
@@ -10,9 +9,9 @@ import dev.cairn.state.MapState;
 import dev.cairn.state.MapStateDescriptor;
 import dev.cairn.state.ReducingState;
 import dev.cairn.state.ReducingStateDescriptor;
-import dev.cairn.state.StateDescriptors;
 import dev.cairn.state.ValueState;
 import dev.cairn.state.ValueStateDescriptor;
+import dev.cairn.state.kit.AllKinds;
 import dev.cairn.state.kit.MemorySnapshotStore;
 import dev.cairn.state.serde.Serializers;
 import dev.cairn.state.serde.TypeSerializer;
@@ -42,34 +41,11 @@ final class IncrementalFixture implements AutoCloseable {
 
   static final int MAX_PARALLELISM = 128;
 
-  static final ValueStateDescriptor<String> VALUE = StateDescriptors.value("value", Serializers.STRING);
-  static final ListStateDescriptor<Long> LIST = StateDescriptors.list("list", Serializers.LONG);
-  static final MapStateDescriptor<Integer, String> MAP =
-      StateDescriptors.map("map", Serializers.INT, Serializers.STRING);
-  static final ReducingStateDescriptor<Long> REDUCING =
-      StateDescriptors.reducing("reducing", Long::sum, Serializers.LONG);
-  static final AggregatingStateDescriptor<Integer, Long, String> AGGREGATING =
-      StateDescriptors.aggregating("aggregating", Describe.INSTANCE, Serializers.LONG);
-
-  /** Sums integers into a long; the result is "sum=N". */
-  enum Describe implements AggregateFunction<Integer, Long, String> {
-    INSTANCE;
-
-    @Override
-    public Long createAccumulator() {
-      return 0L;
-    }
-
-    @Override
-    public Long add(Integer value, Long accumulator) {
-      return accumulator + value;
-    }
-
-    @Override
-    public String getResult(Long accumulator) {
-      return "sum=" + accumulator;
-    }
-  }
+  static final ValueStateDescriptor<String> VALUE = AllKinds.VALUE;
+  static final ListStateDescriptor<Long> LIST = AllKinds.LIST;
+  static final MapStateDescriptor<Integer, String> MAP = AllKinds.MAP;
+  static final ReducingStateDescriptor<Long> REDUCING = AllKinds.REDUCING;
+  static final AggregatingStateDescriptor<Integer, Long, String> AGGREGATING = AllKinds.AGGREGATING;
 
   private final RocksDbMemory memory = RocksDbMemory.create(64L << 20);
   private final TestDirectories directories = new TestDirectories("cairn-rocksdb-incr-");

@@ -408,7 +408,7 @@ class RocksDbIncrementalRestoreTest {
 
     assertThatThrownBy(() -> Snapshotable.of(restored).restore(List.of(input(store, false))))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("value");
+        .hasMessageContaining("value-state");
   }
 
   @Test
@@ -421,6 +421,6 @@ class RocksDbIncrementalRestoreTest {
     assertThatThrownBy(() -> restored.getState(
             dev.cairn.state.StateDescriptors.value(IncrementalFixture.VALUE.name(), Serializers.LONG)))
         .isInstanceOf(IncompatibleSchemaException.class)
-        .hasMessageContaining("value");
+        .hasMessageContaining("value-state");
   }
 }

@@ -58,7 +58,7 @@ class RocksDbIncrementalSnapshotTest {
     assertThat(result.format()).isEqualTo("rocksdb-native-v1");
     assertThat(result.entryCount()).isEqualTo(-1);
     assertThat(result.states()).extracting(s -> s.name())
-        .containsExactly("value", "list", "map", "reducing", "aggregating");
+        .containsExactly("value-state", "list-state", "map-state", "reducing-state", "aggregating-state");
     assertThat(result.streamNames()).containsExactlyInAnyOrderElementsOf(store.streamNames());
     assertThat(result.streamNames()).contains("cairn-meta", "CURRENT").anyMatch(n -> n.startsWith("MANIFEST-"));
     assertThat(sstEntries(store)).isNotEmpty();
