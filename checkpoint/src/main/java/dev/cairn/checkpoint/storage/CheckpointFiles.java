@@ -162,7 +162,8 @@ public final class CheckpointFiles {
         int checksum = (int) crc.getValue();
         raw.write(ByteBuffer.allocate(TRAILER_BYTES).putLong(payloadLength).putInt(checksum).putInt(END_MAGIC).array());
         raw.commit();
-        committed = StoredFile.inCheckpoint(name, count + TRAILER_BYTES, checksum);
+        boolean shared = name.startsWith(CheckpointLayout.SHARED_DIRECTORY + "/"); // a shared file of an incremental checkpoint
+        committed = new StoredFile(name, shared, count + TRAILER_BYTES, checksum);
       } catch (IOException | RuntimeException e) {
         abort();
         throw e;
