@@ -44,8 +44,7 @@ import java.util.zip.CRC32C;
  * written; {@link #slots()} then returns the state.
  *
  * <p>Handles are promoted only in {@link #notifyCheckpointComplete}, taken from {@link
- * SnapshotInput#sharedHandle} after a claim restore, and dropped when a checkpoint is subsumed while
- * still the last completed one. Only what the coordinator calls is implemented.
+ * SnapshotInput#sharedHandle} after a claim restore. Only what the coordinator calls is implemented.
  */
 final class IncrementalTestBackend implements KeyedStateBackend<Long>, Snapshotable {
 
@@ -67,6 +66,8 @@ final class IncrementalTestBackend implements KeyedStateBackend<Long>, Snapshota
   /** The shared files of the last completed checkpoint (or of a claimed restore), by slot. */
   private volatile Map<Integer, Stored> lastCompleted = Map.of();
   private long lastCompletedId = -1;
+  /** The id of the last snapshot taken. */
+  volatile long lastSnapshotId = -1;
   private boolean restored;
   private boolean closed;
   /** Counts of what snapshots did, for assertions that the test really exercised sharing. */
@@ -147,6 +148,7 @@ final class IncrementalTestBackend implements KeyedStateBackend<Long>, Snapshota
     }
     long[] state = slots.clone();
     frozen.put(checkpointId, state.clone());
+    lastSnapshotId = checkpointId;
     Map<Integer, Stored> base = lastCompleted; // frozen with the state: the last completed checkpoint's files
     // the choices are made here, on the task thread, so that they follow the seed whatever the threads do
     boolean[] rewrite = new boolean[state.length];

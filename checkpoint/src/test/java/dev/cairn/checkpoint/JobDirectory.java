@@ -48,6 +48,9 @@ final class JobDirectory {
           assertThat(m.checkpointId()).isEqualTo(id);
           result.put(id, m);
         } catch (IOException e) {
+          if (!Files.exists(directory.resolve(CheckpointLayout.METADATA))) {
+            continue; // removed by retention while being read
+          }
           throw new UncheckedIOException("metadata of checkpoint " + id, e);
         }
       }
