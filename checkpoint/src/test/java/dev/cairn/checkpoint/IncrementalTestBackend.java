@@ -57,7 +57,10 @@ final class IncrementalTestBackend implements KeyedStateBackend<Long>, Snapshota
   private final KeyGroupRange range;
   private final int maxParallelism;
   private final Random random;
-  private final double rewriteUnchanged;
+  /** The probability of re-writing an unchanged slot instead of referencing it; tests may change it. */
+  volatile double rewriteUnchanged;
+  /** Asynchronous parts wait on these, by checkpoint id, after writing every entry (tests order checkpoints). */
+  final Map<Long, java.util.concurrent.CountDownLatch> gates = new ConcurrentHashMap<>();
   private final long[] slots;
   /** What each snapshot stored, by checkpoint id, until it completes or is aborted. */
   private final Map<Long, Map<Integer, Stored>> written = new ConcurrentHashMap<>();
@@ -202,6 +205,15 @@ final class IncrementalTestBackend implements KeyedStateBackend<Long>, Snapshota
         names.add(MANIFEST);
         if (mode == SnapshotMode.INCREMENTAL) {
           written.put(checkpointId, stored);
+        }
+        java.util.concurrent.CountDownLatch gate = gates.get(checkpointId);
+        if (gate != null) {
+          try {
+            gate.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException();
+          }
         }
         return new SnapshotResult(FORMAT, names, List.of(), -1);
       }
