@@ -61,6 +61,8 @@ final class IncrementalTestBackend implements KeyedStateBackend<Long>, Snapshota
   volatile double rewriteUnchanged;
   /** Asynchronous parts wait on these, by checkpoint id, after writing every entry (tests order checkpoints). */
   final Map<Long, java.util.concurrent.CountDownLatch> gates = new ConcurrentHashMap<>();
+  /** Asynchronous parts wait on these, by checkpoint id, before writing anything. */
+  final Map<Long, java.util.concurrent.CountDownLatch> startGates = new ConcurrentHashMap<>();
   private final long[] slots;
   /** What each snapshot stored, by checkpoint id, until it completes or is aborted. */
   private final Map<Long, Map<Integer, Stored>> written = new ConcurrentHashMap<>();
@@ -69,6 +71,8 @@ final class IncrementalTestBackend implements KeyedStateBackend<Long>, Snapshota
   /** The shared files of the last completed checkpoint (or of a claimed restore), by slot. */
   private volatile Map<Integer, Stored> lastCompleted = Map.of();
   private long lastCompletedId = -1;
+  /** Runs at the start of every synchronous part, with the checkpoint id (tests order threads with it). */
+  volatile java.util.function.LongConsumer onSnapshot = id -> {};
   /** The id of the last snapshot taken. */
   volatile long lastSnapshotId = -1;
   private boolean restored;
@@ -142,6 +146,17 @@ final class IncrementalTestBackend implements KeyedStateBackend<Long>, Snapshota
     }
   }
 
+  private static void await(java.util.concurrent.CountDownLatch gate) throws IOException {
+    if (gate != null) {
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException();
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- Snapshotable
 
   @Override
@@ -149,6 +164,7 @@ final class IncrementalTestBackend implements KeyedStateBackend<Long>, Snapshota
     if (closed) {
       throw new dev.cairn.state.BackendClosedException("closed");
     }
+    onSnapshot.accept(checkpointId);
     long[] state = slots.clone();
     frozen.put(checkpointId, state.clone());
     lastSnapshotId = checkpointId;
@@ -172,6 +188,7 @@ final class IncrementalTestBackend implements KeyedStateBackend<Long>, Snapshota
           throw new IllegalStateException("written twice");
         }
         used = true;
+        await(startGates.get(checkpointId));
         List<String> names = new ArrayList<>();
         Map<Integer, Stored> stored = new HashMap<>();
         for (int i = 0; i < state.length; i++) {
@@ -206,15 +223,7 @@ final class IncrementalTestBackend implements KeyedStateBackend<Long>, Snapshota
         if (mode == SnapshotMode.INCREMENTAL) {
           written.put(checkpointId, stored);
         }
-        java.util.concurrent.CountDownLatch gate = gates.get(checkpointId);
-        if (gate != null) {
-          try {
-            gate.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException();
-          }
-        }
+        await(gates.get(checkpointId));
         return new SnapshotResult(FORMAT, names, List.of(), -1);
       }
 

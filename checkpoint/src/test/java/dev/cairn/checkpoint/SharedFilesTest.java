@@ -5,9 +5,11 @@ import static dev.cairn.checkpoint.CheckpointCoordinatorTest.drive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.checkpoint.storage.CheckpointMetadata;
+import dev.cairn.checkpoint.storage.PowerLossFileLayer;
 import dev.cairn.checkpoint.storage.StoredFile;
 import dev.cairn.state.spi.KeyGroupRange;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -16,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -146,6 +149,51 @@ class SharedFilesTest {
       TreeMap<Long, CheckpointMetadata> stored = new JobDirectory(dir).assertClean("after a no-claim restore");
       assertThat(stored.keySet()).containsExactly(2L, 5L);
       assertThat(stored.get(5L).sharedPaths()).noneMatch(p -> stored.get(2L).sharedPaths().contains(p));
+    }
+  }
+
+  /**
+   * Participant 0's asynchronous part fails and aborts the checkpoint while participant 1 is in its
+   * synchronous part (after the safe point saw the checkpoint still pending). Participant 1's
+   * asynchronous part must not run for the aborted checkpoint: before the fix it did, and the files it
+   * referenced stayed pinned by the long-discarded checkpoint, so retention never deleted them.
+   */
+  @Test
+  void checkpointAbortedDuringAnotherParticipantsSynchronousPart_pinsNothing() throws Exception {
+    Path job = dir.resolve("job");
+    PowerLossFileLayer files = new PowerLossFileLayer(dir);
+    IncrementalTestBackend p0 = new IncrementalTestBackend(new KeyGroupRange(0, 63), SLOTS, 1, 0, frozen);
+    IncrementalTestBackend p1 = new IncrementalTestBackend(new KeyGroupRange(64, 127), SLOTS, 2, 0, new ConcurrentHashMap<>());
+    try (CheckpointCoordinator coordinator = CheckpointCoordinator.builder(job).incrementalCheckpoints()
+        .retainedCheckpoints(1).fileLayer(files).build()) {
+      List<CheckpointParticipant> tasks = List.of(
+          coordinator.register(p0, new OperatorStateStore()), coordinator.register(p1, new OperatorStateStore()));
+      p0.mutate(new Random(4), 4);
+      p1.mutate(new Random(5), 4);
+      checkpoint(coordinator, tasks); // 1
+      tasks.forEach(CheckpointParticipant::checkpointIfPending);
+
+      AtomicReference<CompletableFuture<CompletedCheckpoint>> second = new AtomicReference<>();
+      CountDownLatch participant1InSynchronousPart = new CountDownLatch(1);
+      p0.startGates.put(2L, participant1InSynchronousPart); // participant 0 writes once 1 passed its safe point
+      p1.onSnapshot = id -> { // participant 1's synchronous part waits until participant 0 failed checkpoint 2
+        if (id == 2) {
+          participant1InSynchronousPart.countDown();
+          assertThat(second.get()).failsWithin(Duration.ofSeconds(10));
+        }
+      };
+      files.failOperation(1); // participant 0's first file creation
+      second.set(coordinator.triggerCheckpoint());
+      tasks.forEach(CheckpointParticipant::checkpointIfPending);
+      files.failOperation(0);
+      p1.onSnapshot = id -> {};
+      Thread.sleep(200); // participant 1's asynchronous part, if wrongly started, pins 1's files meanwhile
+
+      p1.rewriteUnchanged = 1; // checkpoint 3 stores participant 1's slots anew: nothing lists 1's any more
+      assertThat(checkpoint(coordinator, tasks).checkpointId()).isEqualTo(3);
+      tasks.forEach(CheckpointParticipant::checkpointIfPending);
+      TreeMap<Long, CheckpointMetadata> stored = new JobDirectory(job).assertClean("after checkpoint 3");
+      assertThat(stored.keySet()).containsExactly(3L);
     }
   }
 
