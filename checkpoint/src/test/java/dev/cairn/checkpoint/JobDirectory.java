@@ -47,11 +47,11 @@ final class JobDirectory {
           CheckpointMetadata m = JobStore.readMetadata(LocalCheckpointStorage.at(FileLayer.local(), directory));
           assertThat(m.checkpointId()).isEqualTo(id);
           result.put(id, m);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // CorruptFileException is a RuntimeException
           if (!Files.exists(directory.resolve(CheckpointLayout.METADATA))) {
             continue; // removed by retention while being read
           }
-          throw new UncheckedIOException("metadata of checkpoint " + id, e);
+          throw new IllegalStateException("metadata of checkpoint " + id, e);
         }
       }
     }

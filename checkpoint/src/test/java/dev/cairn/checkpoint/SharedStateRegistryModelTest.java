@@ -297,7 +297,7 @@ class SharedStateRegistryModelTest {
               .containsExactlyElementsOf(retainedIds);
           assertThat(coordinator.sharedFileCount()).as(context()).isEqualTo(JobDirectory.referenced(all.values()).size());
           return;
-        } catch (AssertionError e) {
+        } catch (AssertionError | UncheckedIOException e) { // a listing racing a lagging delete, too
           if (System.nanoTime() > deadline) {
             throw e;
           }
@@ -334,7 +334,7 @@ class SharedStateRegistryModelTest {
                 .as("%s: chk-%d has no metadata and is not pending", context(), id).isTrue();
           }
           return;
-        } catch (AssertionError e) {
+        } catch (AssertionError | UncheckedIOException e) { // a listing racing a lagging delete, too
           if (System.nanoTime() > deadline) {
             throw e;
           }
