@@ -130,7 +130,8 @@ class PowerLossTest {
   }
 
   /**
-   * Cuts the power before operation k of a probe run's count, for every k that {@code sample} picks.
+   * Cuts the power before operation k of a probe run's count, for every k that {@code sample} picks
+   * (a seeded fraction; 1 for every k).
    */
   private void cutEverywhere(boolean incremental, long seed, double sample) throws Exception {
     Random sampling = new Random(seed);
@@ -209,10 +210,9 @@ class PowerLossTest {
     cutEverywhere(true, 0xC0FFEEL, 1.0);
   }
 
-  /** Full checkpoints repeat the same operations every checkpoint: a seeded half of the points suffices. */
   @Test
-  void powerLossBeforeSampledFileOperations_full_neverLosesACompletedCheckpointNorLeaksAFile() throws Exception {
-    cutEverywhere(false, 0xF00DL, 0.5);
+  void powerLossBeforeEveryFileOperation_full_neverLosesACompletedCheckpointNorLeaksAFile() throws Exception {
+    cutEverywhere(false, 0xF00DL, 1.0);
   }
 
   private static void deleteRecursively(Path path) throws Exception {
