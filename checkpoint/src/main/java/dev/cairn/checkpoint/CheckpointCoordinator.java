@@ -526,7 +526,10 @@ public final class CheckpointCoordinator implements AutoCloseable {
       return;
     }
     long syncNanos = System.nanoTime() - start;
-    checkpoint.taskStarted();
+    if (!checkpoint.taskStarted()) { // aborted during the synchronous part: its cleanup may be done already
+      keyed.close();
+      return;
+    }
     try {
       asyncExecutor.execute(() -> asynchronousPart(participant, checkpoint, keyed, operatorState, syncNanos));
     } catch (RejectedExecutionException e) {

@@ -51,8 +51,16 @@ final class PendingCheckpoint {
     return discarded;
   }
 
-  synchronized void taskStarted() {
+  /**
+   * Counts a task's asynchronous part as running; returns false (counting nothing) if the checkpoint
+   * was discarded already: its files may be removed at this very moment, so the task must not write.
+   */
+  synchronized boolean taskStarted() {
+    if (discarded) {
+      return false;
+    }
     runningTasks++;
+    return true;
   }
 
   /** Returns true if this was the last running task of a discarded checkpoint (its files can go). */
