@@ -39,8 +39,9 @@ import java.util.function.Supplier;
 
 /**
  * Cairn's backends as benchmark adapters: {@code cairn-heap}, {@code cairn-rocksdb}, the same
- * wrapped by the TTL decorator ({@code cairn-heap-ttl}, {@code cairn-rocksdb-ttl}), and RocksDB with
- * the row cache on ({@code cairn-rocksdb-rows}).
+ * wrapped by the TTL decorator ({@code cairn-heap-ttl}, {@code cairn-rocksdb-ttl}), RocksDB with
+ * the row cache on ({@code cairn-rocksdb-rows}), and any of them with {@code -nosync}: checkpoint
+ * files written without fsyncs ({@link NoSyncFileLayer}), as Flink writes them on a local disk.
  */
 public final class CairnAdapters implements BackendAdapters.Factory {
 
@@ -83,15 +84,23 @@ public final class CairnAdapters implements BackendAdapters.Factory {
    */
   private static final int RETAINED = 2;
 
+  private static final String NO_SYNC = "-nosync";
+
   @Override
   public BackendAdapter open(String name) {
-    Supplier<KeyedStateBackend<Long>> factory = BACKENDS.get(name);
-    return factory == null ? null : new Adapter(factory, name.startsWith("cairn-rocksdb"));
+    boolean noSync = name.endsWith(NO_SYNC);
+    String base = noSync ? name.substring(0, name.length() - NO_SYNC.length()) : name;
+    Supplier<KeyedStateBackend<Long>> factory = BACKENDS.get(base);
+    return factory == null
+        ? null
+        : new Adapter(factory, base.startsWith("cairn-rocksdb"), noSync ? new NoSyncFileLayer() : FileLayer.local());
   }
 
   @Override
   public Iterable<String> names() {
-    return BACKENDS.keySet();
+    List<String> names = new java.util.ArrayList<>(BACKENDS.keySet());
+    BACKENDS.keySet().forEach(name -> names.add(name + NO_SYNC));
+    return names;
   }
 
   private static final class Adapter implements BackendAdapter {
@@ -116,9 +125,11 @@ public final class CairnAdapters implements BackendAdapters.Factory {
     private final Supplier<KeyedStateBackend<Long>> factory;
     private final KeyedStateBackend<Long> backend;
     private final boolean rocksDb;
+    private final FileLayer files;
 
-    Adapter(Supplier<KeyedStateBackend<Long>> factory, boolean rocksDb) {
+    Adapter(Supplier<KeyedStateBackend<Long>> factory, boolean rocksDb, FileLayer files) {
       this.rocksDb = rocksDb;
+      this.files = files;
       this.factory = factory;
       this.backend = factory.get();
     }
@@ -225,7 +236,7 @@ public final class CairnAdapters implements BackendAdapters.Factory {
       return new PendingSnapshot() {
         @Override
         public long complete() throws Exception {
-          LocalCheckpointStorage storage = LocalCheckpointStorage.at(FileLayer.local(), directory);
+          LocalCheckpointStorage storage = LocalCheckpointStorage.at(files, directory);
           FileSnapshotOutput output = new FileSnapshotOutput(storage, null, checkpointId, 0, () -> false);
           SnapshotResult result = snapshot.writeTo(output);
           List<CheckpointMetadata.Entry> entries = output.entries();
@@ -255,7 +266,7 @@ public final class CairnAdapters implements BackendAdapters.Factory {
         return snapshot(checkpointId, jobDirectory);
       }
       if (store == null) {
-        store = JobStore.open(LocalCheckpointStorage.at(FileLayer.local(), jobDirectory));
+        store = JobStore.open(LocalCheckpointStorage.at(files, jobDirectory));
         storeDirectory = jobDirectory;
         STORES.put(jobDirectory, store);
       } else if (!storeDirectory.equals(jobDirectory)) {
@@ -317,7 +328,7 @@ public final class CairnAdapters implements BackendAdapters.Factory {
         throw new IllegalArgumentException(
             "no retained incremental checkpoint " + checkpointId + " in " + jobDirectory + " was written in this JVM");
       }
-      Adapter restored = new Adapter(factory, rocksDb);
+      Adapter restored = new Adapter(factory, rocksDb, files);
       // no claim: the checkpoint's files stay where they are, as in a NO_CLAIM restore
       Snapshotable.of(restored.backend).restore(List.of(new FileSnapshotInput(job.checkpointStorage(checkpointId),
           job.storage(), part, false, "checkpoint " + checkpointId + " in " + jobDirectory)));
@@ -333,8 +344,8 @@ public final class CairnAdapters implements BackendAdapters.Factory {
       if (written == null) {
         throw new IllegalArgumentException("no snapshot was written to " + directory + " in this JVM");
       }
-      Adapter restored = new Adapter(factory, rocksDb);
-      LocalCheckpointStorage storage = LocalCheckpointStorage.at(FileLayer.local(), directory);
+      Adapter restored = new Adapter(factory, rocksDb, files);
+      LocalCheckpointStorage storage = LocalCheckpointStorage.at(files, directory);
       Snapshotable.of(restored.backend).restore(
           List.of(new FileSnapshotInput(storage, storage, written, false, directory.toString())));
       for (String name : stateNames) {
