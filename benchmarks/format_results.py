@@ -25,6 +25,10 @@ def load(paths):
                 bench = ".".join(r["benchmark"].split(".")[-2:])
                 params = r.get("params", {})
                 impl = params.get("backend") or params.get("ceiling")
+                if bench.startswith("IncrementalCheckpointBenchmark."):
+                    impl = f"{impl} {params.get('keys')} {params.get('changed')}"  # "backend keys changed"
+                elif params.get("incremental") == "true":
+                    impl += " incremental"
                 m = r["primaryMetric"]
                 # single-shot EVENTS counters are summed over the measurement iterations
                 per = r.get("measurementIterations", 1) if r["mode"] == "ss" else 1
@@ -67,6 +71,59 @@ def machine(args):
     return {"nproc": os.cpu_count(), "memory_gib": round(mem_kb / 2**20, 1), "cpu": cpu,
             "kernel": platform.release(), "jvm": args.jvm.strip(), "mode": args.mode,
             "load_before": args.load_before, "load_after": args.load_after, "commit": commit}
+
+
+def fmt_ms(v):
+    return "—" if v is None else f"{v[0]:,.1f} ± {v[1]:,.1f}" if v[1] == v[1] else f"{v[0]:,.1f}"
+
+
+def incremental_section(scores):
+    """IncrementalCheckpointBenchmark: one row per backend, keys and changed fraction."""
+    cells = sorted({k[1] for k in scores if k[0].startswith("IncrementalCheckpointBenchmark.")},
+                   key=lambda c: (int(c.split()[1]), c.split()[0], -float(c.split()[2])))
+    if not cells:
+        return [], {}
+    md = ["## Incremental checkpoints of one `ValueState` (ms, one shot each)", "",
+          "After filling and one completed base checkpoint, each measured checkpoint follows new values for "
+          "`changed` × `keys` fresh keys (untimed); it is timed with its completion (Cairn: metadata commit, "
+          "notification, retention; Flink: `notifyCheckpointComplete`). Bytes written per incremental "
+          "checkpoint against a full checkpoint of the same state (Flink: a canonical savepoint); "
+          "restore: a new backend from the base checkpoint, natively.", "",
+          "| backend | keys | changed | incremental checkpoint | bytes written | full checkpoint bytes | "
+          "written / full (≤ 5 %) | base bytes | native restore |", "|---|---|---|---|---|---|---|---|---|"]
+    result = {}
+    for cell in cells:
+        impl, keys, changed = cell.split()
+        c = scores.get(("IncrementalCheckpointBenchmark.incrementalCheckpoint", cell))
+        r = scores.get(("IncrementalCheckpointBenchmark.restore", cell))
+        b, full, base = (c[3].get("bytes"), c[3].get("fullBytes"), c[3].get("baseBytes")) if c else (None,) * 3
+        pct = 100 * b / full if b is not None and full else None
+        ok = "" if pct is None else " ✓" if pct <= 5 else " ✗"
+        n = lambda v: "—" if v is None else f"{v:,.0f}"
+        md.append(f"| {impl} | {int(keys):,} | {float(changed):g} | {fmt_ms(c)} | {n(b)} | {n(full)} | "
+                  f"{'—' if pct is None else f'{pct:.2f} %'}{ok} | {n(base)} | {fmt_ms(r)} |")
+        result[cell] = {"backend": impl, "keys": int(keys), "changed": float(changed),
+                        "checkpoint_ms": c and c[0], "bytes": b, "full_bytes": full, "base_bytes": base,
+                        "written_percent_of_full": pct, "restore_ms": r and r[0]}
+    md.append("")
+    return md, result
+
+
+def end_to_end_section(scores):
+    md = ["## End to end: the exactly-once example (checkpoints every 200 ms)", "",
+          "| backend | full checkpoints, events/s | incremental checkpoints, events/s |", "|---|---|---|"]
+    e2e = {}
+    for impl in ("heap", "rocksdb"):
+        cols = []
+        for key in (impl, impl + " incremental"):
+            v = scores.get(("EndToEndBenchmark.exactlyOnce", key))
+            if v:
+                e2e[key] = 1e9 / v[0]
+            cols.append(f"{e2e[key]:,.0f}" if v else "—")
+        if any(c != "—" for c in cols):
+            md.append(f"| {impl} | {cols[0]} | {cols[1]} |")
+    md.append("")
+    return md, e2e
 
 
 def main():
@@ -145,19 +202,15 @@ def main():
         md.append(f"| {impl} | {fmt(s)}{ok} | {fmt(c)} | {'—' if b is None else f'{b:,.0f}'} | {fmt(r)} |")
         checkpoints[impl] = {"sync_ms": s and s[0], "total_ms": c and c[0], "bytes": b, "restore_ms": r and r[0]}
 
-    md += ["", "## End to end: the exactly-once example (checkpoints every 200 ms)", "",
-           "| backend | events/s |", "|---|---|"]
-    e2e = {}
-    for impl in ("heap", "rocksdb"):
-        v = scores.get(("EndToEndBenchmark.exactlyOnce", impl))
-        if v:
-            e2e[impl] = 1e9 / v[0]
-            md.append(f"| {impl} | {e2e[impl]:,.0f} |")
-    md.append("")
+    incremental_md, incremental = incremental_section(scores)
+    md += incremental_md
+    e2e_md, e2e = end_to_end_section(scores)
+    md += e2e_md
     with open(args.out + ".md", "w") as f:
         f.write("\n".join(md))
     with open(args.out + ".json", "w") as f:
         json.dump({"machine": m, "keys": int(keys), "ops": rows, "checkpoints": checkpoints,
+                   "incremental_checkpoints": incremental,
                    "end_to_end_events_per_s": e2e,
                    "raw": [{"benchmark": k[0], "impl": k[1], "score": v[0], "error": v[1], "unit": v[2],
                             "secondary": v[3]} for k, v in sorted(scores.items())]}, f, indent=1)

@@ -27,11 +27,13 @@ flink_jar=benchmarks/flink-baselines/$target/flink-baselines.jar
 if $quick; then
   throughput=(-f 1 -wi 1 -w 1s -i 2 -r 1s -p keys=100000)
   single_shot=(-f 1 -wi 1 -i 3 -p keys=100000)
+  incremental=(-f 1 -wi 1 -i 3 -p keys=100000)
   end_to_end=(-f 1 -wi 1 -i 2)
   heap=-Xmx4g
 else
   throughput=(-f 1 -wi 2 -w 2s -i 5 -r 2s)
   single_shot=(-f 1 -wi 3 -i 5)
+  incremental=(-f 1 -wi 1 -i 5 -p keys=100000,1000000)
   end_to_end=(-f 1 -wi 2 -i 3)
   heap=-Xmx8g
 fi
@@ -60,7 +62,19 @@ done
 run ceiling "$cairn_jar" '\.CeilingBenchmark\.' "${throughput[@]}"
 run cairn-checkpoint "$cairn_jar" '\.CheckpointBenchmark\.' "${single_shot[@]}"
 run flink-checkpoint "$flink_jar" '\.CheckpointBenchmark\.' "${single_shot[@]}" -p backend=flink-heap,flink-rocksdb
-run end-to-end "$cairn_jar" '\.EndToEndBenchmark\.' "${end_to_end[@]}"
+# incremental checkpoints (1 % of the keys changed before each): Cairn, Cairn without fsyncs (as
+# Flink writes local files), Flink RocksDB with incremental checkpoints
+run cairn-incremental "$cairn_jar" '\.IncrementalCheckpointBenchmark\.' "${incremental[@]}" \
+  -p backend=cairn-rocksdb,cairn-heap
+run flink-incremental "$flink_jar" '\.IncrementalCheckpointBenchmark\.' "${incremental[@]}" \
+  -p backend=flink-rocksdb-incremental
+run cairn-incremental-nosync "$cairn_jar" '\.IncrementalCheckpointBenchmark\.incrementalCheckpoint$' \
+  "${incremental[@]}" -p backend=cairn-rocksdb-nosync,cairn-heap-nosync
+if ! $quick; then # heap: time against changed keys, not state size (1000 keys changed, as at 1e5 and 1 %)
+  run cairn-incremental-heap-0.1pct "$cairn_jar" '\.IncrementalCheckpointBenchmark\.incrementalCheckpoint$' \
+    "${incremental[@]/#keys=*/keys=1000000}" -p backend=cairn-heap -p changed=0.001
+fi
+run end-to-end "$cairn_jar" '\.EndToEndBenchmark\.' "${end_to_end[@]}" -p incremental=false,true
 
 out=benchmarks/results/$(date +%F)
 $quick && out=$out-quick

@@ -39,6 +39,46 @@ public interface BackendAdapter extends AutoCloseable {
   PendingSnapshot snapshot(long checkpointId, Path directory) throws Exception;
 
   /**
+   * Takes the synchronous part of a checkpoint; {@code incremental = false} is {@link #snapshot(long,
+   * Path)}. An incremental checkpoint goes into {@code jobDirectory}, which all of this backend's
+   * incremental checkpoints share (each in a directory of its own there, next to the shared files
+   * they reference), and writes only what the last checkpoint passed to {@link
+   * #checkpointCompleted} does not hold; {@link PendingSnapshot#complete()} returns the bytes it
+   * wrote, not those it references. It becomes a complete checkpoint in {@link #checkpointCompleted}.
+   *
+   * @throws UnsupportedOperationException if this backend has no incremental checkpoints
+   */
+  default PendingSnapshot snapshot(long checkpointId, Path jobDirectory, boolean incremental) throws Exception {
+    if (!incremental) {
+      return snapshot(checkpointId, jobDirectory);
+    }
+    throw new UnsupportedOperationException(getClass().getName() + " has no incremental checkpoints");
+  }
+
+  /**
+   * Completes incremental checkpoint {@code checkpointId}, whose {@link PendingSnapshot#complete()}
+   * returned: commits it where the backend's checkpoint machinery does so, then tells the backend
+   * (Flink's {@code notifyCheckpointComplete}), so that the next incremental checkpoint builds on it.
+   *
+   * @throws UnsupportedOperationException if this backend has no incremental checkpoints
+   */
+  default void checkpointCompleted(long checkpointId) throws Exception {
+    throw new UnsupportedOperationException(getClass().getName() + " has no incremental checkpoints");
+  }
+
+  /**
+   * Opens a new backend of the same kind with the state of the completed incremental checkpoint
+   * {@code checkpointId} in {@code jobDirectory}, restored natively (RocksDB: its files placed, not
+   * re-inserted), every state named in {@code stateNames} registered as a value state.
+   *
+   * @throws UnsupportedOperationException if this backend has no incremental checkpoints
+   */
+  default BackendAdapter restoreIncremental(Path jobDirectory, long checkpointId, String... stateNames)
+      throws Exception {
+    throw new UnsupportedOperationException(getClass().getName() + " has no incremental checkpoints");
+  }
+
+  /**
    * Opens a new backend of the same kind with the state of a checkpoint written by {@link
    * PendingSnapshot#complete()} into {@code directory}, every state named in {@code stateNames}
    * registered as a value state (lazy restores included).

@@ -4,6 +4,8 @@ import dev.cairn.examples.exactlyonce.ExactlyOnce;
 import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -24,10 +26,11 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The exactly-once example end to end, in process: {@value #EVENTS} {@code user,action,amount}
  * lines over {@value #USERS} users, checkpoints every 200 ms into a fresh directory, output written
- * at the end. The score is time per event (events/s = 1 / score).
+ * at the end, full checkpoints or ({@code incremental=true}, the example's {@code --incremental})
+ * incremental ones. The score is time per event (events/s = 1 / score).
  *
  * <pre>
- * java -jar benchmarks/target/benchmarks.jar EndToEndBenchmark -p backend=heap,rocksdb
+ * java -jar benchmarks/target/benchmarks.jar EndToEndBenchmark -p backend=heap,rocksdb -p incremental=false,true
  * </pre>
  */
 @BenchmarkMode(Mode.SingleShotTime)
@@ -46,6 +49,10 @@ public class EndToEndBenchmark {
   /** The example's {@code --backend}. */
   @Param({"heap", "rocksdb"})
   public String backend;
+
+  /** The example's {@code --incremental}: incremental checkpoints instead of full ones. */
+  @Param({"false", "true"})
+  public boolean incremental;
 
   private Path root;
   private Path input;
@@ -81,12 +88,16 @@ public class EndToEndBenchmark {
 
   @Benchmark
   public void exactlyOnce() throws Exception {
-    int exit = ExactlyOnce.main(new String[] {
+    List<String> args = new ArrayList<>(List.of(
         "--input", input.toString(),
         "--output", run.resolve("output.csv").toString(),
         "--checkpoint-dir", run.resolve("checkpoints").toString(),
         "--backend", backend,
-        "--checkpoint-interval-ms", "200"});
+        "--checkpoint-interval-ms", "200"));
+    if (incremental) {
+      args.add("--incremental");
+    }
+    int exit = ExactlyOnce.main(args.toArray(String[]::new));
     if (exit != 0) {
       throw new IllegalStateException("exactly-once example exited with " + exit);
     }

@@ -8,6 +8,7 @@ import dev.cairn.checkpoint.storage.CheckpointMetadata;
 import dev.cairn.checkpoint.storage.FileLayer;
 import dev.cairn.checkpoint.storage.FileSnapshotInput;
 import dev.cairn.checkpoint.storage.FileSnapshotOutput;
+import dev.cairn.checkpoint.storage.JobStore;
 import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
 import dev.cairn.checkpoint.storage.OperatorStateFormat;
 import dev.cairn.checkpoint.storage.StoredFile;
@@ -21,6 +22,7 @@ import dev.cairn.state.ValueState;
 import dev.cairn.state.heap.HeapStateBackend;
 import dev.cairn.state.rocksdb.RocksDbStateBackend;
 import dev.cairn.state.serde.Serializers;
+import dev.cairn.state.spi.SnapshotMode;
 import dev.cairn.state.spi.SnapshotResult;
 import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
@@ -29,6 +31,7 @@ import dev.cairn.ttl.TtlStateBackend;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,8 +39,9 @@ import java.util.function.Supplier;
 
 /**
  * Cairn's backends as benchmark adapters: {@code cairn-heap}, {@code cairn-rocksdb}, the same
- * wrapped by the TTL decorator ({@code cairn-heap-ttl}, {@code cairn-rocksdb-ttl}), and RocksDB with
- * the row cache on ({@code cairn-rocksdb-rows}).
+ * wrapped by the TTL decorator ({@code cairn-heap-ttl}, {@code cairn-rocksdb-ttl}), RocksDB with
+ * the row cache on ({@code cairn-rocksdb-rows}), and any of them with {@code -nosync}: checkpoint
+ * files written without fsyncs ({@link NoSyncFileLayer}), as Flink writes them on a local disk.
  */
 public final class CairnAdapters implements BackendAdapters.Factory {
 
@@ -65,15 +69,38 @@ public final class CairnAdapters implements BackendAdapters.Factory {
   /** Streams of the snapshots written in this JVM, by directory, for restoring them. */
   private static final Map<Path, CheckpointMetadata.Participant> WRITTEN = new ConcurrentHashMap<>();
 
+  /** The job stores of incremental checkpoints open in this JVM, by job directory. */
+  private static final Map<Path, JobStore> STORES = new ConcurrentHashMap<>();
+
+  /** Complete incremental checkpoints' parts, by job directory and checkpoint id. */
+  private record Completed(Path jobDirectory, long checkpointId) {}
+
+  private static final Map<Completed, CheckpointMetadata.Participant> COMPLETED = new ConcurrentHashMap<>();
+
+  /**
+   * Incremental checkpoints kept: the last completed one and the one before it (whose files the
+   * restore benchmark may read); older ones expire when a checkpoint completes, as with {@code
+   * CheckpointCoordinator}'s retention, and shared files no kept checkpoint lists are deleted.
+   */
+  private static final int RETAINED = 2;
+
+  private static final String NO_SYNC = "-nosync";
+
   @Override
   public BackendAdapter open(String name) {
-    Supplier<KeyedStateBackend<Long>> factory = BACKENDS.get(name);
-    return factory == null ? null : new Adapter(factory, name.startsWith("cairn-rocksdb"));
+    boolean noSync = name.endsWith(NO_SYNC);
+    String base = noSync ? name.substring(0, name.length() - NO_SYNC.length()) : name;
+    Supplier<KeyedStateBackend<Long>> factory = BACKENDS.get(base);
+    return factory == null
+        ? null
+        : new Adapter(factory, base.startsWith("cairn-rocksdb"), noSync ? new NoSyncFileLayer() : FileLayer.local());
   }
 
   @Override
   public Iterable<String> names() {
-    return BACKENDS.keySet();
+    List<String> names = new java.util.ArrayList<>(BACKENDS.keySet());
+    BACKENDS.keySet().forEach(name -> names.add(name + NO_SYNC));
+    return names;
   }
 
   private static final class Adapter implements BackendAdapter {
@@ -98,9 +125,11 @@ public final class CairnAdapters implements BackendAdapters.Factory {
     private final Supplier<KeyedStateBackend<Long>> factory;
     private final KeyedStateBackend<Long> backend;
     private final boolean rocksDb;
+    private final FileLayer files;
 
-    Adapter(Supplier<KeyedStateBackend<Long>> factory, boolean rocksDb) {
+    Adapter(Supplier<KeyedStateBackend<Long>> factory, boolean rocksDb, FileLayer files) {
       this.rocksDb = rocksDb;
+      this.files = files;
       this.factory = factory;
       this.backend = factory.get();
     }
@@ -207,7 +236,7 @@ public final class CairnAdapters implements BackendAdapters.Factory {
       return new PendingSnapshot() {
         @Override
         public long complete() throws Exception {
-          LocalCheckpointStorage storage = LocalCheckpointStorage.at(FileLayer.local(), directory);
+          LocalCheckpointStorage storage = LocalCheckpointStorage.at(files, directory);
           FileSnapshotOutput output = new FileSnapshotOutput(storage, null, checkpointId, 0, () -> false);
           SnapshotResult result = snapshot.writeTo(output);
           List<CheckpointMetadata.Entry> entries = output.entries();
@@ -225,14 +254,98 @@ public final class CairnAdapters implements BackendAdapters.Factory {
       };
     }
 
+    /** The job store of this backend's incremental checkpoints, opened by the first. */
+    private JobStore store;
+    private Path storeDirectory;
+    /** Incremental checkpoints written but not yet completed, by id. */
+    private final Map<Long, CheckpointMetadata.Participant> written = new HashMap<>();
+
+    @Override
+    public PendingSnapshot snapshot(long checkpointId, Path jobDirectory, boolean incremental) throws Exception {
+      if (!incremental) {
+        return snapshot(checkpointId, jobDirectory);
+      }
+      if (store == null) {
+        store = JobStore.open(LocalCheckpointStorage.at(files, jobDirectory));
+        storeDirectory = jobDirectory;
+        STORES.put(jobDirectory, store);
+      } else if (!storeDirectory.equals(jobDirectory)) {
+        throw new IllegalArgumentException("incremental checkpoints go to " + storeDirectory + ", not " + jobDirectory);
+      }
+      JobStore job = store;
+      StateSnapshot snapshot = Snapshotable.of(backend).snapshot(checkpointId, SnapshotMode.INCREMENTAL);
+      return new PendingSnapshot() {
+        private boolean done;
+
+        @Override
+        public long complete() throws Exception {
+          // as CheckpointCoordinator's asynchronous part: shared files go through the job store, so
+          // that those of the last completed checkpoint are referenced, not written again
+          var directory = job.checkpointStorage(checkpointId);
+          FileSnapshotOutput output = new FileSnapshotOutput(directory, job, checkpointId, 0, () -> false);
+          SnapshotResult result = snapshot.writeTo(output);
+          List<CheckpointMetadata.Entry> entries = output.entries();
+          StoredFile noOperatorState = CheckpointFiles.write(directory,
+              CheckpointLayout.privateFileName(0, CheckpointLayout.OPERATOR_STATE_ENTRY),
+              OperatorStateFormat.MAGIC, OperatorStateFormat.VERSION, out -> { });
+          written.put(checkpointId, new CheckpointMetadata.Participant(backend.maxParallelism(),
+              backend.keyGroupRange(), result.format(), entries, result.states(), noOperatorState));
+          done = true;
+          return output.bytesWritten();
+        }
+
+        @Override
+        public void close() {
+          snapshot.close();
+          if (!done) {
+            job.discardPending(checkpointId);
+          }
+        }
+      };
+    }
+
+    @Override
+    public void checkpointCompleted(long checkpointId) throws Exception {
+      CheckpointMetadata.Participant part = written.remove(checkpointId);
+      if (part == null) {
+        throw new IllegalStateException("incremental checkpoint " + checkpointId + " was not written");
+      }
+      // as CheckpointCoordinator's completion: commit, notify the backend, expire old checkpoints
+      store.commit(new CheckpointMetadata(store.jobId(), checkpointId, System.currentTimeMillis(), false, List.of(part)));
+      COMPLETED.put(new Completed(storeDirectory, checkpointId), part);
+      Snapshotable.of(backend).notifyCheckpointComplete(checkpointId);
+      for (long expired : store.retain(RETAINED)) {
+        COMPLETED.remove(new Completed(storeDirectory, expired));
+        Snapshotable.of(backend).notifyCheckpointSubsumed(expired);
+      }
+    }
+
+    @Override
+    public BackendAdapter restoreIncremental(Path jobDirectory, long checkpointId, String... stateNames) {
+      JobStore job = STORES.get(jobDirectory);
+      CheckpointMetadata.Participant part = COMPLETED.get(new Completed(jobDirectory, checkpointId));
+      if (job == null || part == null) {
+        throw new IllegalArgumentException(
+            "no retained incremental checkpoint " + checkpointId + " in " + jobDirectory + " was written in this JVM");
+      }
+      Adapter restored = new Adapter(factory, rocksDb, files);
+      // no claim: the checkpoint's files stay where they are, as in a NO_CLAIM restore
+      Snapshotable.of(restored.backend).restore(List.of(new FileSnapshotInput(job.checkpointStorage(checkpointId),
+          job.storage(), part, false, "checkpoint " + checkpointId + " in " + jobDirectory)));
+      for (String name : stateNames) {
+        restored.value(name);
+      }
+      return restored;
+    }
+
     @Override
     public BackendAdapter restore(Path directory, String... stateNames) {
       CheckpointMetadata.Participant written = WRITTEN.get(directory);
       if (written == null) {
         throw new IllegalArgumentException("no snapshot was written to " + directory + " in this JVM");
       }
-      Adapter restored = new Adapter(factory, rocksDb);
-      LocalCheckpointStorage storage = LocalCheckpointStorage.at(FileLayer.local(), directory);
+      Adapter restored = new Adapter(factory, rocksDb, files);
+      LocalCheckpointStorage storage = LocalCheckpointStorage.at(files, directory);
       Snapshotable.of(restored.backend).restore(
           List.of(new FileSnapshotInput(storage, storage, written, false, directory.toString())));
       for (String name : stateNames) {
@@ -244,6 +357,11 @@ public final class CairnAdapters implements BackendAdapters.Factory {
     @Override
     public void close() {
       backend.close();
+      if (store != null) {
+        STORES.remove(storeDirectory);
+        COMPLETED.keySet().removeIf(c -> c.jobDirectory().equals(storeDirectory));
+        store.close();
+      }
     }
   }
 }

@@ -31,15 +31,21 @@ import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.core.fs.CloseableRegistry;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.CheckpointOptions;
+import org.apache.flink.runtime.checkpoint.SavepointType;
 import org.apache.flink.runtime.jobgraph.JobVertexID;
 import org.apache.flink.runtime.query.KvStateRegistry;
 import org.apache.flink.runtime.query.TaskKvStateRegistry;
 import org.apache.flink.runtime.state.AbstractKeyedStateBackend;
+import org.apache.flink.runtime.state.CheckpointStorageLocationReference;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyedStateHandle;
 import org.apache.flink.runtime.state.LocalRecoveryConfig;
+import org.apache.flink.runtime.state.SavepointResources;
+import org.apache.flink.runtime.state.SavepointSnapshotStrategy;
 import org.apache.flink.runtime.state.SnapshotResult;
+import org.apache.flink.runtime.state.SnapshotStrategyRunner;
 import org.apache.flink.runtime.state.UncompressedStreamCompressionDecorator;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -60,12 +66,13 @@ import org.apache.flink.util.concurrent.FutureUtils;
 /**
  * Apache Flink 2.3.0's HashMapStateBackend ({@code flink-heap}) and EmbeddedRocksDBStateBackend
  * ({@code flink-rocksdb}, full snapshots, Flink's bounded shared memory of the same budget as
- * Cairn's) as benchmark adapters, built standalone through their keyed-backend builders as
+ * Cairn's; {@code flink-rocksdb-incremental}, the same with incremental checkpoints, whose full
+ * snapshots are canonical savepoints) as benchmark adapters, built standalone through their keyed-backend builders as
  * apache/flink-benchmarks does: no cluster, no namespace (VoidNamespace), Flink's LongSerializer.
  */
 public final class FlinkAdapters implements BackendAdapters.Factory {
 
-  private static final Set<String> NAMES = Set.of("flink-heap", "flink-rocksdb");
+  private static final Set<String> NAMES = Set.of("flink-heap", "flink-rocksdb", "flink-rocksdb-incremental");
   private static final KeyGroupRange ALL = KeyGroupRange.of(0, BackendAdapters.MAX_PARALLELISM - 1);
 
   /** Handles of the snapshots written in this JVM, by directory, for restoring them. */
@@ -73,7 +80,9 @@ public final class FlinkAdapters implements BackendAdapters.Factory {
 
   @Override
   public BackendAdapter open(String name) throws Exception {
-    return NAMES.contains(name) ? new Adapter(name.equals("flink-rocksdb"), List.of()) : null;
+    return NAMES.contains(name)
+        ? new Adapter(name.startsWith("flink-rocksdb"), name.endsWith("-incremental"), List.of())
+        : null;
   }
 
   @Override
@@ -106,21 +115,26 @@ public final class FlinkAdapters implements BackendAdapters.Factory {
     };
 
     private final boolean rocksDb;
+    private final boolean incremental;
+    /** Incremental checkpoints' handles, by id, for restoring them. */
+    private final Map<Long, KeyedStateHandle> incrementalHandles = new ConcurrentHashMap<>();
+    private Path jobDirectory;
     private final CloseableRegistry registry = new CloseableRegistry();
     private final List<StateDescriptor<?, ?>> descriptors = new ArrayList<>();
     private final AbstractKeyedStateBackend<Long> backend;
     private RocksDBResourceContainer resources;
     private Path directory;
 
-    Adapter(boolean rocksDb, Collection<KeyedStateHandle> restoreFrom) throws Exception {
+    Adapter(boolean rocksDb, boolean incremental, Collection<KeyedStateHandle> restoreFrom) throws Exception {
       this.rocksDb = rocksDb;
+      this.incremental = incremental;
       TaskKvStateRegistry kvStates = new KvStateRegistry().createTaskRegistry(new JobID(), new JobVertexID());
       ClassLoader classLoader = getClass().getClassLoader();
       if (rocksDb) {
         directory = Files.createTempDirectory("flink-rocksdb-bench");
         resources = CairnBenchmarkAccess.boundedResources(BackendAdapters.ROCKSDB_MEMORY_BUDGET);
         RocksDBResourceContainer options = resources;
-        backend = new RocksDBKeyedStateBackendBuilder<>(
+        RocksDBKeyedStateBackendBuilder<Long> builder = new RocksDBKeyedStateBackendBuilder<>(
                 "benchmark", classLoader, directory.toFile(), options, stateName -> options.getColumnOptions(),
                 kvStates, LongSerializer.INSTANCE, BackendAdapters.MAX_PARALLELISM, ALL, new ExecutionConfig(),
                 LocalRecoveryConfig.BACKUP_AND_RECOVERY_DISABLED,
@@ -128,8 +142,8 @@ public final class FlinkAdapters implements BackendAdapters.Factory {
                     EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP),
                 TtlTimeProvider.DEFAULT, LatencyTrackingStateConfig.disabled(), SizeTrackingStateConfig.disabled(),
                 new UnregisteredMetricsGroup(), (metric, value) -> {}, restoreFrom,
-                UncompressedStreamCompressionDecorator.INSTANCE, registry)
-            .build();
+                UncompressedStreamCompressionDecorator.INSTANCE, registry);
+        backend = (incremental ? CairnBenchmarkAccess.incremental(builder) : builder).build();
       } else {
         backend = new HeapKeyedStateBackendBuilder<>(
                 kvStates, LongSerializer.INSTANCE, classLoader, BackendAdapters.MAX_PARALLELISM, ALL,
@@ -258,8 +272,21 @@ public final class FlinkAdapters implements BackendAdapters.Factory {
       org.apache.flink.core.fs.Path path = new org.apache.flink.core.fs.Path(target.toUri());
       FsCheckpointStreamFactory streams = new FsCheckpointStreamFactory(
           FileSystem.getLocalFileSystem(), path, path, 0, 4096);
-      RunnableFuture<SnapshotResult<KeyedStateHandle>> future = backend.snapshot(
-          checkpointId, System.currentTimeMillis(), streams, CheckpointOptions.forCheckpointWithDefaultLocation());
+      RunnableFuture<SnapshotResult<KeyedStateHandle>> future;
+      if (incremental) {
+        // with incremental checkpoints on, a full snapshot is a canonical savepoint (Flink's full
+        // format), taken as StreamOperatorStateHandler takes one
+        SavepointResources<Long> savepoint = backend.savepoint();
+        future = new SnapshotStrategyRunner<>("canonical savepoint",
+                new SavepointSnapshotStrategy<>(savepoint.getSnapshotResources()), registry,
+                savepoint.getPreferredSnapshotExecutionType())
+            .snapshot(checkpointId, System.currentTimeMillis(), streams,
+                CheckpointOptions.alignedNoTimeout(SavepointType.savepoint(SavepointFormatType.CANONICAL),
+                    CheckpointStorageLocationReference.getDefault()));
+      } else {
+        future = backend.snapshot(checkpointId, System.currentTimeMillis(), streams,
+            CheckpointOptions.forCheckpointWithDefaultLocation());
+      }
       return new PendingSnapshot() {
         private SnapshotResult<KeyedStateHandle> result;
 
@@ -282,12 +309,77 @@ public final class FlinkAdapters implements BackendAdapters.Factory {
     }
 
     @Override
+    public PendingSnapshot snapshot(long checkpointId, Path jobDirectory, boolean incremental) throws Exception {
+      if (!incremental) {
+        return snapshot(checkpointId, jobDirectory);
+      }
+      if (!this.incremental) {
+        throw new UnsupportedOperationException(
+            "incremental checkpoints need flink-rocksdb-incremental (Flink's heap backend has none)");
+      }
+      if (this.jobDirectory == null) {
+        this.jobDirectory = jobDirectory;
+      } else if (!this.jobDirectory.equals(jobDirectory)) {
+        throw new IllegalArgumentException("incremental checkpoints go to " + this.jobDirectory + ", not " + jobDirectory);
+      }
+      // Flink's layout: private files in chk-<id>, SST files uploaded once into shared/
+      Path checkpointDirectory = Files.createDirectories(jobDirectory.resolve("chk-" + checkpointId));
+      Path shared = Files.createDirectories(jobDirectory.resolve("shared"));
+      FsCheckpointStreamFactory streams = new FsCheckpointStreamFactory(FileSystem.getLocalFileSystem(),
+          new org.apache.flink.core.fs.Path(checkpointDirectory.toUri()),
+          new org.apache.flink.core.fs.Path(shared.toUri()), 0, 4096);
+      RunnableFuture<SnapshotResult<KeyedStateHandle>> future = backend.snapshot(
+          checkpointId, System.currentTimeMillis(), streams, CheckpointOptions.forCheckpointWithDefaultLocation());
+      return new PendingSnapshot() {
+        private SnapshotResult<KeyedStateHandle> result;
+
+        @Override
+        public long complete() throws Exception {
+          result = FutureUtils.runIfNotDoneAndGet(future);
+          KeyedStateHandle handle = result.getJobManagerOwnedSnapshot();
+          incrementalHandles.put(checkpointId, handle);
+          return handle.getCheckpointedSize(); // what this checkpoint uploaded, not what it references
+        }
+
+        @Override
+        public void close() throws Exception {
+          if (result == null) {
+            FutureUtils.runIfNotDoneAndGet(future).discardState();
+          }
+        }
+      };
+    }
+
+    /** As Flink's task on the checkpoint-complete notification; the job manager's registry is not run. */
+    @Override
+    public void checkpointCompleted(long checkpointId) throws Exception {
+      if (!incremental) {
+        throw new UnsupportedOperationException("incremental checkpoints need flink-rocksdb-incremental");
+      }
+      backend.notifyCheckpointComplete(checkpointId);
+    }
+
+    @Override
+    public BackendAdapter restoreIncremental(Path jobDirectory, long checkpointId, String... stateNames)
+        throws Exception {
+      KeyedStateHandle handle = jobDirectory.equals(this.jobDirectory) ? incrementalHandles.get(checkpointId) : null;
+      if (handle == null) {
+        throw new IllegalArgumentException("no incremental checkpoint " + checkpointId + " in " + jobDirectory);
+      }
+      Adapter restored = new Adapter(rocksDb, incremental, List.of(handle));
+      for (String name : stateNames) {
+        restored.value(name);
+      }
+      return restored;
+    }
+
+    @Override
     public BackendAdapter restore(Path source, String... stateNames) throws Exception {
       KeyedStateHandle handle = WRITTEN.get(source);
       if (handle == null) {
         throw new IllegalArgumentException("no snapshot was written to " + source + " in this JVM");
       }
-      Adapter restored = new Adapter(rocksDb, List.of(handle));
+      Adapter restored = new Adapter(rocksDb, incremental, List.of(handle));
       for (String name : stateNames) {
         restored.value(name);
       }

@@ -13,6 +13,14 @@ public final class CairnBenchmarkAccess {
   private CairnBenchmarkAccess() {}
 
   /**
+   * Turns on incremental checkpoints ({@code execution.checkpointing.incremental: true}), which the
+   * builder's package-private setter takes.
+   */
+  public static <K> RocksDBKeyedStateBackendBuilder<K> incremental(RocksDBKeyedStateBackendBuilder<K> builder) {
+    return builder.setEnableIncrementalCheckpointing(true);
+  }
+
+  /**
    * Returns Flink's default RocksDB resources bounded to {@code budgetBytes}: write-buffer ratio 0.5,
    * high-priority pool ratio 0.1, no partitioned index/filters (Flink's defaults). Closing the
    * container frees the memory.
