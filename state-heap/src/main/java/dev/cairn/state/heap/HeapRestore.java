@@ -178,7 +178,7 @@ final class HeapRestore {
         if (tombstones != null) {
           readTombstones(tombstones, reader, chainRange, decided, decidedHere, where);
         }
-        replay(reader, byIndex, decided, decidedHere);
+        replay(reader, byIndex, decided, position == 0 ? null : decidedHere); // nothing older than the base
       } catch (EOFException e) {
         throw new SnapshotException("damaged " + where + ": truncated", e);
       } catch (IOException e) {
@@ -189,7 +189,10 @@ final class HeapRestore {
     claimedChain = claimable(input, entries, chainRange, chainStates);
   }
 
-  /** Adds the entries of keys no newer file decided, and records the keys this file decides. */
+  /**
+   * Adds the entries of keys no newer file decided, and records the keys this file decides in {@code
+   * decidedHere}, unless it is null (the chain's oldest file: no file replayed after it needs them).
+   */
   private void replay(
       KeyedSnapshotReader reader,
       RestoredState[] byIndex,
@@ -203,15 +206,20 @@ final class HeapRestore {
     Set<ByteBuffer>[] here = new Set[metas.size()];
     for (int i = 0; i < metas.size(); i++) {
       newer[i] = decided.getOrDefault(metas.get(i).name(), Set.of());
-      here[i] = decidedHere.computeIfAbsent(metas.get(i).name(), name -> new HashSet<>());
+      here[i] = decidedHere == null ? null : decidedHere.computeIfAbsent(metas.get(i).name(), name -> new HashSet<>());
     }
     reader.readEntries(range, new KeyedSnapshotReader.EntryVisitor() {
       private boolean take(int stateIndex, byte[] key) {
+        if (newer[stateIndex].isEmpty() && here[stateIndex] == null) {
+          return true; // a base with no newer file deciding anything of this state: no lookups
+        }
         ByteBuffer wrapped = ByteBuffer.wrap(key);
         if (newer[stateIndex].contains(wrapped)) {
           return false;
         }
-        here[stateIndex].add(wrapped);
+        if (here[stateIndex] != null) {
+          here[stateIndex].add(wrapped);
+        }
         return true;
       }
 
