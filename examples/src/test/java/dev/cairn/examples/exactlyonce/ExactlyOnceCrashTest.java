@@ -2,6 +2,10 @@ package dev.cairn.examples.exactlyonce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.checkpoint.storage.FileLayer;
+import dev.cairn.checkpoint.storage.JobStore;
+import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
+import dev.cairn.checkpoint.storage.StoredFile;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -107,14 +111,31 @@ class ExactlyOnceCrashTest {
         .matches("restored checkpoint \\d+ at offset \\d+|no checkpoint, starting at offset 0");
   }
 
-  /** Every checkpoint left behind is complete: no unfinished directory, no temporary file. */
+  /**
+   * Every checkpoint left behind is complete: no unfinished directory, no temporary file, and
+   * {@code shared/} holds exactly the files the retained checkpoints list.
+   */
   private static void assertNoOrphans(Path dir) throws IOException {
     Path checkpoints = dir.resolve("state/checkpoints");
     try (Stream<Path> files = Files.walk(checkpoints)) {
       assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp-"));
     }
+    java.util.Set<String> referenced = new java.util.HashSet<>();
     try (Stream<Path> dirs = Files.list(checkpoints)) {
-      dirs.filter(Files::isDirectory).forEach(d -> assertThat(d.resolve("_metadata")).exists());
+      for (Path d : dirs.filter(d -> d.getFileName().toString().startsWith("chk-")).toList()) {
+        assertThat(d.resolve("_metadata")).exists();
+        JobStore.readMetadata(LocalCheckpointStorage.at(FileLayer.local(), d)).files().stream()
+            .filter(StoredFile::shared)
+            .forEach(f -> referenced.add(f.path()));
+      }
+    }
+    Path shared = checkpoints.resolve("shared");
+    if (Files.isDirectory(shared)) {
+      try (Stream<Path> files = Files.list(shared)) {
+        assertThat(files.map(f -> "shared/" + f.getFileName())).containsExactlyInAnyOrderElementsOf(referenced);
+      }
+    } else {
+      assertThat(referenced).isEmpty();
     }
   }
 
