@@ -452,6 +452,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     }
     try {
       savepoint.delete(CheckpointLayout.METADATA);
+      savepoint.sync(); // no longer a savepoint, durably, before any of its files goes
       for (StoredFile file : metadata.files()) {
         if (!file.shared()) {
           savepoint.delete(file.path());

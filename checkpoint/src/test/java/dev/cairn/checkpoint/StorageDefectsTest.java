@@ -122,7 +122,7 @@ class StorageDefectsTest {
   }
 
   @Test
-  void newCheckpointDirectory_isSyncedInTheJobDirectoryBeforeAnythingIsCommittedInIt() throws Exception {
+  void newCheckpointDirectory_andEveryFileInIt_areSyncedBeforeTheMetadataCommits() throws Exception {
     FaultInjectingFileLayer recording = new FaultInjectingFileLayer();
     try (TestJob job = new TestJob().open();
         CheckpointCoordinator coordinator = CheckpointCoordinator.builder(job()).fileLayer(recording).build()) {
@@ -131,11 +131,21 @@ class StorageDefectsTest {
       checkpoint(coordinator, List.of(task));
     }
     List<String> log = recording.log();
-    int mkdir = log.indexOf("mkdir " + job().toAbsolutePath().resolve("chk-1"));
-    int syncParent = log.indexOf("sync-directory " + job().toAbsolutePath());
-    int firstRename = indexOfFirst(log, "rename ");
+    Path checkpoint = job().toAbsolutePath().resolve("chk-1");
+    int mkdir = log.indexOf("mkdir " + checkpoint);
+    int commit = indexOfFirst(log, "rename " + checkpoint + "/.tmp-", "-_metadata");
+    int lastDataRename = -1;
+    for (int i = 0; i < commit; i++) {
+      if (log.get(i).startsWith("rename " + checkpoint + "/")) {
+        lastDataRename = i;
+      }
+    }
     assertThat(mkdir).as("chk-1 created: %s", log).isNotNegative();
-    assertThat(syncParent).as("job directory fsynced after mkdir chk-1").isGreaterThan(mkdir).isLessThan(firstRename);
+    assertThat(lastDataRename).as("a data file committed before the metadata: %s", log).isNotNegative();
+    assertThat(log.subList(mkdir, commit)).as("job directory fsynced after mkdir chk-1, before the commit")
+        .contains("sync-directory " + job().toAbsolutePath());
+    assertThat(log.subList(lastDataRename, commit)).as("chk-1 fsynced after its files' renames, before the commit")
+        .contains("sync-directory " + checkpoint);
   }
 
   @Test
@@ -150,9 +160,14 @@ class StorageDefectsTest {
       checkpoint(coordinator, List.of(task));
     }
     Path expired = job().toAbsolutePath().resolve("chk-1");
-    List<String> deletes = recording.log().stream().filter(op -> op.startsWith("delete " + expired)).toList();
+    List<String> log = recording.log();
+    List<String> deletes = log.stream().filter(op -> op.startsWith("delete " + expired)).toList();
     assertThat(deletes).first().isEqualTo("delete " + expired.resolve("_metadata"));
     assertThat(deletes).hasSizeGreaterThan(2);
+    // and durably so before any other file goes: a power loss never leaves metadata without its files
+    int metadataDeleted = log.indexOf(deletes.get(0));
+    int nextDelete = log.indexOf(deletes.get(1));
+    assertThat(log.subList(metadataDeleted, nextDelete)).contains("sync-directory " + expired);
     assertThat(job().resolve("chk-1")).doesNotExist();
   }
 
@@ -257,9 +272,9 @@ class StorageDefectsTest {
     assertThat(entries(shared)).containsExactly("README");
   }
 
-  private static int indexOfFirst(List<String> log, String prefix) {
+  private static int indexOfFirst(List<String> log, String prefix, String suffix) {
     for (int i = 0; i < log.size(); i++) {
-      if (log.get(i).startsWith(prefix)) {
+      if (log.get(i).startsWith(prefix) && log.get(i).endsWith(suffix)) {
         return i;
       }
     }

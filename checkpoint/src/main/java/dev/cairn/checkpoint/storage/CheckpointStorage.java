@@ -16,16 +16,20 @@ import java.util.List;
  * <table>
  *   <caption>How each implementation maps the operations</caption>
  *   <tr><th>operation</th><th>local directory (default)</th><th>object store (S3)</th><th>HDFS</th></tr>
- *   <tr><td>{@link #create}, then {@link Output#commit()}</td><td>temporary name, fsync, rename,
- *       fsync of the directory (and of every directory it had to create)</td><td>multipart upload,
+ *   <tr><td>{@link #create}, then {@link Output#commit()}</td><td>temporary name, fsync, rename;
+ *       the directory (and every directory it had to create) fsynced by the next {@link #sync()}</td><td>multipart upload,
  *       visible on completion</td><td>write, hsync, rename</td></tr>
- *   <tr><td>{@link #commitMetadata}</td><td>the same as create + commit: rename is atomic</td>
+ *   <tr><td>{@link #commitMetadata}</td><td>{@link #sync()}, then create +
+ *       commit + {@link #sync()}: rename is atomic</td>
  *       <td>a conditional put ({@code If-None-Match: *}): never partially visible, never
  *       overwrites</td><td>write a temporary file, hsync, rename (atomic in HDFS)</td></tr>
  *   <tr><td>{@link #open}</td><td>read, never through a symbolic link</td><td>GET</td><td>open</td></tr>
  *   <tr><td>{@link #list}</td><td>directory listing; symbolic links reported apart</td><td>LIST with
  *       a delimiter</td><td>listStatus</td></tr>
- *   <tr><td>{@link #delete}</td><td>unlink + fsync of the directory</td><td>DELETE</td><td>delete</td></tr>
+ *   <tr><td>{@link #delete}</td><td>unlink; the directory fsynced by the next {@link
+ *       #sync()}</td><td>DELETE</td><td>delete</td></tr>
+ *   <tr><td>{@link #sync()}</td><td>fsync of every directory whose entries changed</td><td>nothing
+ *       (every call is durable when it returns)</td><td>nothing</td></tr>
  *   <tr><td>{@link #lease()}</td><td>an OS file lock on {@code _lock}</td><td>a lease object with
  *       an expiry, renewed</td><td>HDFS lease on {@code _lock}</td></tr>
  * </table>
@@ -39,10 +43,10 @@ public interface CheckpointStorage {
   abstract class Output extends OutputStream {
 
     /**
-     * Makes the object durable and visible under its name.
+     * Makes the object's bytes durable and the object visible under its name; the name itself is
+     * durable at the latest when the next {@link #sync()} or {@link #commitMetadata} returns.
      *
-     * @throws IOException if that fails; the object then does not exist (or, if only the final
-     *     directory sync failed, must be treated as not written)
+     * @throws IOException if that fails; the object then does not exist
      */
     public abstract void commit() throws IOException;
 
@@ -74,9 +78,10 @@ public interface CheckpointStorage {
   Output create(String name) throws IOException;
 
   /**
-   * Publishes a checkpoint's metadata, the commit point of a checkpoint: after it returns, {@code
-   * name} holds exactly {@code bytes}, durably; no reader ever sees part of it; an existing object is
-   * never replaced.
+   * Publishes a checkpoint's metadata, the commit point of a checkpoint: first makes every earlier
+   * commit and deletion durable (as {@link #sync()}), so that whatever the metadata lists survives a
+   * power loss; after it returns, {@code name} holds exactly {@code bytes}, durably; no reader ever
+   * sees part of it; an existing object is never replaced.
    *
    * @throws java.nio.file.FileAlreadyExistsException if it exists
    * @throws IOException if it fails; then the checkpoint does not exist
@@ -103,8 +108,21 @@ public interface CheckpointStorage {
   /** Lists what is directly under {@code prefix} ("" for the root); empty if nothing is. */
   Listing list(String prefix) throws IOException;
 
-  /** Deletes the object {@code name}, durably when it returns; no-op if it does not exist. */
+  /**
+   * Deletes the object {@code name}; no-op if it does not exist. The deletion is durable at the
+   * latest when the next {@link #sync()} or {@link #commitMetadata} returns: a power loss before
+   * that may bring the object back.
+   */
   void delete(String name) throws IOException;
+
+  /**
+   * Makes every commit and deletion made so far through this storage, its parent and its children
+   * durable. Retention calls it after deleting an expired checkpoint's metadata and before deleting
+   * its files, so a power loss never leaves metadata whose files are gone.
+   *
+   * @throws IOException if that fails; what was not made durable is tried again by the next call
+   */
+  void sync() throws IOException;
 
   /**
    * Removes the prefix {@code prefix} if nothing is left under it (local: the empty directory).

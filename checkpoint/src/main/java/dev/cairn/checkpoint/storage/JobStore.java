@@ -333,6 +333,16 @@ public final class JobStore implements AutoCloseable {
         LOG.warn("Could not delete the metadata of expired checkpoint {}; it stays, and is retried later", id, e);
       }
     }
+    if (!removed.isEmpty()) {
+      try {
+        storage.sync(); // the metadata deletions are durable before any file they list goes
+      } catch (IOException | RuntimeException e) {
+        // their files stay listed in the registry, so nothing is deleted; the next start sorts them out
+        LOG.warn("Could not make the deletion of expired checkpoints' metadata {} durable; their files stay"
+            + " until the next start", removed, e);
+        return List.of();
+      }
+    }
     List<String> unused;
     synchronized (this) {
       List<String> candidates = new ArrayList<>();

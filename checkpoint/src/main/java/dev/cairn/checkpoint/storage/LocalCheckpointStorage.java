@@ -17,12 +17,14 @@ import java.util.regex.Pattern;
  * through a {@link FileLayer}.
  *
  * <ul>
- *   <li>An object is written to {@code .tmp-<uuid>-<name>} beside its target, fsynced, renamed, and
- *       its directory fsynced; every directory created on the way is fsynced in its parent, so a
- *       power loss cannot lose a committed object through a lost directory entry.
+ *   <li>An object is written to {@code .tmp-<uuid>-<name>} beside its target, fsynced and renamed.
+ *       The directories whose entries changed (by a rename, a deletion or a directory created on
+ *       the way) are remembered and fsynced together by {@link #sync()}, which {@link
+ *       #commitMetadata} runs first: one fsync per directory per checkpoint instead of one per
+ *       file, and still no committed checkpoint can lose an object to a lost directory entry.
  *   <li>Nothing is followed through a symbolic link: below the root, every path segment must be a
  *       real directory, and links met while listing are reported apart, never read or deleted.
- *   <li>Only regular files and empty directories are deleted; a deletion is fsynced in its directory.
+ *   <li>Only regular files and empty directories are deleted.
  * </ul>
  */
 public final class LocalCheckpointStorage implements CheckpointStorage {
@@ -35,13 +37,18 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
   private final FileLayer files;
   private final Path root;
   private final String prefix;
-  private final Set<Path> durableDirectories;
+  /** Directories known to exist as real directories (created or checked); shared with children. */
+  private final Set<Path> knownDirectories;
+  /** Directories with entry changes not yet fsynced; shared with children. */
+  private final Set<Path> unsyncedDirectories;
 
-  private LocalCheckpointStorage(FileLayer files, Path root, String prefix, Set<Path> durableDirectories) {
+  private LocalCheckpointStorage(FileLayer files, Path root, String prefix, Set<Path> knownDirectories,
+      Set<Path> unsyncedDirectories) {
     this.files = files;
     this.root = root;
     this.prefix = prefix;
-    this.durableDirectories = durableDirectories;
+    this.knownDirectories = knownDirectories;
+    this.unsyncedDirectories = unsyncedDirectories;
   }
 
   /**
@@ -50,7 +57,8 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
    * below it is followed.
    */
   public static LocalCheckpointStorage at(FileLayer files, Path directory) {
-    return new LocalCheckpointStorage(files, directory.toAbsolutePath().normalize(), "", ConcurrentHashMap.newKeySet());
+    return new LocalCheckpointStorage(files, directory.toAbsolutePath().normalize(), "",
+        ConcurrentHashMap.newKeySet(), ConcurrentHashMap.newKeySet());
   }
 
   /** Returns the directory this storage is rooted at. */
@@ -108,9 +116,9 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
     }
   }
 
-  /** Creates {@code directory} and its missing parents, each fsynced in its parent. */
+  /** Creates {@code directory} and its missing parents, each entry made durable by the next {@link #sync()}. */
   private void ensureDirectory(Path directory) throws IOException {
-    if (durableDirectories.contains(directory)) {
+    if (knownDirectories.contains(directory)) {
       return;
     }
     FileLayer.EntryType type = files.type(directory);
@@ -125,14 +133,14 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
       } catch (FileAlreadyExistsException e) {
         // created concurrently: checked below
       }
-      files.syncDirectory(parent);
+      unsyncedDirectories.add(parent);
       type = files.type(directory);
     }
     boolean belowRoot = directory.startsWith(root) && !directory.equals(root);
     if (type != FileLayer.EntryType.DIRECTORY && belowRoot) { // the root and above are the user's choice
       throw new IOException("refusing to use " + directory + ": not a directory (a symbolic link?)");
     }
-    durableDirectories.add(directory);
+    knownDirectories.add(directory);
   }
 
   @Override
@@ -173,7 +181,7 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
           throw e;
         }
         done = true;
-        files.syncDirectory(directory);
+        unsyncedDirectories.add(directory);
       }
 
       @Override
@@ -209,11 +217,36 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
     Output out = create(name);
     try {
       out.write(bytes);
+      sync(); // everything the metadata lists is durable before the metadata exists
     } catch (IOException | RuntimeException e) {
       out.abort();
       throw e;
     }
     out.commit();
+    sync();
+  }
+
+  /**
+   * Fsyncs every directory whose entries changed since the last sync: this storage's, its parent's
+   * and its children's (they share the record). A directory that fails stays recorded, so the next
+   * sync tries it again.
+   */
+  @Override
+  public void sync() throws IOException {
+    for (Path directory : List.copyOf(unsyncedDirectories)) {
+      if (!unsyncedDirectories.remove(directory)) {
+        continue; // synced meanwhile by another thread
+      }
+      try {
+        files.syncDirectory(directory);
+      } catch (IOException | RuntimeException e) {
+        if (files.type(directory) == FileLayer.EntryType.MISSING) {
+          continue; // removed meanwhile: its entries no longer matter
+        }
+        unsyncedDirectories.add(directory);
+        throw e;
+      }
+    }
   }
 
   @Override
@@ -273,7 +306,7 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
       throw new IOException("refusing to delete " + path + ": not a regular file");
     }
     files.delete(path);
-    files.syncDirectory(path.getParent());
+    unsyncedDirectories.add(path.getParent());
   }
 
   @Override
@@ -288,9 +321,10 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
       return false;
     }
     files.delete(directory);
-    durableDirectories.remove(directory);
+    knownDirectories.remove(directory);
+    unsyncedDirectories.remove(directory);
     if (directory.getParent() != null) {
-      files.syncDirectory(directory.getParent());
+      unsyncedDirectories.add(directory.getParent());
     }
     return true;
   }
@@ -307,7 +341,7 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
     if (!isValidName(childPrefix)) {
       throw new IllegalArgumentException("invalid prefix '" + childPrefix + "'");
     }
-    return new LocalCheckpointStorage(files, root, prefix + childPrefix + "/", durableDirectories);
+    return new LocalCheckpointStorage(files, root, prefix + childPrefix + "/", knownDirectories, unsyncedDirectories);
   }
 
   @Override
