@@ -96,6 +96,11 @@ import org.slf4j.LoggerFactory;
  * native snapshot of this backend's key groups places its files as the database; other restores copy
  * entries in. A failed restore drops every restored column family.
  *
+ * <p><b>Opening.</b> The database opens when it is first needed: the first state registered, snapshot
+ * taken or restore that copies entries. A restore that places a snapshot's files opens the restored
+ * database directly, so a backend that starts by restoring never creates an empty database first
+ * (that creation, with its fsyncs, cost about as much as the rest of a native restore).
+ *
  * <p><b>Write stalls.</b> Every write (put, merge, delete, write batch, restore batch) is one JNI
  * call with {@code no_slowdown}: where RocksDB would block the writer it fails with status {@code
  * Incomplete} instead, having written nothing. Two things stall a write. (1) The write-buffer
@@ -136,7 +141,10 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
   private final Deque<AutoCloseable> natives = new ArrayDeque<>();
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions columnFamilyOptions;
-  /** The database; replaced only by a restore that places a snapshot's files, under the guard. */
+  /**
+   * The database: null until {@link #database()} opens it; set and replaced (by a restore that places
+   * a snapshot's files) only under the guard's exclusive lock.
+   */
   private RocksDB db;
   private ColumnFamilyHandle defaultColumn;
   /** Hot-path writes: no write-ahead log, and an {@code Incomplete} status instead of a stall. */
@@ -249,14 +257,6 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       if (customizer != null) {
         customizer.customize(dbOptions, columnFamilyOptions);
       }
-      List<ColumnFamilyHandle> handles = new ArrayList<>();
-      db = RocksDB.open(
-          dbOptions,
-          directory.dbPath().toString(),
-          List.of(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, columnFamilyOptions)),
-          handles);
-      natives.push(db);
-      defaultColumn = own(handles.get(0));
       writeOptions = own(new WriteOptions().setDisableWAL(true).setNoSlowdown(true));
       waitingWriteOptions = own(new WriteOptions().setDisableWAL(true));
       stallFlushOptions = own(new FlushOptions().setWaitForFlush(false).setAllowWriteStall(true));
@@ -265,13 +265,29 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       scanOptions = own(new ReadOptions().setIterateUpperBound(scanBound));
       batch = own(new WriteBatch());
       memory.addFlushable(this);
-    } catch (RocksDBException e) {
-      releaseAfterFailedOpen();
-      throw new RocksDbStateException("open the database in " + directory.dbPath(), null, e);
     } catch (RuntimeException | Error e) {
       releaseAfterFailedOpen();
       throw e;
     }
+  }
+
+  /** Returns the database, opening an empty one in the working directory if none is open yet. */
+  private RocksDB database() {
+    if (db == null) {
+      List<ColumnFamilyHandle> handles = new ArrayList<>();
+      RocksDB opened;
+      try {
+        opened = RocksDB.open(dbOptions, directory.dbPath().toString(),
+            List.of(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, columnFamilyOptions)), handles);
+      } catch (RocksDBException e) {
+        throw new RocksDbStateException("open the database in " + directory.dbPath(), null, e);
+      }
+      guard.runExclusive(() -> {
+        db = own(opened);
+        defaultColumn = own(handles.get(0));
+      });
+    }
+    return db;
   }
 
   private <T extends AutoCloseable> T own(T handle) {
@@ -378,7 +394,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
   private RocksDbColumn createColumn(StateMetaInfo meta, boolean restored) {
     ColumnFamilyHandle handle;
     try {
-      handle = own(db.createColumnFamily(new ColumnFamilyDescriptor(columnFamilyName(meta.name()), columnFamilyOptions)));
+      handle = own(database().createColumnFamily(new ColumnFamilyDescriptor(columnFamilyName(meta.name()), columnFamilyOptions)));
     } catch (RocksDBException e) {
       throw new RocksDbStateException("create the column family", meta.name(), e);
     }
@@ -723,6 +739,9 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       return; // closing: the close frees the memtables
     }
     try {
+      if (db == null) {
+        return; // not open: nothing written
+      }
       long sequence = db.getLatestSequenceNumber();
       if (sequence != flushRequestedAt) {
         db.flush(stallFlushOptions, flushHandles);
@@ -887,7 +906,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       frozen.add(new RocksDbSnapshot.Column(column.handle, column.meta));
     }
     RocksDbSnapshot snapshot = new RocksDbSnapshot(
-        this, checkpointId, db.getSnapshot(), frozen, keySerializer, maxParallelism, keyGroupRange);
+        this, checkpointId, database().getSnapshot(), frozen, keySerializer, maxParallelism, keyGroupRange);
     openSnapshots.add(snapshot);
     return snapshot;
   }
@@ -906,7 +925,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
           + directory.root() + ": " + e, e);
     }
     try (FlushOptions flush = new FlushOptions().setWaitForFlush(true).setAllowWriteStall(true);
-        Checkpoint checkpoint = Checkpoint.create(db)) {
+        Checkpoint checkpoint = Checkpoint.create(database())) {
       List<ColumnFamilyHandle> handles = flushHandles;
       if (!handles.isEmpty()) {
         db.flush(flush, handles);
@@ -1132,10 +1151,12 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       throw e;
     }
     guard.runExclusive(() -> {
-      natives.remove(defaultColumn);
-      natives.remove(db);
-      defaultColumn.close();
-      db.close();
+      if (db != null) {
+        natives.remove(defaultColumn);
+        natives.remove(db);
+        defaultColumn.close();
+        db.close();
+      }
       db = restored;
       flushRequestedAt = -1; // a sequence number of the previous database
       natives.push(restored);
@@ -1315,7 +1336,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
   long aggregatedLongProperty(String property) {
     checkOpen();
     try {
-      return db.getAggregatedLongProperty(property);
+      return database().getAggregatedLongProperty(property);
     } catch (RocksDBException e) {
       throw new RocksDbStateException("read property '" + property + "'", null, e);
     }
@@ -1384,7 +1405,9 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       db.releaseSnapshot(snapshot.nativeSnapshot());
     }
     openSnapshots.clear();
-    db.cancelAllBackgroundWork(true);
+    if (db != null) {
+      db.cancelAllBackgroundWork(true);
+    }
     closeNatives();
   }
 

@@ -50,9 +50,21 @@ class RocksDbWorkingDirectoryTest {
   }
 
   @Test
+  void build_opensNoDatabase_untilFirstNeeded() {
+    // a backend that starts by restoring a native snapshot opens the restored files directly
+    Path dir = tmp.resolve("lazy");
+    try (KeyedStateBackend<Long> backend = RocksDbStateBackend.builder(Serializers.LONG).workingDirectory(dir).build()) {
+      assertThat(dir.resolve(WorkingDirectory.DB_DIR)).doesNotExist();
+      backend.getState(StateDescriptors.value("v", Serializers.LONG));
+      assertThat(dir.resolve(WorkingDirectory.DB_DIR)).isDirectory();
+    }
+  }
+
+  @Test
   void close_givenDirectory_deletesDatabaseKeepsDirectory() {
     Path dir = tmp.resolve("task-0");
     KeyedStateBackend<Long> backend = RocksDbStateBackend.builder(Serializers.LONG).workingDirectory(dir).build();
+    backend.getState(StateDescriptors.value("v", Serializers.LONG)); // the database opens with the first state
     assertThat(dir.resolve(WorkingDirectory.DB_DIR)).isDirectory();
 
     backend.close();
