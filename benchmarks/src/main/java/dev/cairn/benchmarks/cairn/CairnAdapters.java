@@ -328,9 +328,7 @@ public final class CairnAdapters implements BackendAdapters.Factory {
         throw new IllegalArgumentException(
             "no retained incremental checkpoint " + checkpointId + " in " + jobDirectory + " was written in this JVM");
       }
-      long t0 = System.nanoTime();
       Adapter restored = new Adapter(factory, rocksDb, files);
-      System.err.printf("TIMING construct %.1f%n", (System.nanoTime() - t0) / 1e6);
       // no claim: the checkpoint's files stay where they are, as in a NO_CLAIM restore
       Snapshotable.of(restored.backend).restore(List.of(new FileSnapshotInput(job.checkpointStorage(checkpointId),
           job.storage(), part, false, "checkpoint " + checkpointId + " in " + jobDirectory)));
