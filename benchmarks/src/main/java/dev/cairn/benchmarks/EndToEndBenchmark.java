@@ -1,12 +1,11 @@
 package dev.cairn.benchmarks;
 
+import dev.cairn.examples.exactlyonce.EventGenerator;
 import dev.cairn.examples.exactlyonce.ExactlyOnce;
-import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -44,7 +43,6 @@ public class EndToEndBenchmark {
 
   static final int EVENTS = 200_000;
   static final int USERS = 20_000;
-  private static final String[] ACTIONS = {"view", "click", "purchase"};
 
   /** The example's {@code --backend}. */
   @Param({"heap", "rocksdb"})
@@ -62,13 +60,7 @@ public class EndToEndBenchmark {
   public void writeInput() throws Exception {
     root = Files.createTempDirectory("cairn-e2e-bench");
     input = root.resolve("input.csv");
-    SplittableRandom random = new SplittableRandom(7);
-    try (BufferedWriter out = Files.newBufferedWriter(input)) {
-      for (int i = 0; i < EVENTS; i++) {
-        out.write("user-" + random.nextInt(USERS) + "," + ACTIONS[random.nextInt(3)] + "," + random.nextInt(1000));
-        out.newLine();
-      }
-    }
+    EventGenerator.write(input, EVENTS, USERS, 7);
   }
 
   @Setup(Level.Invocation)

@@ -33,18 +33,24 @@ import java.util.stream.Stream;
  *
  * <pre>{@code
  * java -jar examples/target/cairn-examples.jar exactly-once --input IN --output OUT \
- *     --checkpoint-dir DIR --backend heap|rocksdb [--checkpoint-interval-ms 200] [--incremental]
+ *     --checkpoint-dir DIR --backend heap|rocksdb [--checkpoint-interval-ms 200] [--incremental] \
+ *     [--generate N]
  * }</pre>
  *
  * <p>{@code --incremental} takes incremental checkpoints (RocksDB: its native SST files, each stored
  * once; heap: deltas of the changed keys chained to a base) instead of full canonical ones.
+ *
+ * <p>{@code --generate N} first writes {@code N} seeded events over {@code N / 10} users to {@code
+ * IN} if it does not exist yet ({@link EventGenerator}); a restarted run finds it and reads the same
+ * input again.
  */
 public final class ExactlyOnce {
 
   private ExactlyOnce() {}
 
   /** The command line. */
-  record Options(Path input, Path output, Path checkpointDir, String backend, long intervalMs, boolean incremental) {
+  record Options(
+      Path input, Path output, Path checkpointDir, String backend, long intervalMs, boolean incremental, long generate) {
 
     static Options parse(String[] args) {
       Path input = null;
@@ -53,6 +59,7 @@ public final class ExactlyOnce {
       String backend = null;
       long interval = 200;
       boolean incremental = false;
+      long generate = -1;
       for (int i = 0; i < args.length; i++) {
         if (args[i].equals("--incremental")) {
           incremental = true;
@@ -68,6 +75,7 @@ public final class ExactlyOnce {
           case "--checkpoint-dir" -> dir = Path.of(value);
           case "--backend" -> backend = value;
           case "--checkpoint-interval-ms" -> interval = Long.parseLong(value);
+          case "--generate" -> generate = Long.parseLong(value);
           default -> throw new IllegalArgumentException("unknown option " + args[i - 1]);
         }
       }
@@ -80,7 +88,10 @@ public final class ExactlyOnce {
       if (interval <= 0) {
         throw new IllegalArgumentException("--checkpoint-interval-ms must be positive");
       }
-      return new Options(input, output, dir, backend, interval, incremental);
+      if (generate == 0 || generate < -1) {
+        throw new IllegalArgumentException("--generate must be positive");
+      }
+      return new Options(input, output, dir, backend, interval, incremental, generate);
     }
   }
 
@@ -89,11 +100,11 @@ public final class ExactlyOnce {
     Options options;
     try {
       options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) { // NumberFormatException included
       System.err.println("exactly-once: " + e.getMessage());
       System.err.println(
           "usage: exactly-once --input IN --output OUT --checkpoint-dir DIR --backend heap|rocksdb"
-              + " [--checkpoint-interval-ms N] [--incremental]");
+              + " [--checkpoint-interval-ms N] [--incremental] [--generate N]");
       return 2;
     }
     run(options);
@@ -101,6 +112,11 @@ public final class ExactlyOnce {
   }
 
   static void run(Options options) throws IOException {
+    if (options.generate() > 0 && !Files.exists(options.input())) {
+      int users = (int) Math.max(1, Math.min(options.generate() / 10, Integer.MAX_VALUE));
+      EventGenerator.write(options.input(), options.generate(), users, 7);
+      System.err.println("generated " + options.generate() + " events in " + options.input());
+    }
     CheckpointCoordinator.Builder checkpoints = CheckpointCoordinator.builder(options.checkpointDir().resolve("checkpoints"))
         .interval(Duration.ofMillis(options.intervalMs()));
     if (options.incremental()) {

@@ -47,14 +47,7 @@ class ExactlyOnceCrashTest {
   @BeforeAll
   static void generateInput() throws IOException {
     input = shared.resolve("input.csv");
-    Random random = new Random(42);
-    StringBuilder text = new StringBuilder(LINES * 20);
-    for (int i = 0; i < LINES; i++) {
-      text.append("user_").append(random.nextInt(2_000)).append(',')
-          .append(UserActivity.ACTIONS.get(random.nextInt(3))).append(',')
-          .append(random.nextInt(1_000)).append('\n');
-    }
-    Files.writeString(input, text);
+    EventGenerator.write(input, LINES, 2_000, 42);
     expected = oracle(Files.readAllLines(input));
   }
 
