@@ -3,6 +3,7 @@ package dev.cairn.ttl;
 import dev.cairn.state.ListState;
 import dev.cairn.state.ListStateDescriptor;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** A {@link ListState} with TTL: every element carries its own timestamp. */
@@ -42,7 +43,7 @@ final class TtlListState<K, T> extends TtlState<K> implements ListState<T> {
     if (expired || (refreshOnRead && !kept.isEmpty())) {
       inner.update(kept);
     }
-    return result;
+    return Collections.unmodifiableList(result); // read-only on every backend
   }
 
   @Override
