@@ -165,13 +165,22 @@ final class TtlBackend<K> implements TtlStateBackend<K> {
       // restored but not registered: without its descriptor, expiry cannot be checked
       throw new IllegalArgumentException("no state named '" + stateName + "' is registered");
     }
-    Stream<K> keys = inner.keys(stateName);
-    if (state == null || state.returnExpired) {
+    if (state == null) {
+      return inner.keys(stateName);
+    }
+    Stream<K> keys = storedKeys(stateName).stream(); // holds nothing open, so cleanup may run while it is consumed
+    if (state.returnExpired) {
       return keys;
     }
     long now = now();
-    cleanupBlockers++;
-    return keys.filter(key -> isLive(state, key, now)).onClose(() -> cleanupBlockers--);
+    return keys.filter(key -> isLive(state, key, now));
+  }
+
+  /** Returns a copy of the keys the wrapped backend holds for a state, expired or not. */
+  List<K> storedKeys(String stateName) {
+    try (Stream<K> keys = inner.keys(stateName)) {
+      return keys.toList();
+    }
   }
 
   private boolean isLive(TtlState<K> state, K key, long now) {

@@ -5,9 +5,7 @@ import dev.cairn.state.StateDescriptor;
 import dev.cairn.state.spi.StateMetaInfo;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * What every TTL state shares: its configuration, expiry, the entry point of each operation (current
@@ -77,8 +75,7 @@ abstract class TtlState<K> implements State {
   /**
    * Checks up to {@code maxKeys} keys of the round over this state's keys (a copy of {@code
    * keys(state)} taken when a round starts) and removes their expired entries. Skips the current key
-   * (its expired entries go when it is read) and does nothing while the backend forbids changes
-   * (inside {@code applyToAllKeys} or while a {@code keys()} stream is open).
+   * (its expired entries go when it is read) and does nothing inside {@code applyToAllKeys}.
    *
    * @return the number of keys that had expired entries
    */
@@ -95,11 +92,7 @@ abstract class TtlState<K> implements State {
           if (newRound) {
             break; // every key of a small state was checked in this step already
           }
-          List<K> keys;
-          try (Stream<K> all = backend.inner.keys(name)) {
-            keys = all.toList();
-          }
-          round = keys.iterator();
+          round = backend.storedKeys(name).iterator();
           newRound = true;
           if (!round.hasNext()) {
             break;

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -158,6 +159,25 @@ class TtlSemanticsTest {
       assertThat(h.storedKeys(VALUE)).isEqualTo(4);
       value.value();
       assertThat(h.storedKeys(VALUE)).isZero();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backends.class)
+  void keys_streamNeverClosed_cleanupStillRunsAndStreamStaysUsable(Backends backend) {
+    for (TtlVisibility visibility : TtlVisibility.values()) {
+      try (TtlHarness h = new TtlHarness(backend, ttl100().visibility(visibility).cleanupIncrementally(10).build())) {
+        for (long key = 0; key < 10; key++) {
+          h.key(key).at(1_000).state(VALUE).update(key);
+        }
+        h.at(1_100);
+        Stream<Long> leftOpen = h.backend.keys(VALUE.name()); // never closed
+
+        h.key(100).state(VALUE).value(); // an access: checks the 10 expired keys
+
+        assertThat(h.storedKeys(VALUE)).isZero();
+        assertThat(leftOpen.count()).isEqualTo(visibility == TtlVisibility.NEVER_RETURN_EXPIRED ? 0 : 10);
+      }
     }
   }
 
