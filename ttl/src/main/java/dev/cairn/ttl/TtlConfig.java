@@ -22,6 +22,8 @@ import java.util.Objects;
  */
 public final class TtlConfig {
 
+  private static final Duration MAX_MILLIS = Duration.ofMillis(Long.MAX_VALUE);
+
   private final Duration ttl;
   private final long ttlMillis;
   private final TtlUpdateType updateType;
@@ -175,7 +177,7 @@ public final class TtlConfig {
         throw new IllegalArgumentException("ttl must be at least 1 ms, got " + ttl);
       }
       this.ttl = ttl;
-      this.ttlMillis = ttl.compareTo(Duration.ofMillis(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : ttl.toMillis();
+      this.ttlMillis = ttl.compareTo(MAX_MILLIS) >= 0 ? Long.MAX_VALUE : ttl.toMillis();
     }
 
     /**
@@ -247,7 +249,9 @@ public final class TtlConfig {
     /**
      * Every {@code interval} of the backend's clock, at the next {@code setCurrentKey} or state
      * access, checks the next {@code keysPerRun} keys of the state's round: a bounded, periodic scan
-     * on the task thread (its pause is at most {@code keysPerRun} key checks).
+     * on the task thread (its pause is at most {@code keysPerRun} key checks). A clock that goes back
+     * starts a new interval at once. Intervals beyond {@code Long.MAX_VALUE} milliseconds are clamped
+     * to it.
      *
      * @throws IllegalStateException if already set
      * @throws IllegalArgumentException if {@code interval} is not positive or {@code keysPerRun < 1}
@@ -258,7 +262,7 @@ public final class TtlConfig {
         throw new IllegalArgumentException("cleanup interval must be positive, got " + interval);
       }
       this.keysPerInterval = positive("keys per run", keysPerRun);
-      this.cleanupInterval = interval;
+      this.cleanupInterval = interval.compareTo(MAX_MILLIS) > 0 ? MAX_MILLIS : interval;
       return this;
     }
 

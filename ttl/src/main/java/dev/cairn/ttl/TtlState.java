@@ -24,7 +24,8 @@ abstract class TtlState<K> implements State {
   final boolean returnExpired;
   final boolean refreshOnRead;
   private Iterator<K> round = Collections.emptyIterator();
-  private long nextPeriodicRun = Long.MIN_VALUE;
+  private final long periodicIntervalMillis;
+  private long lastPeriodicRun = Long.MIN_VALUE; // the first access runs it
 
   TtlState(TtlBackend<K> backend, StateDescriptor<?> descriptor, TtlConfig config, StateDescriptor<?> innerDescriptor) {
     this.backend = backend;
@@ -34,6 +35,7 @@ abstract class TtlState<K> implements State {
     this.innerDescriptor = innerDescriptor;
     this.returnExpired = config.visibility() == TtlVisibility.RETURN_EXPIRED_IF_NOT_CLEANED_UP;
     this.refreshOnRead = config.updateType() == TtlUpdateType.ON_READ_AND_WRITE;
+    this.periodicIntervalMillis = config.cleanupInterval() == null ? 0 : Math.max(1, config.cleanupInterval().toMillis());
   }
 
   /** Removes the current (wrapped-backend) key's expired entries; returns whether any were. */
@@ -62,10 +64,19 @@ abstract class TtlState<K> implements State {
     if (perRecord && config.cleanupKeysPerRecord() > 0) {
       cleanupStep(config.cleanupKeysPerRecord(), now);
     }
-    if (config.cleanupInterval() != null && now >= nextPeriodicRun) {
-      nextPeriodicRun = now + Math.max(1, config.cleanupInterval().toMillis());
+    if (periodicIntervalMillis > 0 && periodicRunDue(now)) {
+      lastPeriodicRun = now;
       cleanupStep(config.cleanupKeysPerInterval(), now);
     }
+  }
+
+  /**
+   * Returns whether an interval has passed since the last periodic run, or the clock went back
+   * before it (a clock that jumps back must not stop cleanup for the length of the jump). Unsigned:
+   * {@code now - lastPeriodicRun} is exact once {@code now >= lastPeriodicRun}.
+   */
+  private boolean periodicRunDue(long now) {
+    return now < lastPeriodicRun || Long.compareUnsigned(now - lastPeriodicRun, periodicIntervalMillis) >= 0;
   }
 
   final boolean isExpired(TtlValue<?> value, long now) {

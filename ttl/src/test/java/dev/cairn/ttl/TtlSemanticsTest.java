@@ -217,6 +217,37 @@ class TtlSemanticsTest {
 
   @ParameterizedTest
   @EnumSource(Backends.class)
+  void periodicCleanup_intervalBeyondLongMillis_statesWork(Backends backend) {
+    TtlConfig config = ttl100().cleanupPeriodically(Duration.ofSeconds(Long.MAX_VALUE), 5).build();
+    try (TtlHarness h = new TtlHarness(backend, config)) {
+      ValueState<Long> value = h.key(1).at(1_000).state(VALUE);
+      value.update(7L);
+
+      assertThat(value.value()).isEqualTo(7L);
+      h.at(1_100);
+      assertThat(value.value()).isEqualTo(-1L);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backends.class)
+  void periodicCleanup_clockJumpsBackwards_keepsRunningOncePerInterval(Backends backend) {
+    try (TtlHarness h = new TtlHarness(backend, ttl100().cleanupPeriodically(Duration.ofMillis(50), 100).build())) {
+      for (long key = 0; key < 10; key++) {
+        h.key(key).at(100_000).state(VALUE).update(key);
+      }
+      for (long key = 10; key < 20; key++) {
+        h.key(key).at(1_000).state(VALUE).update(key); // the clock went back 99 s
+      }
+
+      h.at(1_100).key(1_000); // keys 10..19 expired; 100 ms since the last run
+
+      assertThat(h.storedKeys(VALUE)).isEqualTo(10);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backends.class)
   void cleanUp_explicitStep_removesExpiredStateOfUnreadKeys(Backends backend) {
     try (TtlHarness h = new TtlHarness(backend, ttl100().build())) {
       for (long key = 0; key < 10; key++) {
