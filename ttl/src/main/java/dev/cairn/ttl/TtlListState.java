@@ -2,6 +2,8 @@ package dev.cairn.ttl;
 
 import dev.cairn.state.ListState;
 import dev.cairn.state.ListStateDescriptor;
+import dev.cairn.state.StateDescriptors;
+import dev.cairn.state.TtlConfig;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -13,7 +15,7 @@ final class TtlListState<K, T> extends TtlState<K> implements ListState<T> {
 
   TtlListState(TtlBackend<K> backend, ListStateDescriptor<T> descriptor, TtlConfig config) {
     this(backend, descriptor, config,
-        new ListStateDescriptor<>(descriptor.name(), new TtlSerializer<>(descriptor.valueSerializer(), false)));
+        StateDescriptors.list(descriptor.name(), new TtlSerializer<>(descriptor.valueSerializer(), false)));
   }
 
   private TtlListState(

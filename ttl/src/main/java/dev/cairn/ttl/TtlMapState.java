@@ -2,6 +2,8 @@ package dev.cairn.ttl;
 
 import dev.cairn.state.MapState;
 import dev.cairn.state.MapStateDescriptor;
+import dev.cairn.state.StateDescriptors;
+import dev.cairn.state.TtlConfig;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -21,7 +23,7 @@ final class TtlMapState<K, UK, UV> extends TtlState<K> implements MapState<UK, U
 
   TtlMapState(TtlBackend<K> backend, MapStateDescriptor<UK, UV> descriptor, TtlConfig config) {
     this(backend, descriptor, config,
-        new MapStateDescriptor<>(
+        StateDescriptors.map(
             descriptor.name(), descriptor.userKeySerializer(), new TtlSerializer<>(descriptor.valueSerializer(), true)));
   }
 

@@ -2,6 +2,9 @@ package dev.cairn.ttl;
 
 import dev.cairn.state.State;
 import dev.cairn.state.StateDescriptor;
+import dev.cairn.state.TtlConfig;
+import dev.cairn.state.TtlUpdateType;
+import dev.cairn.state.TtlVisibility;
 import dev.cairn.state.spi.StateMetaInfo;
 import java.util.Collections;
 import java.util.Iterator;

@@ -3,6 +3,7 @@ package dev.cairn.ttl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.state.StateDescriptors;
+import dev.cairn.state.TtlConfig;
 import dev.cairn.state.ValueState;
 import dev.cairn.state.ValueStateDescriptor;
 import dev.cairn.state.rocksdb.RocksDbStateBackend;

@@ -1,7 +1,7 @@
 package dev.cairn.ttl;
 
-import static dev.cairn.ttl.TtlUpdateType.ON_READ_AND_WRITE;
-import static dev.cairn.ttl.TtlVisibility.RETURN_EXPIRED_IF_NOT_CLEANED_UP;
+import static dev.cairn.state.TtlUpdateType.ON_READ_AND_WRITE;
+import static dev.cairn.state.TtlVisibility.RETURN_EXPIRED_IF_NOT_CLEANED_UP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.state.AggregateFunction;
@@ -11,6 +11,9 @@ import dev.cairn.state.MapState;
 import dev.cairn.state.MapStateDescriptor;
 import dev.cairn.state.ReducingStateDescriptor;
 import dev.cairn.state.StateDescriptors;
+import dev.cairn.state.TtlConfig;
+import dev.cairn.state.TtlUpdateType;
+import dev.cairn.state.TtlVisibility;
 import dev.cairn.state.ValueStateDescriptor;
 import dev.cairn.state.serde.Serializers;
 import java.time.Duration;

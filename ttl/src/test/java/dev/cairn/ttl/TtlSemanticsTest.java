@@ -9,6 +9,8 @@ import dev.cairn.state.MapState;
 import dev.cairn.state.MapStateDescriptor;
 import dev.cairn.state.ReducingState;
 import dev.cairn.state.StateDescriptors;
+import dev.cairn.state.TtlConfig;
+import dev.cairn.state.TtlVisibility;
 import dev.cairn.state.ValueState;
 import dev.cairn.state.ValueStateDescriptor;
 import dev.cairn.state.serde.Serializers;

@@ -26,7 +26,7 @@ import dev.cairn.state.spi.SnapshotMode;
 import dev.cairn.state.spi.SnapshotResult;
 import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
-import dev.cairn.ttl.TtlConfig;
+import dev.cairn.state.TtlConfig;
 import dev.cairn.ttl.TtlStateBackend;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,10 +1,8 @@
-package dev.cairn.ttl;
+package dev.cairn.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cairn.state.heap.HeapStateBackend;
-import dev.cairn.state.serde.Serializers;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -69,18 +67,5 @@ class TtlConfigTest {
     assertThat(day.expiresAt(Long.MAX_VALUE - 5)).isEqualTo(Long.MAX_VALUE);
     assertThat(day.isExpired(Long.MAX_VALUE - 5, Long.MAX_VALUE - 1)).isFalse();
     assertThat(day.isExpired(Long.MAX_VALUE - 5, Long.MAX_VALUE)).isTrue();
-  }
-
-  @Test
-  void stateBackendBuilder_stateTtlSetTwice_failsFast() {
-    TtlConfig config = TtlConfig.builder(Duration.ofSeconds(1)).build();
-    try (var heap = HeapStateBackend.builder(Serializers.LONG).build()) {
-      TtlStateBackend.Builder<Long> builder = TtlStateBackend.builder(heap, new ManualClock(0)).noTtl("a");
-
-      assertThatThrownBy(() -> builder.ttl("a", config))
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessage("TTL of state 'a' was already set to none");
-      assertThatThrownBy(() -> builder.ttl(config).ttl(config)).hasMessageContaining("already set to TtlConfig{");
-    }
   }
 }

@@ -1,24 +1,28 @@
-package dev.cairn.ttl;
+package dev.cairn.state;
 
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How long state lives and how expired state is removed. Immutable; made by {@link #builder}:
+ * How long state lives and how expired state is removed: a state's time-to-live, given to its
+ * descriptor with {@link StateDescriptor#withTtl}. Immutable; made by {@link #builder}:
  *
  * <pre>{@code
- * TtlConfig config = TtlConfig.builder(Duration.ofHours(1))
- *     .updateType(TtlUpdateType.ON_READ_AND_WRITE)
- *     .cleanupInFullSnapshot()
- *     .cleanupIncrementally(10)
- *     .build();
+ * ValueStateDescriptor<Long> lastSeen = StateDescriptors.value("last-seen", Serializers.LONG)
+ *     .withTtl(TtlConfig.builder(Duration.ofHours(1))
+ *         .updateType(TtlUpdateType.ON_READ_AND_WRITE)
+ *         .cleanupInFullSnapshot()
+ *         .build());
  * }</pre>
+ *
+ * <p>TTL is implemented by the TTL decorator ({@code TtlStateBackend}, module {@code cairn-ttl}),
+ * which wraps any backend; a backend without it refuses a descriptor with a TTL.
  *
  * <p>An entry whose last access (per {@link TtlUpdateType}) was at {@code t} is expired from the
  * instant {@code t + ttl <= now} (milliseconds of the backend's clock; {@code t + ttl} is clamped to
  * {@code Long.MAX_VALUE} on overflow). Expired entries are always removed lazily when the key's
  * state is read; the cleanup options below remove entries of keys that are never read again, which
- * is what keeps state bounded. See the module README for what each option costs.
+ * is what keeps state bounded. See the {@code cairn-ttl} README for what each option costs.
  */
 public final class TtlConfig {
 
@@ -97,24 +101,15 @@ public final class TtlConfig {
     return keysPerInterval;
   }
 
-  long ttlMillis() {
-    return ttlMillis;
-  }
-
   /** Returns the first instant (ms) at which an entry last accessed at {@code lastAccess} is expired. */
-  long expiresAt(long lastAccess) {
+  public long expiresAt(long lastAccess) {
     long sum = lastAccess + ttlMillis;
     return ((lastAccess ^ sum) & (ttlMillis ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 
   /** Returns whether an entry last accessed at {@code lastAccess} is expired at {@code now}. */
-  boolean isExpired(long lastAccess, long now) {
+  public boolean isExpired(long lastAccess, long now) {
     return expiresAt(lastAccess) <= now;
-  }
-
-  /** Returns whether any cleanup beyond lazy cleanup on access visits keys of this state. */
-  boolean cleansKeys() {
-    return keysPerAccess > 0 || keysPerRecord > 0 || cleanupInterval != null;
   }
 
   @Override
