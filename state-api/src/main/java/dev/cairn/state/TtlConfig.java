@@ -22,9 +22,19 @@ import java.util.Objects;
  * instant {@code t + ttl <= now} (milliseconds of the backend's clock; {@code t + ttl} is clamped to
  * {@code Long.MAX_VALUE} on overflow). Expired entries are always removed lazily when the key's
  * state is read; the cleanup options below remove entries of keys that are never read again, which
- * is what keeps state bounded. See the {@code cairn-ttl} README for what each option costs.
+ * is what keeps state bounded. By default every access also checks {@value
+ * #DEFAULT_CLEANUP_KEYS_PER_ACCESS} other keys ({@link Builder#cleanupIncrementally}); {@link
+ * Builder#disableCleanupInBackground()} turns that off. See the {@code cairn-ttl} README for what
+ * each option costs.
  */
 public final class TtlConfig {
+
+  /**
+   * Keys checked per state access by the default background cleanup ({@link
+   * Builder#cleanupIncrementally}): two, the fewest that keep a state's size bounded however fast new
+   * keys arrive, since an access adds at most one key.
+   */
+  public static final int DEFAULT_CLEANUP_KEYS_PER_ACCESS = 2;
 
   private static final Duration MAX_MILLIS = Duration.ofMillis(Long.MAX_VALUE);
 
@@ -44,7 +54,7 @@ public final class TtlConfig {
     this.updateType = b.updateType != null ? b.updateType : TtlUpdateType.ON_CREATE_AND_WRITE;
     this.visibility = b.visibility != null ? b.visibility : TtlVisibility.NEVER_RETURN_EXPIRED;
     this.cleanupInFullSnapshot = b.cleanupInFullSnapshot;
-    this.keysPerAccess = b.keysPerAccess != null ? b.keysPerAccess : 0;
+    this.keysPerAccess = b.keysPerAccess != null ? b.keysPerAccess : DEFAULT_CLEANUP_KEYS_PER_ACCESS;
     this.keysPerRecord = b.keysPerRecord != null ? b.keysPerRecord : 0;
     this.cleanupInterval = b.cleanupInterval;
     this.keysPerInterval = b.keysPerInterval;
@@ -217,7 +227,8 @@ public final class TtlConfig {
 
     /**
      * On every access to the state, also checks the next {@code keysPerAccess} keys of a round over
-     * all its keys and removes their expired entries.
+     * all its keys and removes their expired entries. On by default with {@value
+     * #DEFAULT_CLEANUP_KEYS_PER_ACCESS} keys.
      *
      * @param keysPerAccess 1 or more
      * @throws IllegalStateException if already set
@@ -225,6 +236,19 @@ public final class TtlConfig {
     public Builder cleanupIncrementally(int keysPerAccess) {
       requireUnset("incremental cleanup", this.keysPerAccess);
       this.keysPerAccess = positive("keys per access", keysPerAccess);
+      return this;
+    }
+
+    /**
+     * Turns off the default incremental cleanup: expired entries are then removed only when read,
+     * by the other options set here, or by an explicit cleanup call, and the state of keys never
+     * read again stays forever.
+     *
+     * @throws IllegalStateException if incremental cleanup was already set
+     */
+    public Builder disableCleanupInBackground() {
+      requireUnset("incremental cleanup", this.keysPerAccess);
+      this.keysPerAccess = 0;
       return this;
     }
 

@@ -9,14 +9,14 @@ import org.junit.jupiter.api.Test;
 class TtlConfigTest {
 
   @Test
-  void build_defaults_createAndWriteNeverReturnExpiredLazyCleanupOnly() {
+  void build_defaults_createAndWriteNeverReturnExpiredIncrementalCleanup() {
     TtlConfig config = TtlConfig.builder(Duration.ofSeconds(5)).build();
 
     assertThat(config.ttl()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.updateType()).isEqualTo(TtlUpdateType.ON_CREATE_AND_WRITE);
     assertThat(config.visibility()).isEqualTo(TtlVisibility.NEVER_RETURN_EXPIRED);
     assertThat(config.cleanupInFullSnapshot()).isFalse();
-    assertThat(config.cleanupKeysPerAccess()).isZero();
+    assertThat(config.cleanupKeysPerAccess()).isEqualTo(TtlConfig.DEFAULT_CLEANUP_KEYS_PER_ACCESS).isPositive();
     assertThat(config.cleanupKeysPerRecord()).isZero();
     assertThat(config.cleanupInterval()).isNull();
   }
@@ -37,6 +37,15 @@ class TtlConfigTest {
     assertThatThrownBy(() -> TtlConfig.builder(Duration.ofSeconds(1))
             .cleanupPeriodically(Duration.ofSeconds(1), 10).cleanupPeriodically(Duration.ofSeconds(2), 10))
         .hasMessageContaining("already set to PT1S");
+  }
+
+  @Test
+  void disableCleanupInBackground_noIncrementalCleanup_andExclusiveWithIt() {
+    assertThat(TtlConfig.builder(Duration.ofSeconds(1)).disableCleanupInBackground().build().cleanupKeysPerAccess())
+        .isZero();
+    assertThatThrownBy(() -> TtlConfig.builder(Duration.ofSeconds(1)).cleanupIncrementally(5).disableCleanupInBackground())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already set to 5");
   }
 
   @Test
