@@ -3,7 +3,7 @@ package dev.cairn.state;
 import dev.cairn.state.serde.TypeSerializer;
 
 /**
- * An immutable description of a state: its name, kind and serializers. Made by the factories of
+ * An immutable description of a state: its name, kind, serializers and time-to-live. Made by the factories of
  * {@link StateDescriptors}; may be reused for any number of registrations and backends.
  *
  * @param <S> the state type the descriptor yields
@@ -26,4 +26,17 @@ public sealed interface StateDescriptor<S extends State>
    * the reduced value, or the accumulator.
    */
   TypeSerializer<?> valueSerializer();
+
+  /** Returns the state's time-to-live, or null when its entries never expire. */
+  TtlConfig ttl();
+
+  /**
+   * Returns this descriptor with the given time-to-live: each value, list element or map entry of the
+   * state expires {@code ttl.ttl()} after its last access. Only a backend wrapped by the TTL
+   * decorator ({@code TtlStateBackend}, module {@code cairn-ttl}) accepts such a descriptor; others
+   * refuse it at registration.
+   *
+   * @param ttl the time-to-live, or null for none
+   */
+  StateDescriptor<S> withTtl(TtlConfig ttl);
 }

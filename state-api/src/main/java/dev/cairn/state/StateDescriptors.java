@@ -9,6 +9,8 @@ import dev.cairn.state.serde.TypeSerializer;
  * ValueStateDescriptor<Long> count = StateDescriptors.value("count", Serializers.LONG);
  * MapStateDescriptor<String, Long> perAction =
  *     StateDescriptors.map("per-action", Serializers.STRING, Serializers.LONG);
+ * ValueStateDescriptor<Long> lastSeen = StateDescriptors.value("last-seen", Serializers.LONG)
+ *     .withTtl(TtlConfig.builder(Duration.ofMinutes(30)).build());   // needs the TTL decorator
  * }</pre>
  *
  * <p>A state name is 1 to {@value #MAX_NAME_LENGTH} characters of any kind except control
@@ -23,30 +25,30 @@ public final class StateDescriptors {
 
   /** Describes a value state whose unset value reads as null. */
   public static <T> ValueStateDescriptor<T> value(String name, TypeSerializer<T> serializer) {
-    return new ValueStateDescriptor<>(name, serializer, null);
+    return new ValueStateDescriptor<>(name, serializer, null, null);
   }
 
   /** Describes a value state whose unset value reads as {@code defaultValue}. */
   public static <T> ValueStateDescriptor<T> value(
       String name, TypeSerializer<T> serializer, T defaultValue) {
-    return new ValueStateDescriptor<>(name, serializer, defaultValue);
+    return new ValueStateDescriptor<>(name, serializer, defaultValue, null);
   }
 
   /** Describes a list state. */
   public static <T> ListStateDescriptor<T> list(String name, TypeSerializer<T> elementSerializer) {
-    return new ListStateDescriptor<>(name, elementSerializer);
+    return new ListStateDescriptor<>(name, elementSerializer, null);
   }
 
   /** Describes a map state. */
   public static <K, V> MapStateDescriptor<K, V> map(
       String name, TypeSerializer<K> userKeySerializer, TypeSerializer<V> valueSerializer) {
-    return new MapStateDescriptor<>(name, userKeySerializer, valueSerializer);
+    return new MapStateDescriptor<>(name, userKeySerializer, valueSerializer, null);
   }
 
   /** Describes a reducing state. */
   public static <T> ReducingStateDescriptor<T> reducing(
       String name, ReduceFunction<T> function, TypeSerializer<T> serializer) {
-    return new ReducingStateDescriptor<>(name, function, serializer);
+    return new ReducingStateDescriptor<>(name, function, serializer, null);
   }
 
   /** Describes an aggregating state; {@code accumulatorSerializer} stores the accumulator. */
@@ -54,7 +56,7 @@ public final class StateDescriptors {
       String name,
       AggregateFunction<IN, ACC, OUT> function,
       TypeSerializer<ACC> accumulatorSerializer) {
-    return new AggregatingStateDescriptor<>(name, function, accumulatorSerializer);
+    return new AggregatingStateDescriptor<>(name, function, accumulatorSerializer, null);
   }
 
   static void checkName(String name) {

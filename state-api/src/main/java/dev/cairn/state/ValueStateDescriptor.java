@@ -8,14 +8,21 @@ import dev.cairn.state.serde.TypeSerializer;
  * @param name the state's name
  * @param valueSerializer the value serializer
  * @param defaultValue returned by {@link ValueState#value()} when unset; may be null
+ * @param ttl the state's time-to-live, or null for none (see {@link #withTtl})
  * @param <T> the value type
  */
-public record ValueStateDescriptor<T>(String name, TypeSerializer<T> valueSerializer, T defaultValue)
+public record ValueStateDescriptor<T>(
+    String name, TypeSerializer<T> valueSerializer, T defaultValue, TtlConfig ttl)
     implements StateDescriptor<ValueState<T>> {
 
   public ValueStateDescriptor {
     StateDescriptors.checkName(name);
     StateDescriptors.checkNotNull(valueSerializer, "value serializer", name);
+  }
+
+  @Override
+  public ValueStateDescriptor<T> withTtl(TtlConfig ttl) {
+    return new ValueStateDescriptor<>(name, valueSerializer, defaultValue, ttl);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.cairn.ttl;
 
 import dev.cairn.state.StateKind;
+import dev.cairn.state.TtlConfig;
 import dev.cairn.state.spi.StateMetaInfo;
 
 /** The three ways TTL rewrites the entries of a state in a canonical stream, on raw bytes. */

@@ -3,6 +3,8 @@ package dev.cairn.ttl;
 import dev.cairn.state.AggregateFunction;
 import dev.cairn.state.AggregatingState;
 import dev.cairn.state.AggregatingStateDescriptor;
+import dev.cairn.state.StateDescriptors;
+import dev.cairn.state.TtlConfig;
 import dev.cairn.state.serde.TypeSerializer;
 
 /**
@@ -28,7 +30,7 @@ final class TtlAggregatingState<K, IN, ACC, OUT> extends TtlSingleEnvelopeState<
   private TtlAggregatingState(
       TtlBackend<K> backend, AggregatingStateDescriptor<IN, ACC, OUT> descriptor, TtlConfig config,
       EnvelopeFunction<IN, ACC> envelopeFunction) {
-    this(backend, descriptor, config, envelopeFunction, new AggregatingStateDescriptor<>(
+    this(backend, descriptor, config, envelopeFunction, StateDescriptors.aggregating(
         descriptor.name(), envelopeFunction, new TtlSerializer<>(descriptor.valueSerializer(), false)));
   }
 

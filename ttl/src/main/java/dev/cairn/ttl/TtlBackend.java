@@ -2,6 +2,7 @@ package dev.cairn.ttl;
 
 import dev.cairn.state.AggregatingStateDescriptor;
 import dev.cairn.state.BackendClosedException;
+import dev.cairn.state.IncompatibleSchemaException;
 import dev.cairn.state.KeyedStateBackend;
 import dev.cairn.state.KeyedStateFunction;
 import dev.cairn.state.ListStateDescriptor;
@@ -10,6 +11,8 @@ import dev.cairn.state.NoCurrentKeyException;
 import dev.cairn.state.ReducingStateDescriptor;
 import dev.cairn.state.State;
 import dev.cairn.state.StateDescriptor;
+import dev.cairn.state.StateRegistrationException;
+import dev.cairn.state.TtlConfig;
 import dev.cairn.state.ValueStateDescriptor;
 import dev.cairn.state.serde.TypeSerializer;
 import dev.cairn.state.spi.KeyGroupRange;
@@ -23,7 +26,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -41,31 +44,25 @@ final class TtlBackend<K> implements TtlStateBackend<K> {
 
   final KeyedStateBackend<K> inner;
   private final InstantSource clock;
-  private final Map<String, Optional<TtlConfig>> perState;
   private final TtlConfig defaultConfig;
+  private final Map<String, Boolean> restoreWithTtl;
   private final Map<String, TtlState<K>> ttlStates = new HashMap<>();
   private final List<TtlState<K>> recordCleanups = new ArrayList<>();
   K currentKey;
   private boolean closed;
   private int cleanupBlockers;
 
+  /**
+   * @param defaultConfig the TTL of states whose descriptor has none, or null
+   * @param restoreWithTtl by state name: whether restore converts the state to TTL (true) or away
+   *     from it (false); states not named keep their stored form (with a default TTL: get TTL)
+   */
   TtlBackend(
-      KeyedStateBackend<K> inner, InstantSource clock, Map<String, Optional<TtlConfig>> perState, TtlConfig defaultConfig) {
+      KeyedStateBackend<K> inner, InstantSource clock, TtlConfig defaultConfig, Map<String, Boolean> restoreWithTtl) {
     this.inner = inner;
     this.clock = clock;
-    this.perState = Map.copyOf(perState);
     this.defaultConfig = defaultConfig;
-  }
-
-  @Override
-  public Optional<TtlConfig> ttlOf(String stateName) {
-    return perState.getOrDefault(stateName, Optional.ofNullable(defaultConfig));
-  }
-
-  /** Returns whether any state can have {@link TtlConfig#cleanupInFullSnapshot()}. */
-  boolean anySnapshotCleanup() {
-    return (defaultConfig != null && defaultConfig.cleanupInFullSnapshot())
-        || perState.values().stream().anyMatch(c -> c.isPresent() && c.get().cleanupInFullSnapshot());
+    this.restoreWithTtl = Map.copyOf(restoreWithTtl);
   }
 
   long now() {
@@ -124,18 +121,28 @@ final class TtlBackend<K> implements TtlStateBackend<K> {
   @SuppressWarnings("unchecked")
   public <S extends State> S getState(StateDescriptor<S> descriptor) {
     checkOpen();
+    TtlConfig config = descriptor.ttl() != null ? descriptor.ttl() : defaultConfig;
     TtlState<K> existing = ttlStates.get(descriptor.name());
     if (existing != null) {
       existing.meta.checkSameState(descriptor);
+      if (!existing.config.equals(config)) {
+        throw new StateRegistrationException("state '" + descriptor.name() + "' is registered with "
+            + existing.config + ", cannot register it with " + (config == null ? "no TTL" : config));
+      }
       return (S) existing;
     }
-    Optional<TtlConfig> config = ttlOf(descriptor.name());
-    if (config.isEmpty()) {
+    if (config == null) {
       return inner.getState(descriptor);
     }
-    TtlState<K> state = create(descriptor, config.get());
+    TtlState<K> state;
+    try {
+      state = create(descriptor, config);
+    } catch (IncompatibleSchemaException e) {
+      throw new IncompatibleSchemaException(e.getMessage() + "; if TTL was switched on for it since the snapshot,"
+          + " declare it with TtlStateBackend.builder(...).convertOnRestore(descriptor)", e);
+    }
     ttlStates.put(descriptor.name(), state);
-    if (config.get().cleanupKeysPerRecord() > 0 || config.get().cleanupInterval() != null) {
+    if (config.cleanupKeysPerRecord() > 0 || config.cleanupInterval() != null) {
       recordCleanups.add(state);
     }
     return (S) state;
@@ -161,17 +168,22 @@ final class TtlBackend<K> implements TtlStateBackend<K> {
   public Stream<K> keys(String stateName) {
     checkOpen();
     TtlState<K> state = ttlStates.get(stateName);
-    if (state == null && ttlOf(stateName).isPresent()) {
-      // restored but not registered: without its descriptor, expiry cannot be checked
-      throw new IllegalArgumentException("no state named '" + stateName + "' is registered");
+    if (state == null) {
+      return inner.keys(stateName);
     }
-    Stream<K> keys = inner.keys(stateName);
-    if (state == null || state.returnExpired) {
+    Stream<K> keys = storedKeys(stateName).stream(); // holds nothing open, so cleanup may run while it is consumed
+    if (state.returnExpired) {
       return keys;
     }
     long now = now();
-    cleanupBlockers++;
-    return keys.filter(key -> isLive(state, key, now)).onClose(() -> cleanupBlockers--);
+    return keys.filter(key -> isLive(state, key, now));
+  }
+
+  /** Returns a copy of the keys the wrapped backend holds for a state, expired or not. */
+  List<K> storedKeys(String stateName) {
+    try (Stream<K> keys = inner.keys(stateName)) {
+      return keys.toList();
+    }
   }
 
   private boolean isLive(TtlState<K> state, K key, long now) {
@@ -248,16 +260,30 @@ final class TtlBackend<K> implements TtlStateBackend<K> {
   public StateSnapshot snapshot(long checkpointId, SnapshotMode mode) {
     checkOpen();
     long now = now();
-    return new TtlStateSnapshot(
-        Snapshotable.of(inner).snapshot(checkpointId, mode), anySnapshotCleanup() ? this::snapshotFilter : null, now);
+    return new TtlStateSnapshot(Snapshotable.of(inner).snapshot(checkpointId, mode), snapshotFilter(), now);
   }
 
-  /** The snapshot filter of a stored state: drops expired entries if its TTL says so. */
-  private StreamRewriter.StateRewrite snapshotFilter(String stateName, boolean storedWithTtl, long now) {
-    Optional<TtlConfig> config = ttlOf(stateName);
-    return storedWithTtl && config.isPresent() && config.get().cleanupInFullSnapshot()
-        ? EnvelopeRewrites.dropExpired(config.get(), now)
-        : null;
+  /**
+   * The filter of a snapshot (null if none is needed): drops expired entries of stored TTL states
+   * whose TTL says so, judged by the TTL of each state now (its own, or the default for TTL states
+   * restored but not registered). Reads nothing mutable later: the filter runs on the writing thread.
+   */
+  private TtlStateSnapshot.Filter snapshotFilter() {
+    Map<String, TtlConfig> cleaned = new HashMap<>();
+    ttlStates.forEach((name, state) -> {
+      if (state.config.cleanupInFullSnapshot()) {
+        cleaned.put(name, state.config);
+      }
+    });
+    TtlConfig otherwise = defaultConfig != null && defaultConfig.cleanupInFullSnapshot() ? defaultConfig : null;
+    if (cleaned.isEmpty() && otherwise == null) {
+      return null;
+    }
+    Set<String> registered = Set.copyOf(ttlStates.keySet());
+    return (stateName, storedWithTtl, now) -> {
+      TtlConfig config = registered.contains(stateName) ? cleaned.get(stateName) : otherwise;
+      return storedWithTtl && config != null ? EnvelopeRewrites.dropExpired(config, now) : null;
+    };
   }
 
   @Override
@@ -266,7 +292,10 @@ final class TtlBackend<K> implements TtlStateBackend<K> {
     if (!ttlStates.isEmpty()) {
       throw new IllegalStateException("restore must come before any state is registered");
     }
-    TtlRestore.restore(inner, inputs, name -> ttlOf(name).isPresent(), now());
+    TtlRestore.restore(
+        inner, inputs,
+        stored -> restoreWithTtl.getOrDefault(stored.name(), defaultConfig != null || EnvelopeRewrites.hasTtl(stored)),
+        now());
   }
 
   @Override

@@ -2,7 +2,10 @@ package dev.cairn.ttl;
 
 import dev.cairn.state.ListState;
 import dev.cairn.state.ListStateDescriptor;
+import dev.cairn.state.StateDescriptors;
+import dev.cairn.state.TtlConfig;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** A {@link ListState} with TTL: every element carries its own timestamp. */
@@ -12,7 +15,7 @@ final class TtlListState<K, T> extends TtlState<K> implements ListState<T> {
 
   TtlListState(TtlBackend<K> backend, ListStateDescriptor<T> descriptor, TtlConfig config) {
     this(backend, descriptor, config,
-        new ListStateDescriptor<>(descriptor.name(), new TtlSerializer<>(descriptor.valueSerializer(), false)));
+        StateDescriptors.list(descriptor.name(), new TtlSerializer<>(descriptor.valueSerializer(), false)));
   }
 
   private TtlListState(
@@ -42,7 +45,7 @@ final class TtlListState<K, T> extends TtlState<K> implements ListState<T> {
     if (expired || (refreshOnRead && !kept.isEmpty())) {
       inner.update(kept);
     }
-    return result;
+    return Collections.unmodifiableList(result); // read-only on every backend
   }
 
   @Override

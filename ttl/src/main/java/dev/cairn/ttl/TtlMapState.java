@@ -2,6 +2,8 @@ package dev.cairn.ttl;
 
 import dev.cairn.state.MapState;
 import dev.cairn.state.MapStateDescriptor;
+import dev.cairn.state.StateDescriptors;
+import dev.cairn.state.TtlConfig;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -21,7 +23,7 @@ final class TtlMapState<K, UK, UV> extends TtlState<K> implements MapState<UK, U
 
   TtlMapState(TtlBackend<K> backend, MapStateDescriptor<UK, UV> descriptor, TtlConfig config) {
     this(backend, descriptor, config,
-        new MapStateDescriptor<>(
+        StateDescriptors.map(
             descriptor.name(), descriptor.userKeySerializer(), new TtlSerializer<>(descriptor.valueSerializer(), true)));
   }
 
@@ -144,8 +146,8 @@ final class TtlMapState<K, UK, UV> extends TtlState<K> implements MapState<UK, U
   }
 
   /**
-   * Iterates the current key's map, hiding (and removing) expired entries unless they may be
-   * returned. Streams the wrapped map's iterator and removes through it while it stands on the entry
+   * Iterates the current key's map, removing the expired entries it meets: hidden, or returned once
+   * when they may be. Streams the wrapped map's iterator and removes through it while it stands on the entry
    * to remove; when that is no longer so (a {@code hasNext()} looked ahead before {@code remove()}),
    * or when reads refresh timestamps (writes during iteration), it works on a copy of the rest of
    * the map and writes through the state instead.
@@ -160,6 +162,7 @@ final class TtlMapState<K, UK, UV> extends TtlState<K> implements MapState<UK, U
     private Map.Entry<UK, TtlValue<UV>> next;
     private UK last;
     private boolean removable;
+    private boolean lastCleanedUp;
     private boolean sourceOnLast;
 
     EntryIterator(long now, boolean refresh, Function<Map.Entry<UK, UV>, T> view) {
@@ -198,7 +201,10 @@ final class TtlMapState<K, UK, UV> extends TtlState<K> implements MapState<UK, U
       removable = true;
       sourceOnLast = true;
       UV value = entry.getValue().value();
-      if (refresh && !isExpired(entry.getValue(), now)) {
+      lastCleanedUp = isExpired(entry.getValue(), now);
+      if (lastCleanedUp) {
+        removeFromSource(last); // returned once (the visibility allows it), then cleaned up as get() does
+      } else if (refresh) {
         inner.put(last, new TtlValue<>(now, value));
       }
       return view.apply(new AbstractMap.SimpleImmutableEntry<>(last, value));
@@ -210,6 +216,9 @@ final class TtlMapState<K, UK, UV> extends TtlState<K> implements MapState<UK, U
         throw new IllegalStateException("next() was not called, or remove() was already called after it");
       }
       removable = false;
+      if (lastCleanedUp) {
+        return;
+      }
       if (sourceOnLast) {
         removeFromSource(last);
       } else {

@@ -3,6 +3,8 @@ package dev.cairn.ttl;
 import dev.cairn.state.ReduceFunction;
 import dev.cairn.state.ReducingState;
 import dev.cairn.state.ReducingStateDescriptor;
+import dev.cairn.state.StateDescriptors;
+import dev.cairn.state.TtlConfig;
 
 /**
  * A {@link ReducingState} with TTL, on a reducing state of envelopes whose function starts afresh
@@ -13,7 +15,7 @@ final class TtlReducingState<K, T> extends TtlSingleEnvelopeState<K> implements 
   private final ReducingState<TtlValue<T>> inner;
 
   TtlReducingState(TtlBackend<K> backend, ReducingStateDescriptor<T> descriptor, TtlConfig config) {
-    this(backend, descriptor, config, new ReducingStateDescriptor<>(
+    this(backend, descriptor, config, StateDescriptors.reducing(
         descriptor.name(), envelopeFunction(descriptor.reduceFunction(), config),
         new TtlSerializer<>(descriptor.valueSerializer(), false)));
   }

@@ -27,10 +27,11 @@ final class TtlRestore {
 
   private TtlRestore() {}
 
-  static void restore(KeyedStateBackend<?> inner, Collection<SnapshotInput> inputs, Predicate<String> wantsTtl, long now) {
+  static void restore(
+      KeyedStateBackend<?> inner, Collection<SnapshotInput> inputs, Predicate<StateMetaInfo> wantsTtl, long now) {
     Function<StateMetaInfo, StreamRewriter.StateRewrite> rewrites = stored -> {
       boolean has = EnvelopeRewrites.hasTtl(stored);
-      boolean wants = wantsTtl.test(stored.name());
+      boolean wants = wantsTtl.test(stored);
       if (has == wants) {
         return null;
       }

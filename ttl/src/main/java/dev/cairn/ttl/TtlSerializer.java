@@ -174,7 +174,7 @@ final class TtlSerializer<T> implements TypeSerializer<TtlValue<T>> {
       }
       return SchemaCompatibility.incompatible(
           "the state was written with TTL (" + this + "); to read it without TTL, restore it through "
-              + "TtlStateBackend with no TTL for this state, which strips the timestamps");
+              + "TtlStateBackend.builder(...).convertOnRestore(descriptor without TTL), which strips the timestamps");
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.cairn.ttl;
 
 import dev.cairn.state.StateDescriptor;
+import dev.cairn.state.TtlConfig;
 
 /**
  * A TTL state that stores one envelope per key (value, reducing and aggregating state): expiry and

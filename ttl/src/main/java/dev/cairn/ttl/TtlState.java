@@ -2,12 +2,13 @@ package dev.cairn.ttl;
 
 import dev.cairn.state.State;
 import dev.cairn.state.StateDescriptor;
+import dev.cairn.state.TtlConfig;
+import dev.cairn.state.TtlUpdateType;
+import dev.cairn.state.TtlVisibility;
 import dev.cairn.state.spi.StateMetaInfo;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * What every TTL state shares: its configuration, expiry, the entry point of each operation (current
@@ -26,7 +27,8 @@ abstract class TtlState<K> implements State {
   final boolean returnExpired;
   final boolean refreshOnRead;
   private Iterator<K> round = Collections.emptyIterator();
-  private long nextPeriodicRun = Long.MIN_VALUE;
+  private final long periodicIntervalMillis;
+  private long lastPeriodicRun = Long.MIN_VALUE; // the first access runs it
 
   TtlState(TtlBackend<K> backend, StateDescriptor<?> descriptor, TtlConfig config, StateDescriptor<?> innerDescriptor) {
     this.backend = backend;
@@ -36,6 +38,7 @@ abstract class TtlState<K> implements State {
     this.innerDescriptor = innerDescriptor;
     this.returnExpired = config.visibility() == TtlVisibility.RETURN_EXPIRED_IF_NOT_CLEANED_UP;
     this.refreshOnRead = config.updateType() == TtlUpdateType.ON_READ_AND_WRITE;
+    this.periodicIntervalMillis = config.cleanupInterval() == null ? 0 : Math.max(1, config.cleanupInterval().toMillis());
   }
 
   /** Removes the current (wrapped-backend) key's expired entries; returns whether any were. */
@@ -64,10 +67,19 @@ abstract class TtlState<K> implements State {
     if (perRecord && config.cleanupKeysPerRecord() > 0) {
       cleanupStep(config.cleanupKeysPerRecord(), now);
     }
-    if (config.cleanupInterval() != null && now >= nextPeriodicRun) {
-      nextPeriodicRun = now + Math.max(1, config.cleanupInterval().toMillis());
+    if (periodicIntervalMillis > 0 && periodicRunDue(now)) {
+      lastPeriodicRun = now;
       cleanupStep(config.cleanupKeysPerInterval(), now);
     }
+  }
+
+  /**
+   * Returns whether an interval has passed since the last periodic run, or the clock went back
+   * before it (a clock that jumps back must not stop cleanup for the length of the jump). Unsigned:
+   * {@code now - lastPeriodicRun} is exact once {@code now >= lastPeriodicRun}.
+   */
+  private boolean periodicRunDue(long now) {
+    return now < lastPeriodicRun || Long.compareUnsigned(now - lastPeriodicRun, periodicIntervalMillis) >= 0;
   }
 
   final boolean isExpired(TtlValue<?> value, long now) {
@@ -77,8 +89,7 @@ abstract class TtlState<K> implements State {
   /**
    * Checks up to {@code maxKeys} keys of the round over this state's keys (a copy of {@code
    * keys(state)} taken when a round starts) and removes their expired entries. Skips the current key
-   * (its expired entries go when it is read) and does nothing while the backend forbids changes
-   * (inside {@code applyToAllKeys} or while a {@code keys()} stream is open).
+   * (its expired entries go when it is read) and does nothing inside {@code applyToAllKeys}.
    *
    * @return the number of keys that had expired entries
    */
@@ -95,11 +106,7 @@ abstract class TtlState<K> implements State {
           if (newRound) {
             break; // every key of a small state was checked in this step already
           }
-          List<K> keys;
-          try (Stream<K> all = backend.inner.keys(name)) {
-            keys = all.toList();
-          }
-          round = keys.iterator();
+          round = backend.storedKeys(name).iterator();
           newRound = true;
           if (!round.hasNext()) {
             break;

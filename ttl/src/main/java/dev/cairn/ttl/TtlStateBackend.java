@@ -1,24 +1,25 @@
 package dev.cairn.ttl;
 
 import dev.cairn.state.KeyedStateBackend;
+import dev.cairn.state.StateDescriptor;
+import dev.cairn.state.TtlConfig;
 import dev.cairn.state.spi.Snapshotable;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A keyed state backend that gives state a time-to-live: a decorator over any {@link
- * KeyedStateBackend}. Each value, list element and map entry carries its own last-access timestamp
- * (from the given {@link InstantSource}); see {@link TtlConfig} for when entries expire and how they
- * are cleaned up.
+ * KeyedStateBackend}. A state has TTL when its descriptor has one ({@link StateDescriptor#withTtl}),
+ * or when the decorator has a default TTL for every state. Each value, list element and map entry
+ * carries its own last-access timestamp (from the given {@link InstantSource}); see {@link TtlConfig}
+ * for when entries expire and how they are cleaned up.
  *
  * <pre>{@code
- * KeyedStateBackend<String> backend = TtlStateBackend.wrap(
- *     HeapStateBackend.builder(Serializers.STRING).build(),
- *     TtlConfig.builder(Duration.ofMinutes(30)).cleanupIncrementally(5).build(),
+ * KeyedStateBackend<String> backend = TtlStateBackend.wrap(HeapStateBackend.builder(Serializers.STRING).build(),
  *     InstantSource.system());
- * ValueState<Long> lastSeen = backend.getState(StateDescriptors.value("last-seen", Serializers.LONG));
+ * ValueState<Long> lastSeen = backend.getState(StateDescriptors.value("last-seen", Serializers.LONG)
+ *     .withTtl(TtlConfig.builder(Duration.ofMinutes(30)).build()));
  * }</pre>
  *
  * <p>The decorator is a backend like any other: register it with the checkpoint coordinator in place
@@ -26,29 +27,40 @@ import java.util.Optional;
  * backend, used by one thread only.
  *
  * <p><b>Checkpoints and restore.</b> TTL state is stored in the wrapped backend with its timestamps,
- * so checkpoints and savepoints keep them. Restoring state saved without TTL into a state that now
- * has TTL gives each entry the restore time as its last access; restoring TTL state into a state
- * that now has none (see {@link Builder#noTtl(String)}) drops the timestamps. A backend without this
- * decorator refuses TTL state with an {@link dev.cairn.state.IncompatibleSchemaException} that says
- * so. A changed TTL applies to restored entries from their stored last access.
+ * so checkpoints and savepoints keep them, and a changed TTL applies to restored entries from their
+ * stored last access. Restore happens before states are registered, so it keeps each state with or
+ * without TTL as stored (with a default TTL: with), unless {@link Builder#convertOnRestore} declares
+ * that its TTL was switched on (entries get the restore time as last access) or off (timestamps are
+ * dropped). A backend without this decorator refuses TTL state with an {@link
+ * dev.cairn.state.IncompatibleSchemaException} that says so.
  *
  * @param <K> the key type
  */
 public interface TtlStateBackend<K> extends KeyedStateBackend<K>, Snapshotable {
 
   /**
-   * Wraps {@code backend} so that every state registered through the result has {@code config}.
+   * Wraps {@code backend}: states whose descriptors have a TTL get it, others pass through.
    *
    * @param backend the backend to wrap, open and without registered state; owned by the result
-   * @param config the TTL of every state
    * @param clock where timestamps come from (ms); tests pass a manual clock
    */
-  static <K> TtlStateBackend<K> wrap(KeyedStateBackend<K> backend, TtlConfig config, InstantSource clock) {
-    return builder(backend, clock).ttl(config).build();
+  static <K> TtlStateBackend<K> wrap(KeyedStateBackend<K> backend, InstantSource clock) {
+    return builder(backend, clock).build();
   }
 
   /**
-   * Starts a decorator with per-state settings.
+   * Wraps {@code backend} so that every state has a TTL: its descriptor's, or else {@code defaultTtl}.
+   *
+   * @param backend the backend to wrap, open and without registered state; owned by the result
+   * @param defaultTtl the TTL of states whose descriptor has none
+   * @param clock where timestamps come from (ms); tests pass a manual clock
+   */
+  static <K> TtlStateBackend<K> wrap(KeyedStateBackend<K> backend, TtlConfig defaultTtl, InstantSource clock) {
+    return builder(backend, clock).defaultTtl(defaultTtl).build();
+  }
+
+  /**
+   * Starts a decorator with more settings.
    *
    * @param backend the backend to wrap, open and without registered state; owned by the result
    * @param clock where timestamps come from (ms)
@@ -56,11 +68,6 @@ public interface TtlStateBackend<K> extends KeyedStateBackend<K>, Snapshotable {
   static <K> Builder<K> builder(KeyedStateBackend<K> backend, InstantSource clock) {
     return new Builder<>(backend, clock);
   }
-
-  /**
-   * Returns the TTL of the named state (registered or not), or empty when it has none.
-   */
-  Optional<TtlConfig> ttlOf(String stateName);
 
   /**
    * Runs one bounded cleanup step now, on the calling (task) thread: for every registered state with
@@ -76,7 +83,7 @@ public interface TtlStateBackend<K> extends KeyedStateBackend<K>, Snapshotable {
   KeyedStateBackend<K> wrapped();
 
   /**
-   * Builds a {@link TtlStateBackend}. Every option may be set once per state name.
+   * Builds a {@link TtlStateBackend}.
    *
    * @param <K> the key type
    */
@@ -84,8 +91,8 @@ public interface TtlStateBackend<K> extends KeyedStateBackend<K>, Snapshotable {
 
     private final KeyedStateBackend<K> backend;
     private final InstantSource clock;
-    private TtlConfig defaultConfig;
-    private final Map<String, Optional<TtlConfig>> perState = new HashMap<>();
+    private TtlConfig defaultTtl;
+    private final Map<String, StateDescriptor<?>> converted = new HashMap<>();
 
     private Builder(KeyedStateBackend<K> backend, InstantSource clock) {
       if (backend == null || clock == null) {
@@ -96,59 +103,45 @@ public interface TtlStateBackend<K> extends KeyedStateBackend<K>, Snapshotable {
     }
 
     /**
-     * Sets the TTL of every state not named by {@link #ttl(String, TtlConfig)} or {@link
-     * #noTtl(String)}. Without it, such states have no TTL.
+     * Gives every state whose descriptor has no TTL this one.
      *
      * @throws IllegalStateException if already set
      */
-    public Builder<K> ttl(TtlConfig config) {
-      if (defaultConfig != null) {
-        throw new IllegalStateException("default TTL was already set to " + defaultConfig);
+    public Builder<K> defaultTtl(TtlConfig config) {
+      if (defaultTtl != null) {
+        throw new IllegalStateException("default TTL was already set to " + defaultTtl);
       }
       if (config == null) {
         throw new IllegalArgumentException("config must not be null");
       }
-      defaultConfig = config;
+      defaultTtl = config;
       return this;
     }
 
     /**
-     * Sets the TTL of one state.
+     * Declares states whose TTL was switched on or off since the snapshot that will be restored: the
+     * restore converts each to what its descriptor (or the default TTL) says. Entries of a state that
+     * gains TTL get the restore time as last access; a state that loses it drops the timestamps. A
+     * state already stored that way, or not in the snapshot, is left as it is, so the declaration may
+     * stay in place. Converts canonical snapshots (savepoints, full checkpoints) only.
      *
-     * @throws IllegalStateException if the state's TTL was already set
+     * @throws IllegalStateException if a state of the same name was already declared
      */
-    public Builder<K> ttl(String stateName, TtlConfig config) {
-      if (config == null) {
-        throw new IllegalArgumentException("config must not be null");
-      }
-      return put(stateName, Optional.of(config));
-    }
-
-    /**
-     * Gives one state no TTL: it is passed through to the wrapped backend untouched, and restoring
-     * it from a snapshot taken with TTL strips the timestamps.
-     *
-     * @throws IllegalStateException if the state's TTL was already set
-     */
-    public Builder<K> noTtl(String stateName) {
-      return put(stateName, Optional.empty());
-    }
-
-    private Builder<K> put(String stateName, Optional<TtlConfig> config) {
-      if (stateName == null) {
-        throw new IllegalArgumentException("state name must not be null");
-      }
-      Optional<TtlConfig> previous = perState.putIfAbsent(stateName, config);
-      if (previous != null) {
-        throw new IllegalStateException(
-            "TTL of state '" + stateName + "' was already set to " + previous.map(String::valueOf).orElse("none"));
+    public Builder<K> convertOnRestore(StateDescriptor<?>... descriptors) {
+      for (StateDescriptor<?> descriptor : descriptors) {
+        StateDescriptor<?> previous = converted.putIfAbsent(descriptor.name(), descriptor);
+        if (previous != null) {
+          throw new IllegalStateException("state '" + descriptor.name() + "' was already declared as " + previous);
+        }
       }
       return this;
     }
 
     /** Builds the decorator. */
     public TtlStateBackend<K> build() {
-      return new TtlBackend<>(backend, clock, perState, defaultConfig);
+      Map<String, Boolean> restoreWithTtl = new HashMap<>();
+      converted.forEach((name, descriptor) -> restoreWithTtl.put(name, descriptor.ttl() != null || defaultTtl != null));
+      return new TtlBackend<>(backend, clock, defaultTtl, restoreWithTtl);
     }
   }
 }

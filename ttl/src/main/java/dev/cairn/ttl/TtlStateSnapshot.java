@@ -10,7 +10,7 @@ import java.io.OutputStream;
 
 /**
  * A snapshot of the TTL backend: the wrapped backend's snapshot, its canonical stream piped through
- * a filter that leaves out expired entries of states with {@link TtlConfig#cleanupInFullSnapshot()}
+ * a filter that leaves out expired entries of states with {@link dev.cairn.state.TtlConfig#cleanupInFullSnapshot()}
  * (judged at the synchronous part). The result reports each state with the user's serializer
  * snapshots (the TTL envelope is a storage detail of the stream).
  */

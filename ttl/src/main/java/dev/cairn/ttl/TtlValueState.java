@@ -1,5 +1,7 @@
 package dev.cairn.ttl;
 
+import dev.cairn.state.StateDescriptors;
+import dev.cairn.state.TtlConfig;
 import dev.cairn.state.ValueState;
 import dev.cairn.state.ValueStateDescriptor;
 import dev.cairn.state.serde.TypeSerializer;
@@ -13,7 +15,7 @@ final class TtlValueState<K, T> extends TtlSingleEnvelopeState<K> implements Val
 
   TtlValueState(TtlBackend<K> backend, ValueStateDescriptor<T> descriptor, TtlConfig config) {
     this(backend, descriptor, config,
-        new ValueStateDescriptor<>(descriptor.name(), new TtlSerializer<>(descriptor.valueSerializer(), false), null));
+        StateDescriptors.value(descriptor.name(), new TtlSerializer<>(descriptor.valueSerializer(), false)));
   }
 
   private TtlValueState(

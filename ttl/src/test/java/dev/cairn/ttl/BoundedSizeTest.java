@@ -3,6 +3,7 @@ package dev.cairn.ttl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.state.StateDescriptors;
+import dev.cairn.state.TtlConfig;
 import dev.cairn.state.ValueState;
 import dev.cairn.state.ValueStateDescriptor;
 import dev.cairn.state.rocksdb.RocksDbStateBackend;
@@ -15,8 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * "TTL prevents unbounded state growth", measured: a stream of ever-new keys, each written once, one
  * per millisecond of a manual clock, TTL 2 s, so about rate × TTL = 2,000 keys are live at any time.
- * With incremental cleanup (2 keys checked per access) the stored keys level off near that instead
- * of growing with the stream.
+ * With the default configuration (incremental cleanup, 2 keys checked per access) the stored keys
+ * level off near that instead of growing with the stream.
  */
 class BoundedSizeTest {
 
@@ -38,13 +39,13 @@ class BoundedSizeTest {
     return samples;
   }
 
-  private static TtlConfig incremental() {
-    return TtlConfig.builder(Duration.ofMillis(TTL_MILLIS)).cleanupIncrementally(2).build();
+  private static TtlConfig byDefault() {
+    return TtlConfig.builder(Duration.ofMillis(TTL_MILLIS)).build();
   }
 
   @Test
-  void heap_everNewKeysWithIncrementalCleanup_storedKeysLevelOffNearRateTimesTtl() {
-    try (TtlHarness h = new TtlHarness(Backends.HEAP, incremental())) {
+  void heap_everNewKeysWithDefaultCleanup_storedKeysLevelOffNearRateTimesTtl() {
+    try (TtlHarness h = new TtlHarness(Backends.HEAP, byDefault())) {
       List<Long> samples = run(h, 100_000);
 
       // one key per ms for 100 s: without cleanup 100,000 keys would be stored
@@ -53,8 +54,8 @@ class BoundedSizeTest {
   }
 
   @Test
-  void rocksDb_everNewKeysWithIncrementalCleanup_storedKeysAndLiveDataSizeLevelOff() {
-    try (TtlHarness h = new TtlHarness(Backends.ROCKSDB, incremental())) {
+  void rocksDb_everNewKeysWithDefaultCleanup_storedKeysAndLiveDataSizeLevelOff() {
+    try (TtlHarness h = new TtlHarness(Backends.ROCKSDB, byDefault())) {
       List<Long> liveData = new ArrayList<>();
       List<Long> samples = new ArrayList<>();
       for (int round = 0; round < 4; round++) {

@@ -8,6 +8,7 @@ import dev.cairn.checkpoint.CompletedCheckpoint;
 import dev.cairn.checkpoint.OperatorStateStore;
 import dev.cairn.state.MapState;
 import dev.cairn.state.StateDescriptors;
+import dev.cairn.state.TtlConfig;
 import dev.cairn.state.ValueState;
 import dev.cairn.state.serde.Serializers;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.cairn.ttl;
 
 import dev.cairn.state.State;
 import dev.cairn.state.StateDescriptor;
+import dev.cairn.state.TtlConfig;
 import dev.cairn.state.kit.MemorySnapshotStore;
 import dev.cairn.state.serde.Serializers;
 import dev.cairn.state.spi.SnapshotResult;

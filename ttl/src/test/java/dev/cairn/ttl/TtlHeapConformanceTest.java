@@ -1,7 +1,7 @@
 package dev.cairn.ttl;
 
 import dev.cairn.state.KeyedStateBackend;
-import dev.cairn.state.kit.ConformanceKit;
+import dev.cairn.state.TtlConfig;
 import dev.cairn.state.serde.TypeSerializer;
 import dev.cairn.state.spi.KeyGroupRange;
 import java.time.Duration;
@@ -11,7 +11,7 @@ import java.time.InstantSource;
  * The whole conformance kit over a TTL-wrapped heap backend whose TTL never fires, with every
  * cleanup option on: the decorator is transparent.
  */
-class TtlHeapConformanceTest implements ConformanceKit {
+class TtlHeapConformanceTest implements TtlConformance {
 
   /** A TTL that never fires (the expiry time is clamped to Long.MAX_VALUE), with every cleanup on. */
   static final TtlConfig NEVER_FIRES = TtlConfig.builder(Duration.ofMillis(Long.MAX_VALUE))

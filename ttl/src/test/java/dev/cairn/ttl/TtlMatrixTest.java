@@ -1,7 +1,7 @@
 package dev.cairn.ttl;
 
-import static dev.cairn.ttl.TtlUpdateType.ON_READ_AND_WRITE;
-import static dev.cairn.ttl.TtlVisibility.RETURN_EXPIRED_IF_NOT_CLEANED_UP;
+import static dev.cairn.state.TtlUpdateType.ON_READ_AND_WRITE;
+import static dev.cairn.state.TtlVisibility.RETURN_EXPIRED_IF_NOT_CLEANED_UP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.state.AggregateFunction;
@@ -11,6 +11,9 @@ import dev.cairn.state.MapState;
 import dev.cairn.state.MapStateDescriptor;
 import dev.cairn.state.ReducingStateDescriptor;
 import dev.cairn.state.StateDescriptors;
+import dev.cairn.state.TtlConfig;
+import dev.cairn.state.TtlUpdateType;
+import dev.cairn.state.TtlVisibility;
 import dev.cairn.state.ValueStateDescriptor;
 import dev.cairn.state.serde.Serializers;
 import java.time.Duration;
@@ -19,6 +22,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -143,6 +147,36 @@ class TtlMatrixTest {
       h.restart();
       h.at(1_199); // z live; y last read at 1100 (on read): live
       assertThat(toMap(h.state(d))).containsEntry("z", "3").hasSize(onRead ? 2 : 1);
+    }
+  }
+
+  /** The ways to iterate a map state: each must clean up the expired entries it meets, returned or not. */
+  private static final List<Function<MapState<Integer, Integer>, Iterable<?>>> MAP_VIEWS =
+      List.of(MapState::entries, MapState::keys, MapState::values,
+          map -> (Iterable<Map.Entry<Integer, Integer>>) map::iterator);
+
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @MethodSource("matrix")
+  void mapState_iterationMeetsExpiredEntry_returnsItPerVisibilityAndCleansItUp(
+      Backends backend, TtlUpdateType update, TtlVisibility visibility) {
+    boolean returns = visibility == RETURN_EXPIRED_IF_NOT_CLEANED_UP;
+    MapStateDescriptor<Integer, Integer> d = StateDescriptors.map("m", Serializers.INT, Serializers.INT);
+    for (Function<MapState<Integer, Integer>, Iterable<?>> view : MAP_VIEWS) {
+      try (TtlHarness h = harness(backend, update, visibility)) {
+        MapState<Integer, Integer> map = h.key(1).at(1_000).state(d);
+        map.put(1, 10);
+        h.at(1_100);
+
+        List<Object> seen = new ArrayList<>();
+        view.apply(map).forEach(seen::add);
+
+        assertThat(seen).hasSize(returns ? 1 : 0);
+        assertThat(h.keys(d)).isEmpty();
+        assertThat(map.isEmpty()).isTrue();
+        assertThat(map.get(1)).isNull();
+        assertThat(view.apply(map)).isEmpty();
+        assertThat(h.storedKeys(d)).isZero();
+      }
     }
   }
 

@@ -12,6 +12,8 @@ import dev.cairn.state.ReducingStateDescriptor;
 import dev.cairn.state.SnapshotException;
 import dev.cairn.state.StateDescriptor;
 import dev.cairn.state.StateDescriptors;
+import dev.cairn.state.TtlConfig;
+import dev.cairn.state.TtlVisibility;
 import dev.cairn.state.ValueStateDescriptor;
 import dev.cairn.state.kit.MemorySnapshotStore;
 import dev.cairn.state.serde.Serializers;
@@ -114,7 +116,8 @@ class TtlRestoreTest {
     clock.set(1_000_000); // long expired, but TTL is off now
 
     MemorySnapshotStore stripped;
-    try (TtlStateBackend<Long> noTtl = TtlStateBackend.builder(kind.create(Serializers.LONG), clock).build()) {
+    try (TtlStateBackend<Long> noTtl =
+        TtlStateBackend.builder(kind.create(Serializers.LONG), clock).convertOnRestore(VALUE, LIST, MAP, SUM).build()) {
       Snapshotable.of(noTtl).restore(List.of(withTtl.input()));
       assertFilled(noTtl);
       stripped = snapshot(noTtl);
@@ -146,7 +149,7 @@ class TtlRestoreTest {
 
   @ParameterizedTest
   @EnumSource(Backends.class)
-  void restore_perStateTtl_onlyNamedStatesChange(Backends kind) {
+  void restore_convertOnRestore_onlyDeclaredStatesChange(Backends kind) {
     ManualClock clock = new ManualClock(1_000);
     TtlConfig ttl = TtlConfig.builder(Duration.ofMillis(100)).build();
     MemorySnapshotStore withTtl;
@@ -157,13 +160,41 @@ class TtlRestoreTest {
     clock.set(1_100);
 
     try (TtlStateBackend<Long> restored =
-        TtlStateBackend.builder(kind.create(Serializers.LONG), clock).ttl(ttl).noTtl("value").build()) {
+        TtlStateBackend.builder(kind.create(Serializers.LONG), clock).convertOnRestore(VALUE).build()) {
       Snapshotable.of(restored).restore(List.of(withTtl.input()));
 
-      assertThat(restored.ttlOf("value")).isEmpty();
-      assertThat(restored.ttlOf("list")).contains(ttl);
-      assertThat(keys(restored, VALUE)).isEqualTo(10);
-      assertThat(keys(restored, LIST)).isZero();
+      assertThat(keys(restored, VALUE)).isEqualTo(10); // TTL dropped
+      assertThat(keys(restored, LIST.withTtl(ttl))).isZero(); // kept as stored: expired
+      assertThatThrownBy(() -> restored.getState(MAP)) // stored with TTL, registered without, not declared
+          .isInstanceOf(IncompatibleSchemaException.class)
+          .hasMessageContaining("convertOnRestore");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backends.class)
+  void restore_descriptorGainedTtl_declaredConvertsUndeclaredIsRefusedWithAHint(Backends kind) {
+    ManualClock clock = new ManualClock(1_000);
+    TtlConfig ttl = TtlConfig.builder(Duration.ofMillis(100)).build();
+    MemorySnapshotStore plain;
+    try (KeyedStateBackend<Long> backend = kind.create(Serializers.LONG)) {
+      fill(backend);
+      plain = snapshot(backend);
+    }
+    clock.set(50_000);
+
+    try (TtlStateBackend<Long> restored =
+        TtlStateBackend.builder(kind.create(Serializers.LONG), clock).convertOnRestore(VALUE.withTtl(ttl)).build()) {
+      Snapshotable.of(restored).restore(List.of(plain.input()));
+
+      assertThat(keys(restored, VALUE.withTtl(ttl))).isEqualTo(10);
+      assertThat(keys(restored, LIST)).isEqualTo(10); // no TTL, as stored
+      clock.set(50_100);
+      assertThat(keys(restored, VALUE.withTtl(ttl))).isZero();
+      assertThatThrownBy(() -> restored.getState(MAP.withTtl(ttl)))
+          .isInstanceOf(IncompatibleSchemaException.class)
+          .hasMessageContaining("map")
+          .hasMessageContaining("convertOnRestore");
     }
   }
 

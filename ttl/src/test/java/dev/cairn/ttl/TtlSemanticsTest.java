@@ -9,6 +9,8 @@ import dev.cairn.state.MapState;
 import dev.cairn.state.MapStateDescriptor;
 import dev.cairn.state.ReducingState;
 import dev.cairn.state.StateDescriptors;
+import dev.cairn.state.TtlConfig;
+import dev.cairn.state.TtlVisibility;
 import dev.cairn.state.ValueState;
 import dev.cairn.state.ValueStateDescriptor;
 import dev.cairn.state.serde.Serializers;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -163,6 +166,25 @@ class TtlSemanticsTest {
 
   @ParameterizedTest
   @EnumSource(Backends.class)
+  void keys_streamNeverClosed_cleanupStillRunsAndStreamStaysUsable(Backends backend) {
+    for (TtlVisibility visibility : TtlVisibility.values()) {
+      try (TtlHarness h = new TtlHarness(backend, ttl100().visibility(visibility).cleanupIncrementally(10).build())) {
+        for (long key = 0; key < 10; key++) {
+          h.key(key).at(1_000).state(VALUE).update(key);
+        }
+        h.at(1_100);
+        Stream<Long> leftOpen = h.backend.keys(VALUE.name()); // never closed
+
+        h.key(100).state(VALUE).value(); // an access: checks the 10 expired keys
+
+        assertThat(h.storedKeys(VALUE)).isZero();
+        assertThat(leftOpen.count()).isEqualTo(visibility == TtlVisibility.NEVER_RETURN_EXPIRED ? 0 : 10);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backends.class)
   void cleanupOnEveryRecord_setCurrentKeyOnly_removesExpiredState(Backends backend) {
     try (TtlHarness h = new TtlHarness(backend, ttl100().cleanupOnEveryRecord(2).build())) {
       for (long key = 0; key < 10; key++) {
@@ -192,6 +214,37 @@ class TtlSemanticsTest {
       assertThat(h.storedKeys(VALUE)).isEqualTo(5);
       h.at(1_150).key(1_002);
       assertThat(h.storedKeys(VALUE)).isZero();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backends.class)
+  void periodicCleanup_intervalBeyondLongMillis_statesWork(Backends backend) {
+    TtlConfig config = ttl100().cleanupPeriodically(Duration.ofSeconds(Long.MAX_VALUE), 5).build();
+    try (TtlHarness h = new TtlHarness(backend, config)) {
+      ValueState<Long> value = h.key(1).at(1_000).state(VALUE);
+      value.update(7L);
+
+      assertThat(value.value()).isEqualTo(7L);
+      h.at(1_100);
+      assertThat(value.value()).isEqualTo(-1L);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backends.class)
+  void periodicCleanup_clockJumpsBackwards_keepsRunningOncePerInterval(Backends backend) {
+    try (TtlHarness h = new TtlHarness(backend, ttl100().cleanupPeriodically(Duration.ofMillis(50), 100).build())) {
+      for (long key = 0; key < 10; key++) {
+        h.key(key).at(100_000).state(VALUE).update(key);
+      }
+      for (long key = 10; key < 20; key++) {
+        h.key(key).at(1_000).state(VALUE).update(key); // the clock went back 99 s
+      }
+
+      h.at(1_100).key(1_000); // keys 10..19 expired; 100 ms since the last run
+
+      assertThat(h.storedKeys(VALUE)).isEqualTo(10);
     }
   }
 

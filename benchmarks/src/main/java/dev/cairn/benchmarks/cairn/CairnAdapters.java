@@ -26,7 +26,7 @@ import dev.cairn.state.spi.SnapshotMode;
 import dev.cairn.state.spi.SnapshotResult;
 import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
-import dev.cairn.ttl.TtlConfig;
+import dev.cairn.state.TtlConfig;
 import dev.cairn.ttl.TtlStateBackend;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +39,8 @@ import java.util.function.Supplier;
 
 /**
  * Cairn's backends as benchmark adapters: {@code cairn-heap}, {@code cairn-rocksdb}, the same
- * wrapped by the TTL decorator ({@code cairn-heap-ttl}, {@code cairn-rocksdb-ttl}), RocksDB with
+ * wrapped by the TTL decorator ({@code cairn-heap-ttl}, {@code cairn-rocksdb-ttl}: the default TTL
+ * configuration, with its background cleanup; {@code -ttl-nobg}: with it disabled), RocksDB with
  * the row cache on ({@code cairn-rocksdb-rows}), and any of them with {@code -nosync}: checkpoint
  * files written without fsyncs ({@link NoSyncFileLayer}), as Flink writes them on a local disk.
  */
@@ -48,12 +49,19 @@ public final class CairnAdapters implements BackendAdapters.Factory {
   /** A TTL that never fires during a run: what the decorator costs, not what expiry saves. */
   private static final TtlConfig TTL = TtlConfig.builder(Duration.ofDays(1)).build();
 
+  /** The same without the default background (incremental) cleanup. */
+  private static final TtlConfig TTL_NO_BACKGROUND_CLEANUP =
+      TtlConfig.builder(Duration.ofDays(1)).disableCleanupInBackground().build();
+
   private static final Map<String, Supplier<KeyedStateBackend<Long>>> BACKENDS = Map.of(
       "cairn-heap", CairnAdapters::heap,
       "cairn-rocksdb", () -> rocksDb(false),
       "cairn-rocksdb-rows", () -> rocksDb(true),
       "cairn-heap-ttl", () -> TtlStateBackend.wrap(heap(), TTL, InstantSource.system()),
-      "cairn-rocksdb-ttl", () -> TtlStateBackend.wrap(rocksDb(false), TTL, InstantSource.system()));
+      "cairn-rocksdb-ttl", () -> TtlStateBackend.wrap(rocksDb(false), TTL, InstantSource.system()),
+      "cairn-heap-ttl-nobg", () -> TtlStateBackend.wrap(heap(), TTL_NO_BACKGROUND_CLEANUP, InstantSource.system()),
+      "cairn-rocksdb-ttl-nobg",
+      () -> TtlStateBackend.wrap(rocksDb(false), TTL_NO_BACKGROUND_CLEANUP, InstantSource.system()));
 
   private static KeyedStateBackend<Long> heap() {
     return HeapStateBackend.builder(Serializers.LONG).maxParallelism(BackendAdapters.MAX_PARALLELISM).build();

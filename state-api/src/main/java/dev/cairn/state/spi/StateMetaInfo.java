@@ -41,6 +41,21 @@ public record StateMetaInfo(
   }
 
   /**
+   * Refuses a descriptor with a time-to-live. Every backend that does not implement TTL itself (all
+   * but the TTL decorator) calls this first in {@code getState}, so that a TTL is never ignored.
+   *
+   * @throws StateRegistrationException naming the state and the TTL decorator if {@code
+   *     descriptor.ttl()} is set
+   */
+  public static void refuseTtl(StateDescriptor<?> descriptor) {
+    if (descriptor.ttl() != null) {
+      throw new StateRegistrationException(
+          "state '" + descriptor.name() + "' has a TTL (" + descriptor.ttl() + "), which this backend does not"
+              + " implement: wrap the backend with TtlStateBackend (module cairn-ttl)");
+    }
+  }
+
+  /**
    * Checks that {@code descriptor} registers the same state as this registered one: same kind and
    * equal serializer snapshots.
    *

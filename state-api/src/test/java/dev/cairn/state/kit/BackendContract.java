@@ -13,12 +13,14 @@ import dev.cairn.state.NoCurrentKeyException;
 import dev.cairn.state.StateDescriptor;
 import dev.cairn.state.StateDescriptors;
 import dev.cairn.state.StateRegistrationException;
+import dev.cairn.state.TtlConfig;
 import dev.cairn.state.ValueState;
 import dev.cairn.state.ValueStateDescriptor;
 import dev.cairn.state.serde.Serializers;
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.KeyGroups;
 import dev.cairn.state.spi.Snapshotable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -60,6 +62,17 @@ public interface BackendContract extends KitSupport {
     assertThatThrownBy(() -> backend.getState(StateDescriptors.map("m", Serializers.INT, Serializers.LONG)))
         .isInstanceOf(StateRegistrationException.class)
         .hasMessageContaining("m");
+  }
+
+  /** A backend that implements TTL (the TTL decorator) overrides this with its own test. */
+  @Test
+  default void getState_descriptorWithTtl_refusedNamingStateAndDecorator() {
+    KeyedStateBackend<Long> backend = backend();
+
+    assertThatThrownBy(() -> backend.getState(count().withTtl(TtlConfig.builder(Duration.ofMinutes(1)).build())))
+        .isInstanceOf(StateRegistrationException.class)
+        .hasMessageContaining("count")
+        .hasMessageContaining("TtlStateBackend");
   }
 
   @Test

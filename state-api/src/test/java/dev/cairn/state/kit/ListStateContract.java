@@ -11,6 +11,7 @@ import dev.cairn.state.serde.Serializers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -243,20 +244,21 @@ public interface ListStateContract extends KitSupport {
   }
 
   @Test
-  default void get_returnedCollectionChanged_storedElementsUnchanged() {
+  default void get_returnedCollection_isReadOnly() {
     KeyedStateBackend<Long> backend = backend();
     ListState<Long> state = backend.getState(events());
     backend.setCurrentKey(1L);
     state.addAll(List.of(1L, 2L));
 
-    if (state.get() instanceof Collection<Long> returned) {
-      try {
-        returned.clear();
-      } catch (UnsupportedOperationException expected) {
-        // an unmodifiable copy is fine too
-      }
-    }
+    Iterable<Long> returned = state.get();
 
+    if (returned instanceof Collection<Long> collection) {
+      assertThatThrownBy(() -> collection.add(3L)).isInstanceOf(UnsupportedOperationException.class);
+      assertThatThrownBy(collection::clear).isInstanceOf(UnsupportedOperationException.class);
+    }
+    Iterator<Long> it = returned.iterator();
+    it.next();
+    assertThatThrownBy(it::remove).isInstanceOf(UnsupportedOperationException.class);
     assertThat(state.get()).containsExactly(1L, 2L);
   }
 

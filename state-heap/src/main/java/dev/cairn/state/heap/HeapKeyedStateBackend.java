@@ -135,6 +135,7 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
   public <S extends State> S getState(StateDescriptor<S> descriptor) {
     Objects.requireNonNull(descriptor, "descriptor");
     checkOpen();
+    StateMetaInfo.refuseTtl(descriptor);
     StateTable<K> table = tables.get(descriptor.name());
     if (table != null) {
       if (table.descriptor.equals(descriptor)) {

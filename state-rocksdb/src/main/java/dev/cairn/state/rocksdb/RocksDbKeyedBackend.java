@@ -357,6 +357,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       throw new NullPointerException("descriptor must not be null");
     }
     checkOpen();
+    StateMetaInfo.refuseTtl(descriptor);
     RocksDbColumn column = columns.get(descriptor.name());
     if (column == null) {
       column = createColumn(StateMetaInfo.of(descriptor), false);

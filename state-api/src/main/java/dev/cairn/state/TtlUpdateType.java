@@ -1,4 +1,4 @@
-package dev.cairn.ttl;
+package dev.cairn.state;
 
 /** When an entry's last-access timestamp is refreshed, restarting its time-to-live. */
 public enum TtlUpdateType {

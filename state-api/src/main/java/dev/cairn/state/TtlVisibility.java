@@ -1,4 +1,4 @@
-package dev.cairn.ttl;
+package dev.cairn.state;
 
 /** Whether an expired entry that was not cleaned up yet can still be read. */
 public enum TtlVisibility {

@@ -1,24 +1,22 @@
-package dev.cairn.ttl;
+package dev.cairn.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cairn.state.heap.HeapStateBackend;
-import dev.cairn.state.serde.Serializers;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class TtlConfigTest {
 
   @Test
-  void build_defaults_createAndWriteNeverReturnExpiredLazyCleanupOnly() {
+  void build_defaults_createAndWriteNeverReturnExpiredIncrementalCleanup() {
     TtlConfig config = TtlConfig.builder(Duration.ofSeconds(5)).build();
 
     assertThat(config.ttl()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.updateType()).isEqualTo(TtlUpdateType.ON_CREATE_AND_WRITE);
     assertThat(config.visibility()).isEqualTo(TtlVisibility.NEVER_RETURN_EXPIRED);
     assertThat(config.cleanupInFullSnapshot()).isFalse();
-    assertThat(config.cleanupKeysPerAccess()).isZero();
+    assertThat(config.cleanupKeysPerAccess()).isEqualTo(TtlConfig.DEFAULT_CLEANUP_KEYS_PER_ACCESS).isPositive();
     assertThat(config.cleanupKeysPerRecord()).isZero();
     assertThat(config.cleanupInterval()).isNull();
   }
@@ -39,6 +37,15 @@ class TtlConfigTest {
     assertThatThrownBy(() -> TtlConfig.builder(Duration.ofSeconds(1))
             .cleanupPeriodically(Duration.ofSeconds(1), 10).cleanupPeriodically(Duration.ofSeconds(2), 10))
         .hasMessageContaining("already set to PT1S");
+  }
+
+  @Test
+  void disableCleanupInBackground_noIncrementalCleanup_andExclusiveWithIt() {
+    assertThat(TtlConfig.builder(Duration.ofSeconds(1)).disableCleanupInBackground().build().cleanupKeysPerAccess())
+        .isZero();
+    assertThatThrownBy(() -> TtlConfig.builder(Duration.ofSeconds(1)).cleanupIncrementally(5).disableCleanupInBackground())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already set to 5");
   }
 
   @Test
@@ -69,18 +76,5 @@ class TtlConfigTest {
     assertThat(day.expiresAt(Long.MAX_VALUE - 5)).isEqualTo(Long.MAX_VALUE);
     assertThat(day.isExpired(Long.MAX_VALUE - 5, Long.MAX_VALUE - 1)).isFalse();
     assertThat(day.isExpired(Long.MAX_VALUE - 5, Long.MAX_VALUE)).isTrue();
-  }
-
-  @Test
-  void stateBackendBuilder_stateTtlSetTwice_failsFast() {
-    TtlConfig config = TtlConfig.builder(Duration.ofSeconds(1)).build();
-    try (var heap = HeapStateBackend.builder(Serializers.LONG).build()) {
-      TtlStateBackend.Builder<Long> builder = TtlStateBackend.builder(heap, new ManualClock(0)).noTtl("a");
-
-      assertThatThrownBy(() -> builder.ttl("a", config))
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessage("TTL of state 'a' was already set to none");
-      assertThatThrownBy(() -> builder.ttl(config).ttl(config)).hasMessageContaining("already set to TtlConfig{");
-    }
   }
 }

@@ -1,26 +1,42 @@
-package dev.cairn.ttl;
+package dev.cairn.state;
 
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How long state lives and how expired state is removed. Immutable; made by {@link #builder}:
+ * How long state lives and how expired state is removed: a state's time-to-live, given to its
+ * descriptor with {@link StateDescriptor#withTtl}. Immutable; made by {@link #builder}:
  *
  * <pre>{@code
- * TtlConfig config = TtlConfig.builder(Duration.ofHours(1))
- *     .updateType(TtlUpdateType.ON_READ_AND_WRITE)
- *     .cleanupInFullSnapshot()
- *     .cleanupIncrementally(10)
- *     .build();
+ * ValueStateDescriptor<Long> lastSeen = StateDescriptors.value("last-seen", Serializers.LONG)
+ *     .withTtl(TtlConfig.builder(Duration.ofHours(1))
+ *         .updateType(TtlUpdateType.ON_READ_AND_WRITE)
+ *         .cleanupInFullSnapshot()
+ *         .build());
  * }</pre>
+ *
+ * <p>TTL is implemented by the TTL decorator ({@code TtlStateBackend}, module {@code cairn-ttl}),
+ * which wraps any backend; a backend without it refuses a descriptor with a TTL.
  *
  * <p>An entry whose last access (per {@link TtlUpdateType}) was at {@code t} is expired from the
  * instant {@code t + ttl <= now} (milliseconds of the backend's clock; {@code t + ttl} is clamped to
  * {@code Long.MAX_VALUE} on overflow). Expired entries are always removed lazily when the key's
  * state is read; the cleanup options below remove entries of keys that are never read again, which
- * is what keeps state bounded. See the module README for what each option costs.
+ * is what keeps state bounded. By default every access also checks {@value
+ * #DEFAULT_CLEANUP_KEYS_PER_ACCESS} other keys ({@link Builder#cleanupIncrementally}); {@link
+ * Builder#disableCleanupInBackground()} turns that off. See the {@code cairn-ttl} README for what
+ * each option costs.
  */
 public final class TtlConfig {
+
+  /**
+   * Keys checked per state access by the default background cleanup ({@link
+   * Builder#cleanupIncrementally}): two, the fewest that keep a state's size bounded however fast new
+   * keys arrive, since an access adds at most one key.
+   */
+  public static final int DEFAULT_CLEANUP_KEYS_PER_ACCESS = 2;
+
+  private static final Duration MAX_MILLIS = Duration.ofMillis(Long.MAX_VALUE);
 
   private final Duration ttl;
   private final long ttlMillis;
@@ -38,7 +54,7 @@ public final class TtlConfig {
     this.updateType = b.updateType != null ? b.updateType : TtlUpdateType.ON_CREATE_AND_WRITE;
     this.visibility = b.visibility != null ? b.visibility : TtlVisibility.NEVER_RETURN_EXPIRED;
     this.cleanupInFullSnapshot = b.cleanupInFullSnapshot;
-    this.keysPerAccess = b.keysPerAccess != null ? b.keysPerAccess : 0;
+    this.keysPerAccess = b.keysPerAccess != null ? b.keysPerAccess : DEFAULT_CLEANUP_KEYS_PER_ACCESS;
     this.keysPerRecord = b.keysPerRecord != null ? b.keysPerRecord : 0;
     this.cleanupInterval = b.cleanupInterval;
     this.keysPerInterval = b.keysPerInterval;
@@ -95,24 +111,15 @@ public final class TtlConfig {
     return keysPerInterval;
   }
 
-  long ttlMillis() {
-    return ttlMillis;
-  }
-
   /** Returns the first instant (ms) at which an entry last accessed at {@code lastAccess} is expired. */
-  long expiresAt(long lastAccess) {
+  public long expiresAt(long lastAccess) {
     long sum = lastAccess + ttlMillis;
     return ((lastAccess ^ sum) & (ttlMillis ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 
   /** Returns whether an entry last accessed at {@code lastAccess} is expired at {@code now}. */
-  boolean isExpired(long lastAccess, long now) {
+  public boolean isExpired(long lastAccess, long now) {
     return expiresAt(lastAccess) <= now;
-  }
-
-  /** Returns whether any cleanup beyond lazy cleanup on access visits keys of this state. */
-  boolean cleansKeys() {
-    return keysPerAccess > 0 || keysPerRecord > 0 || cleanupInterval != null;
   }
 
   @Override
@@ -175,7 +182,7 @@ public final class TtlConfig {
         throw new IllegalArgumentException("ttl must be at least 1 ms, got " + ttl);
       }
       this.ttl = ttl;
-      this.ttlMillis = ttl.compareTo(Duration.ofMillis(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : ttl.toMillis();
+      this.ttlMillis = ttl.compareTo(MAX_MILLIS) >= 0 ? Long.MAX_VALUE : ttl.toMillis();
     }
 
     /**
@@ -220,7 +227,8 @@ public final class TtlConfig {
 
     /**
      * On every access to the state, also checks the next {@code keysPerAccess} keys of a round over
-     * all its keys and removes their expired entries.
+     * all its keys and removes their expired entries. On by default with {@value
+     * #DEFAULT_CLEANUP_KEYS_PER_ACCESS} keys.
      *
      * @param keysPerAccess 1 or more
      * @throws IllegalStateException if already set
@@ -228,6 +236,19 @@ public final class TtlConfig {
     public Builder cleanupIncrementally(int keysPerAccess) {
       requireUnset("incremental cleanup", this.keysPerAccess);
       this.keysPerAccess = positive("keys per access", keysPerAccess);
+      return this;
+    }
+
+    /**
+     * Turns off the default incremental cleanup: expired entries are then removed only when read,
+     * by the other options set here, or by an explicit cleanup call, and the state of keys never
+     * read again stays forever.
+     *
+     * @throws IllegalStateException if incremental cleanup was already set
+     */
+    public Builder disableCleanupInBackground() {
+      requireUnset("incremental cleanup", this.keysPerAccess);
+      this.keysPerAccess = 0;
       return this;
     }
 
@@ -247,7 +268,9 @@ public final class TtlConfig {
     /**
      * Every {@code interval} of the backend's clock, at the next {@code setCurrentKey} or state
      * access, checks the next {@code keysPerRun} keys of the state's round: a bounded, periodic scan
-     * on the task thread (its pause is at most {@code keysPerRun} key checks).
+     * on the task thread (its pause is at most {@code keysPerRun} key checks). A clock that goes back
+     * starts a new interval at once. Intervals beyond {@code Long.MAX_VALUE} milliseconds are clamped
+     * to it.
      *
      * @throws IllegalStateException if already set
      * @throws IllegalArgumentException if {@code interval} is not positive or {@code keysPerRun < 1}
@@ -258,7 +281,7 @@ public final class TtlConfig {
         throw new IllegalArgumentException("cleanup interval must be positive, got " + interval);
       }
       this.keysPerInterval = positive("keys per run", keysPerRun);
-      this.cleanupInterval = interval;
+      this.cleanupInterval = interval.compareTo(MAX_MILLIS) > 0 ? MAX_MILLIS : interval;
       return this;
     }
 
