@@ -22,19 +22,21 @@ import java.util.Objects;
  * instant {@code t + ttl <= now} (milliseconds of the backend's clock; {@code t + ttl} is clamped to
  * {@code Long.MAX_VALUE} on overflow). Expired entries are always removed lazily when the key's
  * state is read; the cleanup options below remove entries of keys that are never read again, which
- * is what keeps state bounded. By default every access also checks {@value
- * #DEFAULT_CLEANUP_KEYS_PER_ACCESS} other keys ({@link Builder#cleanupIncrementally}); {@link
+ * is what keeps state bounded. By default every write (update, add, put) also checks {@value
+ * #DEFAULT_CLEANUP_KEYS_PER_WRITE} other keys ({@link Builder#cleanupIncrementally}); reads never
+ * pay for it; {@link
  * Builder#disableCleanupInBackground()} turns that off. See the {@code cairn-ttl} README for what
  * each option costs.
  */
 public final class TtlConfig {
 
   /**
-   * Keys checked per state access by the default background cleanup ({@link
+   * Keys checked per write to a state by the default background cleanup ({@link
    * Builder#cleanupIncrementally}): two, the fewest that keep a state's size bounded however fast new
-   * keys arrive, since an access adds at most one key.
+   * keys arrive, since a write adds at most one key. Only writes make state grow, so reads are left
+   * alone: a read-mostly state pays nothing.
    */
-  public static final int DEFAULT_CLEANUP_KEYS_PER_ACCESS = 2;
+  public static final int DEFAULT_CLEANUP_KEYS_PER_WRITE = 2;
 
   private static final Duration MAX_MILLIS = Duration.ofMillis(Long.MAX_VALUE);
 
@@ -43,7 +45,7 @@ public final class TtlConfig {
   private final TtlUpdateType updateType;
   private final TtlVisibility visibility;
   private final boolean cleanupInFullSnapshot;
-  private final int keysPerAccess;
+  private final int keysPerWrite;
   private final int keysPerRecord;
   private final Duration cleanupInterval;
   private final int keysPerInterval;
@@ -54,7 +56,7 @@ public final class TtlConfig {
     this.updateType = b.updateType != null ? b.updateType : TtlUpdateType.ON_CREATE_AND_WRITE;
     this.visibility = b.visibility != null ? b.visibility : TtlVisibility.NEVER_RETURN_EXPIRED;
     this.cleanupInFullSnapshot = b.cleanupInFullSnapshot;
-    this.keysPerAccess = b.keysPerAccess != null ? b.keysPerAccess : DEFAULT_CLEANUP_KEYS_PER_ACCESS;
+    this.keysPerWrite = b.keysPerWrite != null ? b.keysPerWrite : DEFAULT_CLEANUP_KEYS_PER_WRITE;
     this.keysPerRecord = b.keysPerRecord != null ? b.keysPerRecord : 0;
     this.cleanupInterval = b.cleanupInterval;
     this.keysPerInterval = b.keysPerInterval;
@@ -91,9 +93,9 @@ public final class TtlConfig {
     return cleanupInFullSnapshot;
   }
 
-  /** Returns how many keys incremental cleanup checks per state access; 0 when off. */
-  public int cleanupKeysPerAccess() {
-    return keysPerAccess;
+  /** Returns how many keys incremental cleanup checks per write to the state; 0 when off. */
+  public int cleanupKeysPerWrite() {
+    return keysPerWrite;
   }
 
   /** Returns how many keys incremental cleanup checks per record ({@code setCurrentKey}); 0 when off. */
@@ -129,7 +131,7 @@ public final class TtlConfig {
         && updateType == c.updateType
         && visibility == c.visibility
         && cleanupInFullSnapshot == c.cleanupInFullSnapshot
-        && keysPerAccess == c.keysPerAccess
+        && keysPerWrite == c.keysPerWrite
         && keysPerRecord == c.keysPerRecord
         && Objects.equals(cleanupInterval, c.cleanupInterval)
         && keysPerInterval == c.keysPerInterval;
@@ -137,7 +139,7 @@ public final class TtlConfig {
 
   @Override
   public int hashCode() {
-    return Objects.hash(ttlMillis, updateType, visibility, cleanupInFullSnapshot, keysPerAccess, keysPerRecord,
+    return Objects.hash(ttlMillis, updateType, visibility, cleanupInFullSnapshot, keysPerWrite, keysPerRecord,
         cleanupInterval, keysPerInterval);
   }
 
@@ -149,8 +151,8 @@ public final class TtlConfig {
     if (cleanupInFullSnapshot) {
       s.append(", cleanupInFullSnapshot");
     }
-    if (keysPerAccess > 0) {
-      s.append(", cleanupKeysPerAccess=").append(keysPerAccess);
+    if (keysPerWrite > 0) {
+      s.append(", cleanupKeysPerWrite=").append(keysPerWrite);
     }
     if (keysPerRecord > 0) {
       s.append(", cleanupKeysPerRecord=").append(keysPerRecord);
@@ -169,7 +171,7 @@ public final class TtlConfig {
     private TtlUpdateType updateType;
     private TtlVisibility visibility;
     private boolean cleanupInFullSnapshot;
-    private Integer keysPerAccess;
+    private Integer keysPerWrite;
     private Integer keysPerRecord;
     private Duration cleanupInterval;
     private int keysPerInterval;
@@ -226,16 +228,16 @@ public final class TtlConfig {
     }
 
     /**
-     * On every access to the state, also checks the next {@code keysPerAccess} keys of a round over
-     * all its keys and removes their expired entries. On by default with {@value
-     * #DEFAULT_CLEANUP_KEYS_PER_ACCESS} keys.
+     * On every write to the state (update, add, put, putAll), also checks the next {@code
+     * keysPerWrite} keys of a round over all its keys and removes their expired entries. On by default with {@value
+     * #DEFAULT_CLEANUP_KEYS_PER_WRITE} keys.
      *
-     * @param keysPerAccess 1 or more
+     * @param keysPerWrite 1 or more
      * @throws IllegalStateException if already set
      */
-    public Builder cleanupIncrementally(int keysPerAccess) {
-      requireUnset("incremental cleanup", this.keysPerAccess);
-      this.keysPerAccess = positive("keys per access", keysPerAccess);
+    public Builder cleanupIncrementally(int keysPerWrite) {
+      requireUnset("incremental cleanup", this.keysPerWrite);
+      this.keysPerWrite = positive("keys per write", keysPerWrite);
       return this;
     }
 
@@ -247,8 +249,8 @@ public final class TtlConfig {
      * @throws IllegalStateException if incremental cleanup was already set
      */
     public Builder disableCleanupInBackground() {
-      requireUnset("incremental cleanup", this.keysPerAccess);
-      this.keysPerAccess = 0;
+      requireUnset("incremental cleanup", this.keysPerWrite);
+      this.keysPerWrite = 0;
       return this;
     }
 

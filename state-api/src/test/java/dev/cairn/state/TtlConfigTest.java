@@ -16,7 +16,7 @@ class TtlConfigTest {
     assertThat(config.updateType()).isEqualTo(TtlUpdateType.ON_CREATE_AND_WRITE);
     assertThat(config.visibility()).isEqualTo(TtlVisibility.NEVER_RETURN_EXPIRED);
     assertThat(config.cleanupInFullSnapshot()).isFalse();
-    assertThat(config.cleanupKeysPerAccess()).isEqualTo(TtlConfig.DEFAULT_CLEANUP_KEYS_PER_ACCESS).isPositive();
+    assertThat(config.cleanupKeysPerWrite()).isEqualTo(TtlConfig.DEFAULT_CLEANUP_KEYS_PER_WRITE).isPositive();
     assertThat(config.cleanupKeysPerRecord()).isZero();
     assertThat(config.cleanupInterval()).isNull();
   }
@@ -41,7 +41,7 @@ class TtlConfigTest {
 
   @Test
   void disableCleanupInBackground_noIncrementalCleanup_andExclusiveWithIt() {
-    assertThat(TtlConfig.builder(Duration.ofSeconds(1)).disableCleanupInBackground().build().cleanupKeysPerAccess())
+    assertThat(TtlConfig.builder(Duration.ofSeconds(1)).disableCleanupInBackground().build().cleanupKeysPerWrite())
         .isZero();
     assertThatThrownBy(() -> TtlConfig.builder(Duration.ofSeconds(1)).cleanupIncrementally(5).disableCleanupInBackground())
         .isInstanceOf(IllegalStateException.class)

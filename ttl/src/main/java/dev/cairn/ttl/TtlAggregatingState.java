@@ -71,7 +71,7 @@ final class TtlAggregatingState<K, IN, ACC, OUT> extends TtlSingleEnvelopeState<
     if (value == null) {
       throw new NullPointerException("state '" + name + "': the value added must not be null");
     }
-    envelopeFunction.now = access();
+    envelopeFunction.now = writeAccess();
     inner.add(value);
   }
 

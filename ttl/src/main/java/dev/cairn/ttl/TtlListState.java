@@ -54,7 +54,7 @@ final class TtlListState<K, T> extends TtlState<K> implements ListState<T> {
     if (value == null) {
       throw nullElement();
     }
-    inner.add(new TtlValue<>(access(), value));
+    inner.add(new TtlValue<>(writeAccess(), value));
   }
 
   @Override
@@ -87,7 +87,7 @@ final class TtlListState<K, T> extends TtlState<K> implements ListState<T> {
         throw nullElement();
       }
     }
-    long now = access();
+    long now = writeAccess();
     List<TtlValue<T>> wrapped = new ArrayList<>(values.size());
     for (T value : values) {
       wrapped.add(new TtlValue<>(now, value));

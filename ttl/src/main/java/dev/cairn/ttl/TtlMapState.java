@@ -63,12 +63,12 @@ final class TtlMapState<K, UK, UV> extends TtlState<K> implements MapState<UK, U
 
   @Override
   public void put(UK key, UV value) {
-    inner.put(key, new TtlValue<>(access(), value));
+    inner.put(key, new TtlValue<>(writeAccess(), value));
   }
 
   @Override
   public void putAll(Map<UK, UV> map) {
-    long now = access();
+    long now = writeAccess();
     if (map.isEmpty()) {
       return;
     }

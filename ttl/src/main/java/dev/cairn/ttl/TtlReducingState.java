@@ -58,7 +58,7 @@ final class TtlReducingState<K, T> extends TtlSingleEnvelopeState<K> implements 
     if (value == null) {
       throw new NullPointerException("state '" + name + "': the value added must not be null");
     }
-    inner.add(new TtlValue<>(access(), value));
+    inner.add(new TtlValue<>(writeAccess(), value));
   }
 
   @Override

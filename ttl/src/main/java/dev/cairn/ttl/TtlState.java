@@ -48,17 +48,27 @@ abstract class TtlState<K> implements State {
   abstract boolean hasLive(long now);
 
   /**
-   * The start of every operation: checks that there is a current key, runs this state's cleanup
-   * step if due, and returns the time of the operation.
+   * The start of every operation that reads or removes: checks that there is a current key, runs
+   * periodic cleanup if due, and returns the time of the operation.
    */
   final long access() {
     backend.requireKey(name);
     long now = backend.now();
-    int keys = config.cleanupKeysPerAccess();
+    onRecord(now, false);
+    return now;
+  }
+
+  /**
+   * The start of every operation that may add a key or an entry: {@link #access()}, then this
+   * state's incremental cleanup step. Only writes make state grow, so checking keys on writes alone
+   * keeps it bounded, and reads never pay for it.
+   */
+  final long writeAccess() {
+    long now = access();
+    int keys = config.cleanupKeysPerWrite();
     if (keys > 0) {
       cleanupStep(keys, now);
     }
-    onRecord(now, false);
     return now;
   }
 

@@ -46,7 +46,7 @@ final class TtlValueState<K, T> extends TtlSingleEnvelopeState<K> implements Val
 
   @Override
   public void update(T value) {
-    long now = access();
+    long now = writeAccess();
     if (value == null) {
       inner.clear();
     } else {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * "TTL prevents unbounded state growth", measured: a stream of ever-new keys, each written once, one
  * per millisecond of a manual clock, TTL 2 s, so about rate × TTL = 2,000 keys are live at any time.
- * With the default configuration (incremental cleanup, 2 keys checked per access) the stored keys
+ * With the default configuration (incremental cleanup, 2 keys checked per write) the stored keys
  * level off near that instead of growing with the stream.
  */
 class BoundedSizeTest {
