@@ -72,7 +72,7 @@ public interface TtlStateBackend<K> extends KeyedStateBackend<K>, Snapshotable {
   /**
    * Runs one bounded cleanup step now, on the calling (task) thread: for every registered state with
    * TTL, checks up to {@code maxKeysPerState} keys of its round over all keys and removes their
-   * expired entries. For applications that prefer to clean up when idle instead of per access.
+   * expired entries. For applications that prefer to clean up when idle instead of per write.
    *
    * @return the number of keys whose state had expired entries removed
    * @throws IllegalArgumentException if {@code maxKeysPerState < 1}
