@@ -13,7 +13,8 @@ final class BuiltInSerializers {
           LongSerializer.INSTANCE, IntSerializer.INSTANCE, ShortSerializer.INSTANCE,
           ByteSerializer.INSTANCE, BooleanSerializer.INSTANCE, DoubleSerializer.INSTANCE,
           FloatSerializer.INSTANCE, CharSerializer.INSTANCE, StringSerializer.INSTANCE,
-          BytesSerializer.INSTANCE
+          BytesSerializer.INSTANCE, LongArraySerializer.INSTANCE, IntArraySerializer.INSTANCE,
+          DoubleArraySerializer.INSTANCE
         }) {
       String id = s.snapshot().id();
       SerializerSnapshots.register(id, SimpleSerializerSnapshot.reader(id));
@@ -262,6 +263,169 @@ final class BuiltInSerializers {
     @Override
     public String toString() {
       return SNAPSHOT.id();
+    }
+  }
+
+  /**
+   * Base of the serializers of primitive arrays: a var-int length, then each element at its fixed
+   * width. The length is checked against the bytes left before the array is allocated.
+   */
+  abstract static class PrimitiveArray<A> implements TypeSerializer<A> {
+    private final SimpleSerializerSnapshot<A> snapshot;
+    private final int elementBytes;
+
+    PrimitiveArray(String id, int elementBytes) {
+      this.snapshot = new SimpleSerializerSnapshot<>(id);
+      this.elementBytes = elementBytes;
+    }
+
+    abstract int length(A array);
+
+    abstract void writeElements(A array, DataOutputBuffer out);
+
+    abstract A readElements(DataInputBuffer in, int length);
+
+    @Override
+    public final void serialize(A value, DataOutputBuffer out) {
+      out.writeVarInt(length(value));
+      writeElements(value, out);
+    }
+
+    @Override
+    public final A deserialize(DataInputBuffer in) {
+      return readElements(in, in.readLength(elementBytes));
+    }
+
+    @Override
+    public final boolean isImmutable() {
+      return false;
+    }
+
+    @Override
+    public final TypeSerializerSnapshot<A> snapshot() {
+      return snapshot;
+    }
+
+    @Override
+    public String toString() {
+      return snapshot.id();
+    }
+  }
+
+  static final class LongArraySerializer extends PrimitiveArray<long[]> {
+    static final LongArraySerializer INSTANCE = new LongArraySerializer();
+
+    private LongArraySerializer() {
+      super("cairn.long-array", 8);
+    }
+
+    @Override
+    int length(long[] array) {
+      return array.length;
+    }
+
+    @Override
+    void writeElements(long[] array, DataOutputBuffer out) {
+      for (long v : array) {
+        out.writeLong(v);
+      }
+    }
+
+    @Override
+    long[] readElements(DataInputBuffer in, int length) {
+      long[] array = new long[length];
+      for (int i = 0; i < length; i++) {
+        array[i] = in.readLong();
+      }
+      return array;
+    }
+
+    @Override
+    public long[] copy(long[] value) {
+      return value.clone();
+    }
+
+    @Override
+    public int stableHash(long[] value) {
+      return Arrays.hashCode(value);
+    }
+  }
+
+  static final class IntArraySerializer extends PrimitiveArray<int[]> {
+    static final IntArraySerializer INSTANCE = new IntArraySerializer();
+
+    private IntArraySerializer() {
+      super("cairn.int-array", 4);
+    }
+
+    @Override
+    int length(int[] array) {
+      return array.length;
+    }
+
+    @Override
+    void writeElements(int[] array, DataOutputBuffer out) {
+      for (int v : array) {
+        out.writeInt(v);
+      }
+    }
+
+    @Override
+    int[] readElements(DataInputBuffer in, int length) {
+      int[] array = new int[length];
+      for (int i = 0; i < length; i++) {
+        array[i] = in.readInt();
+      }
+      return array;
+    }
+
+    @Override
+    public int[] copy(int[] value) {
+      return value.clone();
+    }
+
+    @Override
+    public int stableHash(int[] value) {
+      return Arrays.hashCode(value);
+    }
+  }
+
+  static final class DoubleArraySerializer extends PrimitiveArray<double[]> {
+    static final DoubleArraySerializer INSTANCE = new DoubleArraySerializer();
+
+    private DoubleArraySerializer() {
+      super("cairn.double-array", 8);
+    }
+
+    @Override
+    int length(double[] array) {
+      return array.length;
+    }
+
+    @Override
+    void writeElements(double[] array, DataOutputBuffer out) {
+      for (double v : array) {
+        out.writeDouble(v);
+      }
+    }
+
+    @Override
+    double[] readElements(DataInputBuffer in, int length) {
+      double[] array = new double[length];
+      for (int i = 0; i < length; i++) {
+        array[i] = in.readDouble();
+      }
+      return array;
+    }
+
+    @Override
+    public double[] copy(double[] value) {
+      return value.clone();
+    }
+
+    @Override
+    public int stableHash(double[] value) {
+      return Arrays.hashCode(value);
     }
   }
 }

@@ -2,14 +2,24 @@ package dev.cairn.state.serde;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.CollectionSerializer;
+import com.esotericsoftware.kryo.serializers.DefaultArraySerializers.ObjectArraySerializer;
+import com.esotericsoftware.kryo.serializers.DefaultArraySerializers.StringArraySerializer;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers.ArraysAsListSerializer;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers.PriorityQueueSerializer;
+import com.esotericsoftware.kryo.serializers.MapSerializer;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
 import dev.cairn.state.SerializationException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /**
@@ -20,6 +30,14 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * instances are not thread-safe; each call borrows one from a pool.
  *
  * <p>No Java serialization fallback exists: {@code JavaSerializer} is never registered.
+ *
+ * <p>Reading is bounded by the value's bytes: string, array and map lengths and collection capacities
+ * are checked against the bytes left before Kryo allocates for them, objects nest at most {@link
+ * #MAX_DEPTH} deep, and the collection elements of one value (which may take no bytes: nulls, objects
+ * without fields) number at most its length plus {@link #FREE_ELEMENTS} — counted the same way when
+ * writing, so that every value written can be read. Whatever goes wrong, including an {@link Error}
+ * that the bytes provoke (a stack overflow, a failing static initializer), ends in a {@link
+ * SerializationException}.
  */
 final class KryoSerializer<T> implements TypeSerializer<T> {
 
@@ -30,6 +48,12 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
 
   private static final int POOL_SIZE = 16;
 
+  /** The deepest nesting of objects in a value, well within a thread's stack. */
+  static final int MAX_DEPTH = 1000;
+
+  /** How many more collection elements than bytes a value may hold. */
+  static final int FREE_ELEMENTS = 4096;
+
   /** Outputs that grew past this for a large value are dropped rather than pooled. */
   private static final int MAX_POOLED_OUTPUT = 1 << 20;
 
@@ -37,7 +61,7 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
   private final List<Class<?>> registered;
   private final boolean registrationRequired;
   private final Snapshot<T> snapshot;
-  private final Pool<Kryo> kryos;
+  private final Pool<BoundedKryo> kryos;
   private final Pool<Output> outputs;
 
   KryoSerializer(Class<T> type, boolean registrationRequired, Class<?>... registeredClasses) {
@@ -63,7 +87,7 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
     this.snapshot = new Snapshot<>(type.getName(), names, registrationRequired);
     this.kryos = new Pool<>(true, false, POOL_SIZE) {
       @Override
-      protected Kryo create() {
+      protected BoundedKryo create() {
         return newKryo();
       }
     };
@@ -76,8 +100,9 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
     newKryo(); // fail now, not on first use, if a class cannot be registered
   }
 
-  private Kryo newKryo() {
-    Kryo kryo = new Kryo();
+  private BoundedKryo newKryo() {
+    BoundedKryo kryo = new BoundedKryo();
+    kryo.setMaxDepth(MAX_DEPTH);
     kryo.setRegistrationRequired(registrationRequired);
     kryo.setReferences(false);
     kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
@@ -102,15 +127,16 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
     int length = in.readLength(1);
     int end = in.position() + length;
     Input input = new BoundedInput(in.array(), in.position(), length);
-    Kryo kryo = kryos.obtain();
+    BoundedKryo kryo = kryos.obtain();
+    kryo.startValue(length);
     Object value;
     try {
       value = kryo.readClassAndObject(input);
-    } catch (RuntimeException e) { // untrusted bytes: Kryo and the classes' own code may throw anything
-      throw new SerializationException(this + ": cannot read the stored value: " + e.getMessage(), e);
-    } finally {
-      kryos.free(kryo);
+    } catch (RuntimeException | StackOverflowError | LinkageError e) {
+      // untrusted bytes: Kryo and the classes' own code may throw anything; the Kryo is not reused
+      throw new SerializationException(this + ": cannot read the stored value: " + e, e);
     }
+    kryos.free(kryo);
     if (input.position() != end) {
       throw new SerializationException(
           this + ": corrupt data: the value took " + (length - (end - input.position())) + " of its " + length
@@ -128,16 +154,24 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
   private Output write(T value) {
     Output output = outputs.obtain();
     output.reset();
-    Kryo kryo = kryos.obtain();
+    BoundedKryo kryo = kryos.obtain();
+    kryo.startValue(Integer.MAX_VALUE);
     try {
       kryo.writeClassAndObject(output, value);
-      return output;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       release(output);
-      throw new SerializationException(this + ": cannot serialize " + value.getClass().getName() + ": " + e.getMessage(), e);
+      throw new SerializationException(this + ": cannot serialize " + value.getClass().getName() + ": " + e, e);
     } finally {
       kryos.free(kryo);
     }
+    if (kryo.elements > (long) output.position() + FREE_ELEMENTS) {
+      release(output);
+      throw new SerializationException(
+          this + ": cannot serialize " + value.getClass().getName() + ": " + kryo.elements
+              + " collection elements in " + output.position() + " bytes; a value may hold at most "
+              + FREE_ELEMENTS + " more than it has bytes (nulls and objects without fields take none)");
+    }
+    return output;
   }
 
   @Override
@@ -147,7 +181,7 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
 
   @Override
   public T copy(T value) {
-    Kryo kryo = kryos.obtain();
+    BoundedKryo kryo = kryos.obtain();
     try {
       return kryo.copy(value);
     } catch (RuntimeException e) {
@@ -186,7 +220,7 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
 
   @Override
   public String toString() {
-    return (registrationRequired ? "kryo(" : "kryoWithoutRegistration(") + type.getName() + ")";
+    return (registrationRequired ? "kryo(" : "unsafeKryoWithoutRegistration(") + type.getName() + ")";
   }
 
   static void registerReader() {
@@ -197,8 +231,27 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
   }
 
   /**
-   * A Kryo input over a fixed byte range that checks declared array lengths against the bytes left
-   * before allocating, so a corrupt length cannot exhaust the heap.
+   * Checks that {@code count} units of at least {@code bytesPerUnit} bytes each fit in the bytes
+   * {@code input} has left.
+   */
+  private static void requireBytes(Input input, long count, int bytesPerUnit) {
+    int left = input.limit() - input.position();
+    if (count < 0 || count * bytesPerUnit > left) {
+      throw new KryoException("Buffer underflow: " + count + " elements declared, " + left + " bytes left");
+    }
+  }
+
+  /** Checks the length that the var-int at the input's position declares (length + 1; 0 is null). */
+  private static void requireDeclaredLength(Input input) {
+    int start = input.position();
+    int declared = input.readVarInt(true) - 1;
+    input.setPosition(start);
+    requireBytes(input, Math.max(declared, 0), 1);
+  }
+
+  /**
+   * A Kryo input over a fixed byte range that checks declared string and primitive array lengths
+   * against the bytes left before allocating, so a corrupt length cannot exhaust the heap.
    */
   private static final class BoundedInput extends Input {
     BoundedInput(byte[] bytes, int offset, int length) {
@@ -206,9 +259,29 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
     }
 
     private void check(int count, int bytesPerUnit) {
-      if (count < 0 || (long) count * bytesPerUnit > limit - position) {
-        throw new KryoException("Buffer underflow: " + count + " elements declared, " + (limit - position) + " bytes left");
+      requireBytes(this, count, bytesPerUnit);
+    }
+
+    /** Checks the char count of a UTF-8 string (ASCII strings are read as they come). */
+    private void checkStringLength() {
+      if (readVarIntFlag()) {
+        int start = position;
+        int count = readVarIntFlag(true) - 1; // 0 is null, 1 the empty string
+        position = start;
+        check(Math.max(count, 0), 1);
       }
+    }
+
+    @Override
+    public String readString() {
+      checkStringLength();
+      return super.readString();
+    }
+
+    @Override
+    public StringBuilder readStringBuilder() {
+      checkStringLength();
+      return super.readStringBuilder();
     }
 
     @Override
@@ -269,6 +342,134 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
     public boolean[] readBooleans(int length) {
       check(length, 1);
       return super.readBooleans(length);
+    }
+  }
+
+  /**
+   * A Kryo that counts the collection elements of the value being read or written and replaces
+   * Kryo's serializers of collections, maps and object arrays by ones that check declared sizes
+   * against the bytes left.
+   */
+  private static final class BoundedKryo extends Kryo {
+    private long elements;
+    private long elementLimit;
+
+    /** Starts counting the elements of a value of {@code bytes} bytes. */
+    void startValue(int bytes) {
+      elements = 0;
+      elementLimit = (long) bytes + FREE_ELEMENTS;
+    }
+
+    /**
+     * Counts a collection of {@code size} elements and returns the capacity to allocate for it now:
+     * at most the bytes left, since the elements that take none are few.
+     */
+    int claim(Input input, int size) {
+      countElements(size);
+      return Math.min(size, input.limit() - input.position());
+    }
+
+    void countElements(int size) {
+      elements += size;
+      if (elements > elementLimit) {
+        throw new KryoException(
+            elements + " collection elements in a value of " + (elementLimit - FREE_ELEMENTS) + " bytes");
+      }
+    }
+
+    @Override
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public Serializer getDefaultSerializer(Class type) {
+      Serializer serializer = super.getDefaultSerializer(type);
+      Class<?> kind = serializer.getClass();
+      if (kind == CollectionSerializer.class) {
+        return new BoundedCollectionSerializer();
+      }
+      if (kind == PriorityQueueSerializer.class) {
+        return new BoundedPriorityQueueSerializer();
+      }
+      if (kind == ArraysAsListSerializer.class) {
+        return new BoundedArraysAsListSerializer();
+      }
+      if (kind == MapSerializer.class) {
+        return new BoundedMapSerializer();
+      }
+      if (kind == ObjectArraySerializer.class) {
+        return new BoundedObjectArraySerializer(this, type);
+      }
+      if (kind == StringArraySerializer.class) {
+        return new BoundedStringArraySerializer();
+      }
+      return serializer;
+    }
+  }
+
+  private static final class BoundedCollectionSerializer extends CollectionSerializer<Collection<Object>> {
+    @Override
+    public void write(Kryo kryo, Output output, Collection<Object> collection) {
+      ((BoundedKryo) kryo).countElements(collection.size());
+      super.write(kryo, output, collection);
+    }
+
+    @Override
+    protected Collection<Object> create(Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
+      return super.create(kryo, input, type, ((BoundedKryo) kryo).claim(input, size));
+    }
+  }
+
+  private static final class BoundedPriorityQueueSerializer extends PriorityQueueSerializer {
+    @Override
+    public void write(Kryo kryo, Output output, PriorityQueue collection) {
+      ((BoundedKryo) kryo).countElements(collection.size());
+      super.write(kryo, output, collection);
+    }
+
+    @Override
+    protected PriorityQueue create(Kryo kryo, Input input, Class<? extends PriorityQueue> type, int size) {
+      return super.create(kryo, input, type, ((BoundedKryo) kryo).claim(input, size));
+    }
+  }
+
+  private static final class BoundedArraysAsListSerializer extends ArraysAsListSerializer {
+    @Override
+    public void write(Kryo kryo, Output output, List collection) {
+      ((BoundedKryo) kryo).countElements(collection.size());
+      super.write(kryo, output, collection);
+    }
+
+    @Override
+    protected List create(Kryo kryo, Input input, Class type, int size) {
+      return super.create(kryo, input, type, ((BoundedKryo) kryo).claim(input, size));
+    }
+  }
+
+  /** Map entries take at least a byte each (a null marker or a class id before the key). */
+  private static final class BoundedMapSerializer extends MapSerializer<Map<Object, Object>> {
+    @Override
+    protected Map<Object, Object> create(Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
+      requireBytes(input, size, 1);
+      return super.create(kryo, input, type, size);
+    }
+  }
+
+  /** Array elements take at least a byte each (a null marker, a class id or a string's first byte). */
+  private static final class BoundedObjectArraySerializer extends ObjectArraySerializer {
+    BoundedObjectArraySerializer(Kryo kryo, Class<?> type) {
+      super(kryo, type);
+    }
+
+    @Override
+    public Object[] read(Kryo kryo, Input input, Class type) {
+      requireDeclaredLength(input);
+      return super.read(kryo, input, type);
+    }
+  }
+
+  private static final class BoundedStringArraySerializer extends StringArraySerializer {
+    @Override
+    public String[] read(Kryo kryo, Input input, Class type) {
+      requireDeclaredLength(input);
+      return super.read(kryo, input, type);
     }
   }
 

@@ -7,6 +7,10 @@ import java.util.List;
 /**
  * Lists as a var-int count and the elements. Null elements are rejected; lists read back are {@link
  * ArrayList}s. The stable hash follows {@link List#hashCode()} over the elements' stable hashes.
+ *
+ * <p>A count is bounded by the bytes left, one byte per element, before any element is read: so
+ * hostile bytes cannot make a reader loop or allocate beyond what the data holds. Writing keeps that
+ * true by refusing lists whose elements take fewer bytes than their count.
  */
 final class ListSerializer<E> implements TypeSerializer<List<E>> {
 
@@ -24,6 +28,7 @@ final class ListSerializer<E> implements TypeSerializer<List<E>> {
   @Override
   public void serialize(List<E> value, DataOutputBuffer out) {
     out.writeVarInt(value.size());
+    int start = out.length();
     int i = 0;
     for (E e : value) {
       if (e == null) {
@@ -32,13 +37,17 @@ final class ListSerializer<E> implements TypeSerializer<List<E>> {
       element.serialize(e, out);
       i++;
     }
+    if (out.length() - start < i) {
+      throw new SerializationException(
+          this + ": " + i + " elements took " + (out.length() - start) + " bytes; a list's elements must "
+              + "take at least one byte each, so that a count can be checked against the stored bytes");
+    }
   }
 
   @Override
   public List<E> deserialize(DataInputBuffer in) {
-    int n = in.readVarInt();
-    // An element may take no bytes, so the count is not bounded by the bytes left; the capacity is.
-    List<E> list = new ArrayList<>(Math.min(n, in.remaining()));
+    int n = in.readLength(1);
+    List<E> list = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       list.add(element.deserialize(in));
     }

@@ -8,7 +8,8 @@ import java.util.Map;
  * Maps as a var-int count and, per entry, the key, a presence byte and the value when present. Null
  * keys are rejected, null values kept; maps read back are {@link HashMap}s. The stable hash follows
  * {@link Map#hashCode()}: the sum over entries of key hash XOR value hash (0 for null), so it does not
- * depend on iteration order.
+ * depend on iteration order. An entry takes at least one byte (its presence byte), so a count larger
+ * than the bytes left is rejected as corrupt before any entry is read.
  */
 final class MapSerializer<K, V> implements TypeSerializer<Map<K, V>> {
 
@@ -45,9 +46,8 @@ final class MapSerializer<K, V> implements TypeSerializer<Map<K, V>> {
 
   @Override
   public Map<K, V> deserialize(DataInputBuffer in) {
-    int n = in.readVarInt();
-    int capacity = Math.min(n, in.remaining());
-    Map<K, V> map = new HashMap<>(capacity + capacity / 3 + 1);
+    int n = in.readLength(1);
+    Map<K, V> map = new HashMap<>(n + n / 3 + 1);
     for (int i = 0; i < n; i++) {
       K k = key.deserialize(in);
       int present = in.readUnsignedByte();

@@ -10,9 +10,10 @@ import java.util.Map;
 
 /**
  * Derives a record's component serializers from the component types: scalars (primitive or boxed),
- * {@code String}, {@code byte[]}, enums, nested records, and {@code List<X>} / {@code Map<X, Y>} of
- * those. Anything else (other collections, arrays, type variables, wildcards, recursive records) is
- * rejected with an {@link IllegalArgumentException} naming the record and the component.
+ * {@code String}, {@code byte[]}, {@code long[]}, {@code int[]}, {@code double[]}, enums, nested
+ * records, and {@code List<X>} / {@code Map<X, Y>} of those. Anything else (other collections and
+ * arrays, type variables, wildcards, recursive records) is rejected with an {@link
+ * IllegalArgumentException} naming the record and the component.
  */
 final class RecordDerivation {
 
@@ -35,7 +36,7 @@ final class RecordDerivation {
         throw new IllegalArgumentException(
             where + " has type " + t.getTypeName()
                 + ", which has no automatic serializer (supported: primitives and their boxes, String, "
-                + "byte[], enums, records, List<X>, Map<X, Y>); pass serializers with "
+                + "byte[], long[], int[], double[], enums, records, List<X>, Map<X, Y>); pass serializers with "
                 + "Serializers.record(Class, TypeSerializer...) or use Serializers.kryo(Class, Class...)");
       }
     }
@@ -76,6 +77,15 @@ final class RecordDerivation {
     }
     if (c == byte[].class) {
       return Serializers.BYTES;
+    }
+    if (c == long[].class) {
+      return Serializers.LONG_ARRAY;
+    }
+    if (c == int[].class) {
+      return Serializers.INT_ARRAY;
+    }
+    if (c == double[].class) {
+      return Serializers.DOUBLE_ARRAY;
     }
     if (c == String.class) {
       return Serializers.STRING;

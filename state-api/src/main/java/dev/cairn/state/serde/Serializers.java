@@ -29,12 +29,21 @@ public final class Serializers {
   public static final TypeSerializer<String> STRING = BuiltInSerializers.StringSerializer.INSTANCE;
   /** {@code byte[]}, a var-int length and the bytes; mutable, so copied on read and write. */
   public static final TypeSerializer<byte[]> BYTES = BuiltInSerializers.BytesSerializer.INSTANCE;
+  /** {@code long[]}, a var-int length and 8 bytes big-endian per element; copied on read and write. */
+  public static final TypeSerializer<long[]> LONG_ARRAY = BuiltInSerializers.LongArraySerializer.INSTANCE;
+  /** {@code int[]}, a var-int length and 4 bytes big-endian per element; copied on read and write. */
+  public static final TypeSerializer<int[]> INT_ARRAY = BuiltInSerializers.IntArraySerializer.INSTANCE;
+  /** {@code double[]}, a var-int length and the IEEE 754 bits per element; copied on read and write. */
+  public static final TypeSerializer<double[]> DOUBLE_ARRAY = BuiltInSerializers.DoubleArraySerializer.INSTANCE;
 
   private Serializers() {}
 
   /**
    * Returns a serializer of lists: a var-int count, then the elements. Null elements are rejected
    * with {@link dev.cairn.state.SerializationException}; lists read back are {@link java.util.ArrayList}s.
+   * A count larger than the bytes left is rejected as corrupt before anything is read, so every
+   * element must take at least one byte: a list whose elements take fewer bytes than their number
+   * (elements that serialize to nothing, such as records without components) is refused when written.
    * The stable hash is {@code 31 * h + elementHash} over the elements, starting at 1 (the rule of
    * {@link List#hashCode()}).
    *
@@ -71,7 +80,8 @@ public final class Serializers {
 
   /**
    * Returns a serializer of the record class {@code type}, with the component serializers derived
-   * from the component types: primitives and their boxes, {@code String}, {@code byte[]}, enums,
+   * from the component types: primitives and their boxes, {@code String}, {@code byte[]}, {@code
+   * long[]}, {@code int[]}, {@code double[]}, enums,
    * nested records, and {@code List<X>} and {@code Map<X, Y>} of these. Components of a reference
    * type may be null (a presence byte precedes them). Values are read back through the canonical
    * constructor. The serializer is immutable when all component serializers are; the stable hash is
@@ -109,6 +119,12 @@ public final class Serializers {
    * order, makes stored data incompatible. The stable hash is {@link java.util.Arrays#hashCode(byte[])}
    * of the serialized bytes. Never falls back to Java serialization.
    *
+   * <p>Reading hostile bytes fails with {@link dev.cairn.state.SerializationException} in memory
+   * bounded by the value's size: string lengths, array lengths, map sizes and collection capacities
+   * are checked against the bytes left before anything is allocated; objects nest at most 1,000
+   * deep; and the collections of one value may hold at most 4,096 more elements than the value has bytes (nulls and objects without
+   * fields take no bytes) — a value beyond that is refused when written.
+   *
    * @throws IllegalArgumentException if a class is listed twice or cannot be registered
    */
   public static <T> TypeSerializer<T> kryo(Class<T> type, Class<?>... registeredClasses) {
@@ -117,12 +133,15 @@ public final class Serializers {
 
   /**
    * Returns a Kryo 5 serializer of {@code type} that accepts <b>unregistered classes</b>, writing their
-   * class names into the data. <b>Unsafe with untrusted data:</b> reading a stored value then
-   * instantiates whatever class the bytes name (without running its constructor), the classic
-   * deserialization attack; the data also breaks when any class is renamed. Use {@link #kryo(Class,
-   * Class[])} unless the checkpoints are fully trusted and the class set is truly open.
+   * class names into the data. <b>Unsafe for untrusted checkpoints:</b> restoring a value loads any
+   * class the bytes name and runs its static initializer and its no-argument constructor (or
+   * instantiates it without one), the classic deserialization attack; the data also breaks when any
+   * class is renamed. Bytes that make such code fail end in a {@link dev.cairn.state.SerializationException},
+   * but whatever that code did has happened. Use {@link #kryo(Class, Class[])} unless every checkpoint
+   * is fully trusted and the class set is truly open. Otherwise as {@link #kryo(Class, Class[])},
+   * bounds included.
    */
-  public static <T> TypeSerializer<T> kryoWithoutRegistration(Class<T> type) {
+  public static <T> TypeSerializer<T> unsafeKryoWithoutRegistration(Class<T> type) {
     return new KryoSerializer<>(type, false);
   }
 }

@@ -23,7 +23,7 @@ import java.util.List;
  */
 public final class KeyedSnapshotReader {
 
-  /** Receives the entries of a stream. Byte arrays are owned by the receiver. */
+  /** Receives the entries of a stream. Byte arrays are owned by the receiver (empty ones may be shared). */
   public interface EntryVisitor {
     /** A value, reducing or aggregating entry. */
     void value(int stateIndex, int keyGroup, byte[] key, byte[] value);
@@ -34,6 +34,8 @@ public final class KeyedSnapshotReader {
     /** One map entry; {@code value} is null when the user key is mapped to null. */
     void mapEntry(int stateIndex, int keyGroup, byte[] key, byte[] userKey, byte[] value);
   }
+
+  private static final byte[] EMPTY = new byte[0];
 
   private final DataInputStream in;
   private final String description;
@@ -221,6 +223,9 @@ public final class KeyedSnapshotReader {
 
   private byte[] readBytes() throws IOException {
     int length = readVarInt();
+    if (length == 0) {
+      return EMPTY; // one byte of stream must not cost an array object: lists of empty elements stay small
+    }
     byte[] bytes = in.readNBytes(length); // grows in chunks: a corrupt length cannot force a huge allocation
     if (bytes.length != length) {
       throw new EOFException();

@@ -5,8 +5,10 @@ import static dev.cairn.state.serde.SerdeTesting.read;
 import static dev.cairn.state.serde.SerdeTesting.roundTrip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.cairn.state.SerializationException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -38,7 +40,7 @@ class CompositeSerializersTest {
 
   record Box<T>(T value) {}
 
-  record WithArray(int[] values) {}
+  record WithArray(float[] values) {}
 
   record Positive(int n) {
     Positive {
@@ -95,9 +97,30 @@ class CompositeSerializersTest {
   }
 
   @Test
-  void list_ofZeroByteElements_roundTrips() {
+  void list_ofZeroByteElements_isRefusedWhenWritten() {
     TypeSerializer<List<Empty>> serializer = Serializers.listOf(Serializers.record(Empty.class));
-    assertThat(roundTrip(serializer, List.of(new Empty(), new Empty()))).hasSize(2);
+    assertThat(roundTrip(serializer, List.of())).isEmpty();
+    assertThatThrownBy(() -> bytesOf(serializer, List.of(new Empty(), new Empty())))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("2 elements took 0 bytes");
+  }
+
+  @Test
+  void list_hugeCountOfZeroByteElements_failsFastNotOom() {
+    byte[] bytes = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07};
+    TypeSerializer<List<Empty>> serializer = Serializers.listOf(Serializers.record(Empty.class));
+    assertTimeoutPreemptively(Duration.ofSeconds(5), () ->
+        assertThatThrownBy(() -> read(serializer, bytes))
+            .isInstanceOf(SerializationException.class)
+            .hasMessageContaining("2147483647"));
+  }
+
+  @Test
+  void map_hugeDeclaredCount_isSerializationExceptionBeforeReadingEntries() {
+    byte[] bytes = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07, 1, 'k', 0};
+    assertThatThrownBy(() -> read(COUNTS, bytes))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("declared length 2147483647");
   }
 
   @Test
@@ -279,7 +302,8 @@ class CompositeSerializersTest {
         .hasMessageContaining("Serializers.record(Class, TypeSerializer...)")
         .hasMessageContaining("kryo");
     assertThatThrownBy(() -> Serializers.record(WithArray.class)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'values'");
+        .hasMessageContaining("'values'")
+        .hasMessageContaining("long[], int[], double[]");
     assertThatThrownBy(() -> Serializers.record(Box.class)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'value'");
   }

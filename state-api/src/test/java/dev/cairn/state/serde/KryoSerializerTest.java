@@ -5,10 +5,15 @@ import static dev.cairn.state.serde.SerdeTesting.read;
 import static dev.cairn.state.serde.SerdeTesting.roundTrip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.esotericsoftware.kryo.io.Output;
 import dev.cairn.state.SerializationException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -127,11 +132,118 @@ class KryoSerializerTest {
     assertThat(EVENTS.stableHash(event())).isEqualTo(EVENTS.stableHash(event()));
   }
 
+  /** Frames Kryo bytes as a stored value: a var-int length, then the bytes. */
+  private static byte[] stored(Output kryoBytes) {
+    DataOutputBuffer out = new DataOutputBuffer();
+    out.writeLengthPrefixed(kryoBytes.getBuffer(), 0, kryoBytes.position());
+    return out.toByteArray();
+  }
+
+  /** Kryo's encoding of the first registered class (id 100). */
+  private static Output startingWithTheRegisteredType() {
+    Output kryo = new Output(64, -1);
+    kryo.writeVarInt(100 + 2, true);
+    return kryo;
+  }
+
   @Test
-  void kryoWithoutRegistration_acceptsUnregisteredClasses() {
-    TypeSerializer<Event> open = Serializers.kryoWithoutRegistration(Event.class);
+  void kryo_hostileStringLength_isSerializationExceptionNotOom() {
+    Output kryo = new Output(16);
+    kryo.writeVarInt(1 + 2, true); // String, registered by Kryo itself
+    kryo.writeVarIntFlag(true, (1 << 30) + 1, true); // a UTF-8 string of 2^30 chars
+    byte[] bytes = stored(kryo);
+    assertThatThrownBy(() -> read(Serializers.kryo(Reading.class), bytes))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("1073741824");
+  }
+
+  @Test
+  void kryo_hostileCollectionSize_isSerializationExceptionNotOom() {
+    Output kryo = startingWithTheRegisteredType();
+    kryo.writeVarIntFlag(false, Integer.MAX_VALUE, true);
+    byte[] bytes = stored(kryo);
+    assertThatThrownBy(() -> read(Serializers.kryo(ArrayList.class), bytes)).isInstanceOf(SerializationException.class);
+  }
+
+  @Test
+  void kryo_hostileMapSize_isSerializationExceptionNotOom() {
+    Output kryo = startingWithTheRegisteredType();
+    kryo.writeVarInt((1 << 30) + 1, true);
+    for (String s : new String[] {"k", "v"}) {
+      kryo.writeVarInt(1 + 2, true);
+      kryo.writeString(s);
+    }
+    byte[] bytes = stored(kryo);
+    assertThatThrownBy(() -> read(Serializers.kryo(HashMap.class), bytes)).isInstanceOf(SerializationException.class);
+  }
+
+  @Test
+  void kryo_hostileObjectArrayLength_isSerializationExceptionNotOom() {
+    Output kryo = startingWithTheRegisteredType();
+    kryo.writeVarInt(Integer.MAX_VALUE, true);
+    byte[] bytes = stored(kryo);
+    assertThatThrownBy(() -> read(Serializers.kryo(String[].class), bytes)).isInstanceOf(SerializationException.class);
+    assertThatThrownBy(() -> read(Serializers.kryo(Object[].class), bytes)).isInstanceOf(SerializationException.class);
+  }
+
+  @Test
+  void kryo_hostileCountOfNulls_isSerializationExceptionNotOom() {
+    Output kryo = startingWithTheRegisteredType();
+    kryo.writeVarIntFlag(true, Integer.MAX_VALUE, true); // all elements of the same type...
+    kryo.writeVarInt(0, true); // ...null: Kryo adds that many nulls without reading a byte
+    byte[] bytes = stored(kryo);
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
+        assertThatThrownBy(() -> read(Serializers.kryo(ArrayList.class), bytes))
+            .isInstanceOf(SerializationException.class)
+            .hasMessageContaining("elements"));
+  }
+
+  @Test
+  void kryo_collectionsOfNulls_roundTripUpToTheAllowanceAndAreRefusedBeyond() {
+    TypeSerializer<ArrayList> lists = Serializers.kryo(ArrayList.class);
+    ArrayList<Object> nulls = new ArrayList<>(Collections.nCopies(1000, null));
+    assertThat(roundTrip(lists, nulls)).isEqualTo(nulls);
+    ArrayList<Object> tooMany = new ArrayList<>(Collections.nCopies(100_000, null));
+    assertThatThrownBy(() -> bytesOf(lists, tooMany))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("100000 collection elements");
+  }
+
+  @Test
+  void kryo_deepNesting_isSerializationExceptionNotStackOverflow() {
+    Output kryo = new Output(1024, -1);
+    for (int depth = 0; depth < 200_000; depth++) {
+      kryo.writeVarInt(100 + 2, true); // an ArrayList...
+      kryo.writeVarIntFlag(false, 1 + 1, true); // ...of one element: the next ArrayList
+    }
+    byte[] bytes = stored(kryo);
+    assertThatThrownBy(() -> read(Serializers.kryo(ArrayList.class), bytes))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("depth");
+  }
+
+  @Test
+  void unsafeKryoWithoutRegistration_acceptsUnregisteredClasses() {
+    TypeSerializer<Event> open = Serializers.unsafeKryoWithoutRegistration(Event.class);
     assertThat(roundTrip(open, event())).isEqualTo(event());
-    assertThat(open.toString()).contains("kryoWithoutRegistration");
+    assertThat(open.toString()).contains("unsafeKryoWithoutRegistration");
+  }
+
+  /** Runs its static initializer when it is instantiated, which bytes can ask for. */
+  static final class Initialized {
+    static final int FAILS = Integer.parseInt("not a number");
+  }
+
+  @Test
+  void unsafeKryoWithoutRegistration_classWhoseInitializerFails_isSerializationException() {
+    Output kryo = new Output(128, -1);
+    kryo.writeVarInt(1, true); // NAME + 2: a class name follows
+    kryo.writeVarInt(0, true); // name id
+    kryo.writeString(Initialized.class.getName());
+    byte[] bytes = stored(kryo);
+    assertThatThrownBy(() -> read(Serializers.unsafeKryoWithoutRegistration(Object.class), bytes))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("unsafeKryoWithoutRegistration");
   }
 
   @Test

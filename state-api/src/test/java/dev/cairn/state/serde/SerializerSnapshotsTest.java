@@ -28,7 +28,7 @@ class SerializerSnapshotsTest {
         Serializers.DOUBLE, Serializers.FLOAT, Serializers.CHAR, Serializers.STRING, Serializers.BYTES,
         Serializers.listOf(Serializers.LONG), Serializers.mapOf(Serializers.STRING, Serializers.listOf(Serializers.BYTES)),
         Serializers.enumOf(Color.class), Serializers.record(Line.class), Serializers.kryo(Point.class, ArrayList.class),
-        Serializers.kryoWithoutRegistration(Point.class));
+        Serializers.unsafeKryoWithoutRegistration(Point.class));
   }
 
   @Test
@@ -136,7 +136,7 @@ class SerializerSnapshotsTest {
     TypeSerializer<Point> base = Serializers.kryo(Point.class, ArrayList.class);
     assertThat(compatibility(base, Serializers.kryo(Point.class, ArrayList.class)).isCompatibleAsIs()).isTrue();
     for (TypeSerializer<Point> changed : List.of(Serializers.kryo(Point.class),
-        Serializers.kryo(Point.class, ArrayList.class, String[].class), Serializers.kryoWithoutRegistration(Point.class))) {
+        Serializers.kryo(Point.class, ArrayList.class, String[].class), Serializers.unsafeKryoWithoutRegistration(Point.class))) {
       SchemaCompatibility verdict = compatibility(base, changed);
       assertThat(verdict.kind()).as(changed.toString()).isEqualTo(Kind.INCOMPATIBLE);
       assertThat(verdict.reason()).contains("registration");
