@@ -409,11 +409,13 @@ public final class CheckpointCoordinator implements AutoCloseable {
         throw e;
       }
       synchronized (lock) { // from here on a second restore would load state twice
-        restored = "checkpoint " + id + " was restored already, from " + directory.describe("");
+        restored = "checkpoint " + id + " was partly restored already (a restore failed after participant "
+            + p.index() + " took its state), from " + directory.describe("");
       }
       p.operatorState().restore(OperatorStateStore.redistribute(operatorParts, parallelism, p.index()));
     }
     synchronized (lock) {
+      restored = "checkpoint " + id + " was restored already, from " + directory.describe("");
       nextId = Math.max(nextId, id + 1);
     }
     LOG.info("Restored checkpoint {} from {} into {} participant(s){}", id, directory.describe(""), parallelism,

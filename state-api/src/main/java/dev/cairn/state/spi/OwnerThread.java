@@ -33,7 +33,6 @@ public final class OwnerThread {
 
   private final String backend;
   /** Read plainly on the fast path; set only by compare-and-set, read with a volatile read otherwise. */
-  @SuppressWarnings("unused") // through OWNER
   private Thread owner;
 
   /**
