@@ -31,6 +31,14 @@ public abstract class KeyedStateBenchmarkBase {
   @Param("1000000")
   public int keys;
 
+  /**
+   * Whether Cairn's backends check the owner thread on every access ({@code
+   * -Dcairn.state.ownerThreadCheck}); {@code -p ownerThreadCheck=true,false} measures the check. Each
+   * value needs a fork of its own (the switch is read once per JVM): never with {@code -f 0}.
+   */
+  @Param("true")
+  public boolean ownerThreadCheck;
+
   protected BackendAdapter adapter;
   private KeySequence sequence;
   /** What the warm pass read, kept so that no compiler can drop the reads. */
@@ -39,6 +47,7 @@ public abstract class KeyedStateBenchmarkBase {
   @Setup
   public void setUpBackend() throws Exception {
     sequence = new KeySequence(keys);
+    System.setProperty("cairn.state.ownerThreadCheck", String.valueOf(ownerThreadCheck));
     adapter = BackendAdapters.open(backend);
     register();
     for (Long key : sequence.all()) {

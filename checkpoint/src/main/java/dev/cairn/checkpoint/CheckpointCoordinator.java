@@ -23,7 +23,8 @@ import dev.cairn.state.spi.SnapshotResult;
 import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -75,13 +76,38 @@ import org.slf4j.LoggerFactory;
  * files only once no retained checkpoint lists them). A checkpoint that fails or times out is aborted
  * and its files removed; processing goes on until more consecutive checkpoints failed than tolerated.
  *
- * <p>Thread-safe. Register participants and restore before {@link #start()}.
+ * <p><b>Order.</b> {@link #register} every participant, then {@link #restoreLatest()} or {@link
+ * #restore(Path)} at most once, then register states ({@code getState}, {@code getListState}), then
+ * {@link #start()} and processing. Anything else is refused with a {@link CheckpointException} that
+ * states this order.
+ *
+ * <p><b>Waiting for a checkpoint.</b> A checkpoint completes only after every participant passed a
+ * safe point, so a task thread must never wait for a checkpoint's future (it would wait for
+ * itself); it calls {@link CheckpointParticipant#checkpointNow()} instead, which takes its own part
+ * first. A participant that has not reached a safe point {@link Builder#safePointWarning} after a
+ * trigger is named in a warning.
+ *
+ * <p>Thread-safe. Errors are {@link StateException}s, except {@link IllegalArgumentException} for a bad
+ * argument and {@link IllegalStateException} for a builder option set twice.
  */
 public final class CheckpointCoordinator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinator.class);
   /** The largest operator-state payload read: a damaged or hostile length cannot exhaust memory. */
   private static final int MAX_OPERATOR_STATE_BYTES = 256 << 20;
+  /** The rule that restore and registration errors state. */
+  private static final String ORDER = "the order is register(), then restoreLatest() or restore() once, then getState()"
+      + " and getListState(), then start()";
+
+  /** Why a pending checkpoint is aborted, and what its statistics say. */
+  private enum Abort {
+    /** Failed or timed out: counts towards the tolerated consecutive failures. */
+    FAILED,
+    /** A newer checkpoint completed first. */
+    SUBSUMED,
+    /** The coordinator was closed. */
+    CANCELLED
+  }
 
   private final Builder config;
   private final FileLayer files;
@@ -98,6 +124,8 @@ public final class CheckpointCoordinator implements AutoCloseable {
   private volatile CheckpointException failure;
   private boolean started;
   private boolean closed;
+  /** Null until a backend holds restored state, then what a second restore is refused with. */
+  private String restored;
 
   private CheckpointCoordinator(Builder config) throws IOException {
     this.config = config;
@@ -139,7 +167,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
    * Registers a task thread's state. Participants get indexes 0, 1, ... in registration order; a
    * restore redistributes operator state by these indexes.
    *
-   * @throws IllegalStateException after {@link #start()}
+   * @throws CheckpointException after {@link #start()} or {@link #close()}
    * @throws IllegalArgumentException if the backend or operator state is registered already, its key
    *     groups overlap another participant's, or its max parallelism differs from theirs
    */
@@ -151,7 +179,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     synchronized (lock) {
       checkOpen();
       if (started) {
-        throw new IllegalStateException("participants must be registered before start()");
+        throw new CheckpointException("participants must be registered before start(): " + ORDER);
       }
       for (CheckpointParticipant other : participants) {
         String at = "participant " + other.index();
@@ -190,6 +218,8 @@ public final class CheckpointCoordinator implements AutoCloseable {
    *
    * @param mode whether the job takes ownership of the restored checkpoint's files
    * @return the id restored, or empty if the job has no complete checkpoint
+   * @throws CheckpointException if called out of order: before {@link #register}, after {@link
+   *     #start()}, after a restore, or after a participant registered a state
    */
   public OptionalLong restoreLatest(RestoreMode mode) {
     synchronized (lock) {
@@ -237,7 +267,10 @@ public final class CheckpointCoordinator implements AutoCloseable {
    *
    * @param mode {@link RestoreMode#CLAIM} only for a checkpoint of this coordinator's own job directory
    * @return the restored checkpoint's id
-   * @throws CheckpointCorruptedException if it is damaged or incomplete
+   * @throws CheckpointCorruptedException if it is damaged
+   * @throws CheckpointException if {@code directory} holds no checkpoint or savepoint (a job directory,
+   *     say: restore one of its {@code chk-<id>}), or if called out of order (see {@link
+   *     #restoreLatest(RestoreMode)})
    * @throws IllegalArgumentException if {@code mode} is CLAIM for another directory
    */
   public long restore(Path directory, RestoreMode mode) {
@@ -254,6 +287,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     }
     CheckpointStorage location = LocalCheckpointStorage.at(files, absolute);
     CheckpointStorage job = absolute.getParent() == null ? location : LocalCheckpointStorage.at(files, absolute.getParent());
+    requireCheckpoint(absolute, location);
     CheckpointMetadata metadata = readMetadata(location, -1);
     OptionalLong idOfDirectory = CheckpointLayout.checkpointId(absolute.getFileName().toString());
     if (idOfDirectory.isPresent() && idOfDirectory.getAsLong() != metadata.checkpointId()) {
@@ -266,6 +300,47 @@ public final class CheckpointCoordinator implements AutoCloseable {
       store.doNotClaim(metadata.checkpointId());
     }
     return metadata.checkpointId();
+  }
+
+  /**
+   * Refuses a directory without {@code _metadata}: it holds no checkpoint (a checkpoint directory
+   * without one was never completed), and may be a job directory, whose checkpoints are one level
+   * down.
+   */
+  private void requireCheckpoint(Path directory, CheckpointStorage location) {
+    try {
+      if (location.exists(CheckpointLayout.METADATA)) {
+        return;
+      }
+      FileLayer.EntryType type = files.type(directory);
+      if (type == FileLayer.EntryType.MISSING) {
+        throw new CheckpointException("cannot restore " + directory + ": it does not exist");
+      }
+      long latest = -1;
+      boolean jobDirectory = false;
+      if (type == FileLayer.EntryType.DIRECTORY) {
+        for (String child : location.list("").directories()) {
+          OptionalLong id = CheckpointLayout.checkpointId(child);
+          if (id.isPresent() || child.equals(CheckpointLayout.SHARED_DIRECTORY)) {
+            jobDirectory = true;
+          }
+          if (id.isPresent() && id.getAsLong() > latest && location.child(child).exists(CheckpointLayout.METADATA)) {
+            latest = id.getAsLong();
+          }
+        }
+      }
+      if (jobDirectory) {
+        throw new CheckpointException(directory + " is not a checkpoint but a job directory: restore one of its"
+            + " checkpoints, " + (latest >= 0
+                ? "such as " + directory.resolve(CheckpointLayout.checkpointDirectory(latest)) + " (its latest complete one)"
+                : "once one is complete (it holds none)")
+            + ", or build a coordinator on it and call restoreLatest()");
+      }
+      throw new CheckpointException(directory + " is not a checkpoint or savepoint: it has no "
+          + CheckpointLayout.METADATA + " (a checkpoint directory without one was never completed)");
+    } catch (IOException e) {
+      throw new CheckpointException("cannot read " + directory + ": " + e.getMessage(), e);
+    }
   }
 
   private static CheckpointMetadata readMetadata(CheckpointStorage directory, long expectedId) {
@@ -297,6 +372,12 @@ public final class CheckpointCoordinator implements AutoCloseable {
   private void restore(CheckpointStorage directory, CheckpointStorage job, CheckpointMetadata metadata, boolean claim) {
     long id = metadata.checkpointId();
     checkCoverage(metadata);
+    for (CheckpointParticipant p : participants) {
+      if (p.operatorState().hasRegisteredLists()) {
+        throw new CheckpointException("cannot restore checkpoint " + id + ": the operator state of participant "
+            + p.index() + " has registered lists already; " + ORDER);
+      }
+    }
     List<Map<String, OperatorStateStore.StoredList>> operatorParts = new ArrayList<>();
     for (CheckpointMetadata.Participant old : metadata.participants()) {
       operatorParts.add(readOperatorState(directory, id, old.operatorState()));
@@ -314,6 +395,9 @@ public final class CheckpointCoordinator implements AutoCloseable {
       }
       try {
         Snapshotable.of(p.backend()).restore(List.<SnapshotInput>copyOf(inputs));
+      } catch (IllegalStateException e) { // the SPI's "states were registered already"
+        throw new CheckpointException("cannot restore checkpoint " + id + " into participant " + p.index() + ": "
+            + e.getMessage() + "; " + ORDER, e);
       } catch (SnapshotException e) {
         for (FileSnapshotInput input : inputs) {
           CorruptFileException damage = input.findDamage();
@@ -324,9 +408,14 @@ public final class CheckpointCoordinator implements AutoCloseable {
         }
         throw e;
       }
+      synchronized (lock) { // from here on a second restore would load state twice
+        restored = "checkpoint " + id + " was partly restored already (a restore failed after participant "
+            + p.index() + " took its state), from " + directory.describe("");
+      }
       p.operatorState().restore(OperatorStateStore.redistribute(operatorParts, parallelism, p.index()));
     }
     synchronized (lock) {
+      restored = "checkpoint " + id + " was restored already, from " + directory.describe("");
       nextId = Math.max(nextId, id + 1);
     }
     LOG.info("Restored checkpoint {} from {} into {} participant(s){}", id, directory.describe(""), parallelism,
@@ -368,10 +457,13 @@ public final class CheckpointCoordinator implements AutoCloseable {
   private void checkRestorable() {
     checkOpen();
     if (started) {
-      throw new IllegalStateException("restore before start()");
+      throw new CheckpointException("restore before start(): " + ORDER);
     }
     if (participants.isEmpty()) {
-      throw new IllegalStateException("register the participants before restoring");
+      throw new CheckpointException("register the participants before restoring: " + ORDER);
+    }
+    if (restored != null) {
+      throw new CheckpointException(restored + "; a job restores at most once: " + ORDER);
     }
   }
 
@@ -380,13 +472,13 @@ public final class CheckpointCoordinator implements AutoCloseable {
   /**
    * Starts periodic checkpoints if an interval was configured. Manual triggers work either way.
    *
-   * @throws IllegalStateException if no participant is registered
+   * @throws CheckpointException if no participant is registered, or after {@link #close()}
    */
   public void start() {
     synchronized (lock) {
       checkOpen();
       if (participants.isEmpty()) {
-        throw new IllegalStateException("register at least one participant before start()");
+        throw new CheckpointException("register at least one participant before start(): " + ORDER);
       }
       if (started) {
         return;
@@ -401,6 +493,9 @@ public final class CheckpointCoordinator implements AutoCloseable {
 
   /**
    * Triggers a checkpoint now, regardless of the interval, minimum pause and concurrency limit.
+   * Every participant takes its part at its next safe point: never wait for the result on a task
+   * thread, which would wait for itself until the timeout; call {@link
+   * CheckpointParticipant#checkpointNow()} there.
    *
    * @return completes when the checkpoint is durable, or exceptionally when it is aborted
    */
@@ -412,18 +507,28 @@ public final class CheckpointCoordinator implements AutoCloseable {
    * Writes a savepoint into {@code targetDirectory}, which must not exist or be empty: a
    * self-contained, relocatable copy of all state in the canonical format (file names only, no
    * absolute paths, no shared files), restorable with {@link #restore(Path)} into any backend. Never
-   * removed by retention.
+   * removed by retention. Like {@link #triggerCheckpoint()}, it needs every participant's safe
+   * point: on a task thread, call {@link CheckpointParticipant#savepointNow(Path)} instead.
+   *
+   * @return completes when the savepoint is durable, or exceptionally (with a {@link
+   *     CheckpointException}) when it is aborted or the directory cannot hold it
    */
   public CompletableFuture<CompletedCheckpoint> triggerSavepoint(Path targetDirectory) {
     LocalCheckpointStorage target = LocalCheckpointStorage.at(files, targetDirectory);
     try {
+      FileLayer.EntryType type = files.type(target.directory());
+      if (type != FileLayer.EntryType.MISSING && type != FileLayer.EntryType.DIRECTORY) {
+        return CompletableFuture.failedFuture(
+            new CheckpointException("savepoint directory " + targetDirectory + " is not a directory"));
+      }
       CheckpointStorage.Listing listing = target.list("");
       if (!listing.files().isEmpty() || !listing.directories().isEmpty() || !listing.others().isEmpty()) {
         return CompletableFuture.failedFuture(
             new CheckpointException("savepoint directory " + targetDirectory + " is not empty"));
       }
     } catch (IOException e) {
-      return CompletableFuture.failedFuture(e);
+      return CompletableFuture.failedFuture(
+          new CheckpointException("cannot use savepoint directory " + targetDirectory + ": " + e.getMessage(), e));
     }
     return trigger(true, target, false);
   }
@@ -488,15 +593,51 @@ public final class CheckpointCoordinator implements AutoCloseable {
       pending.put(id, checkpoint);
       checkpoint.timeout =
           scheduler.schedule(
-              () -> abort(checkpoint, new CheckpointException("checkpoint " + checkpoint.id + " timed out after " + config.timeout), true),
+              () -> abort(checkpoint, new CheckpointException("checkpoint " + checkpoint.id + " timed out after "
+                  + config.timeout + notAtSafePoint(checkpoint)), Abort.FAILED),
               config.timeout.toNanos(),
               TimeUnit.NANOSECONDS);
+      if (config.safePointWarning.compareTo(config.timeout) < 0) {
+        checkpoint.safePointWarning =
+            scheduler.schedule(() -> warnIfNotAtSafePoint(checkpoint), config.safePointWarning.toNanos(), TimeUnit.NANOSECONDS);
+      }
     }
     for (CheckpointParticipant p : participants) {
       p.enqueue(checkpoint);
     }
     LOG.debug("Triggered {} {}", checkpoint.savepoint ? "savepoint" : "checkpoint", checkpoint.id);
     return checkpoint.future;
+  }
+
+  /** Returns "; participant 1 has not reached a safe point" for those still to take their part, or "". */
+  private String notAtSafePoint(PendingCheckpoint checkpoint) {
+    List<Integer> waiting = new ArrayList<>();
+    for (CheckpointParticipant p : participants) {
+      if (p.awaits(checkpoint)) {
+        waiting.add(p.index());
+      }
+    }
+    if (waiting.isEmpty()) {
+      return "";
+    }
+    return waiting.size() == 1
+        ? "; participant " + waiting.get(0) + " has not reached a safe point"
+        : "; participants " + waiting + " have not reached a safe point";
+  }
+
+  private void warnIfNotAtSafePoint(PendingCheckpoint checkpoint) {
+    if (checkpoint.isDiscarded()) {
+      return;
+    }
+    for (CheckpointParticipant p : participants) {
+      if (p.awaits(checkpoint)) {
+        LOG.warn("{} {} waits for participant {}, which has not reached a safe point in {}: its task thread"
+                + " must call checkpointIfPending() between records. A task thread that waits for a checkpoint's"
+                + " future never gets there (use CheckpointParticipant.checkpointNow() on it); it is aborted after {}",
+            checkpoint.savepoint ? "Savepoint" : "Checkpoint", checkpoint.id, p.index(), config.safePointWarning,
+            config.timeout);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- the participants' parts
@@ -516,14 +657,14 @@ public final class CheckpointCoordinator implements AutoCloseable {
     try {
       keyed = Snapshotable.of(participant.backend()).snapshot(checkpoint.id, checkpoint.mode);
     } catch (RuntimeException e) {
-      abort(checkpoint, new CheckpointException("task " + participant.index() + " could not snapshot: " + e, e), true);
+      abort(checkpoint, new CheckpointException("task " + participant.index() + " could not snapshot: " + e, e), Abort.FAILED);
       return;
     }
     try {
       operatorState = participant.operatorState().snapshot();
     } catch (RuntimeException e) {
       keyed.close();
-      abort(checkpoint, new CheckpointException("task " + participant.index() + " could not snapshot operator state: " + e, e), true);
+      abort(checkpoint, new CheckpointException("task " + participant.index() + " could not snapshot operator state: " + e, e), Abort.FAILED);
       return;
     }
     long syncNanos = System.nanoTime() - start;
@@ -536,7 +677,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       keyed.close();
       finishTask(checkpoint);
-      abort(checkpoint, new CheckpointException("coordinator is closing"), false);
+      abort(checkpoint, new CheckpointException("checkpoint " + checkpoint.id + " cancelled: coordinator closing"), Abort.CANCELLED);
     }
   }
 
@@ -564,7 +705,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     } catch (Throwable e) {
       output.abortUncommitted();
       finishTask(checkpoint); // before the abort, so that the abort removes the files at once
-      abort(checkpoint, new CheckpointException("task " + index + " failed to write checkpoint " + checkpoint.id + ": " + e, e), true);
+      abort(checkpoint, new CheckpointException("task " + index + " failed to write checkpoint " + checkpoint.id + ": " + e, e), Abort.FAILED);
       return;
     }
     // the task writes nothing more: finish it first, so that an abort after this point (of the
@@ -585,7 +726,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     try {
       scheduler.execute(() -> complete(checkpoint));
     } catch (RejectedExecutionException e) {
-      abort(checkpoint, new CheckpointException("coordinator is closing"), false);
+      abort(checkpoint, new CheckpointException("checkpoint " + checkpoint.id + " cancelled: coordinator closing"), Abort.CANCELLED);
     }
   }
 
@@ -609,7 +750,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
       metadataSize = checkpoint.directory.size(CheckpointLayout.METADATA);
     } catch (IOException | RuntimeException e) {
       checkpoint.commitFailed();
-      abort(checkpoint, new CheckpointException("could not write the metadata of checkpoint " + checkpoint.id + ": " + e, e), true);
+      abort(checkpoint, new CheckpointException("could not write the metadata of checkpoint " + checkpoint.id + ": " + e, e), Abort.FAILED);
       return;
     }
     CompletedCheckpoint done = new CompletedCheckpoint(checkpoint.id, checkpoint.directory.describe(""), checkpoint.savepoint);
@@ -626,11 +767,9 @@ public final class CheckpointCoordinator implements AutoCloseable {
       consecutiveFailures = 0;
       lastCompletionNanos = System.nanoTime();
     }
-    if (checkpoint.timeout != null) {
-      checkpoint.timeout.cancel(false);
-    }
+    checkpoint.cancelTimers();
     for (PendingCheckpoint older : subsumed) {
-      abort(older, new CheckpointException("checkpoint " + older.id + " subsumed by " + checkpoint.id), false);
+      abort(older, new CheckpointException("checkpoint " + older.id + " subsumed by " + checkpoint.id), Abort.SUBSUMED);
     }
     if (notifyComplete) {
       notifyBackends(b -> b.notifyCheckpointComplete(checkpoint.id));
@@ -665,8 +804,9 @@ public final class CheckpointCoordinator implements AutoCloseable {
     checkpoint.future.complete(done);
   }
 
-  /** Aborts a pending checkpoint; {@code countsAsFailure} is false for subsumed and cancelled ones. */
-  private void abort(PendingCheckpoint checkpoint, CheckpointException cause, boolean countsAsFailure) {
+  /** Aborts a pending checkpoint; only {@link Abort#FAILED} counts towards the tolerated failures. */
+  private void abort(PendingCheckpoint checkpoint, CheckpointException cause, Abort reason) {
+    boolean countsAsFailure = reason == Abort.FAILED;
     boolean deleteNow;
     synchronized (lock) {
       if (checkpoint.isDiscarded() || checkpoint.isCommitting()) {
@@ -683,9 +823,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
         }
       }
     }
-    if (checkpoint.timeout != null) {
-      checkpoint.timeout.cancel(false);
-    }
+    checkpoint.cancelTimers();
     if (deleteNow) {
       deleteFiles(checkpoint);
     }
@@ -697,7 +835,9 @@ public final class CheckpointCoordinator implements AutoCloseable {
     }
     CheckpointStats stats =
         new CheckpointStats(
-            checkpoint.id, checkpoint.savepoint, CheckpointStats.Status.FAILED, checkpoint.triggerTime,
+            checkpoint.id, checkpoint.savepoint,
+            reason == Abort.CANCELLED ? CheckpointStats.Status.CANCELLED : CheckpointStats.Status.FAILED,
+            checkpoint.triggerTime,
             Duration.ofNanos(checkpoint.maxSyncNanos()), Duration.ofNanos(checkpoint.maxAsyncNanos()),
             Duration.ofNanos(System.nanoTime() - checkpoint.triggerNanos), 0, 0, 0, cause);
     onCoordinatorThread(
@@ -795,7 +935,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
       toAbort = new ArrayList<>(pending.values());
     }
     for (PendingCheckpoint checkpoint : toAbort) {
-      abort(checkpoint, new CheckpointException("checkpoint " + checkpoint.id + " cancelled: coordinator closed"), false);
+      abort(checkpoint, new CheckpointException("checkpoint " + checkpoint.id + " cancelled: coordinator closed"), Abort.CANCELLED);
     }
     asyncExecutor.shutdown();
     awaitTermination(asyncExecutor, "Asynchronous checkpoint writes");
@@ -817,7 +957,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
 
   private void checkOpen() {
     if (closed) {
-      throw new IllegalStateException("coordinator is closed");
+      throw new CheckpointException("coordinator is closed");
     }
   }
 
@@ -840,6 +980,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     private Duration interval;
     private Duration minPause = Duration.ZERO;
     private Duration timeout = Duration.ofMinutes(10);
+    private Duration safePointWarning = Duration.ofSeconds(30);
     private int maxConcurrent = 1;
     private int tolerableFailures = 3;
     private int retained = 2;
@@ -889,6 +1030,18 @@ public final class CheckpointCoordinator implements AutoCloseable {
     public Builder timeout(Duration timeout) {
       once("timeout", this.timeout);
       this.timeout = positive("timeout", timeout);
+      return this;
+    }
+
+    /**
+     * Logs a warning naming every participant that has not reached a safe point ({@link
+     * CheckpointParticipant#checkpointIfPending()}) this long after a checkpoint was triggered: its task
+     * thread is blocked, or waits for the checkpoint itself. Default 30 seconds; none if not shorter
+     * than the timeout.
+     */
+    public Builder safePointWarning(Duration after) {
+      once("safe-point warning", this.safePointWarning);
+      this.safePointWarning = positive("safe-point warning", after);
       return this;
     }
 
@@ -1004,14 +1157,19 @@ public final class CheckpointCoordinator implements AutoCloseable {
      * the coordinator.
      *
      * @throws StateException if another live coordinator holds it
-     * @throws UncheckedIOException if it cannot be used
+     * @throws CheckpointException if it cannot be used, or is not writable
      */
     public CheckpointCoordinator build() {
+      Object where = storage != null ? storage.describe("") : jobDirectory;
       try {
         return new CheckpointCoordinator(this);
       } catch (IOException e) {
-        throw new UncheckedIOException(
-            "cannot open checkpoint storage " + (storage != null ? storage.describe("") : jobDirectory), e);
+        boolean readOnly = e instanceof AccessDeniedException
+            || e instanceof FileSystemException f && "Read-only file system".equals(f.getReason());
+        throw new CheckpointException(readOnly
+            ? "checkpoint storage " + where + " is not writable (" + e + "): a coordinator writes checkpoints"
+                + " there; to restore a read-only copy, call restore(path) on a coordinator of another directory"
+            : "cannot open checkpoint storage " + where + ": " + e, e);
       }
     }
   }

@@ -2,7 +2,10 @@ package dev.cairn.checkpoint;
 
 import dev.cairn.state.StateException;
 
-/** A checkpoint failed, or too many did, or a checkpoint cannot be restored. */
+/**
+ * A checkpoint failed, or too many did, or a checkpoint cannot be restored, or the coordinator was
+ * used out of order (see {@link CheckpointCoordinator}).
+ */
 public class CheckpointException extends StateException {
 
   private static final long serialVersionUID = 1L;

@@ -14,7 +14,7 @@ public interface CheckpointListener {
    */
   default void notifyCheckpointComplete(long checkpointId) {}
 
-  /** The checkpoint failed, timed out or was subsumed; its files are removed. */
+  /** The checkpoint failed, timed out, was subsumed or was cancelled by {@code close()}; its files are removed. */
   default void notifyCheckpointAborted(long checkpointId, Throwable cause) {}
 
   /** Statistics of a finished (completed or failed) checkpoint. */

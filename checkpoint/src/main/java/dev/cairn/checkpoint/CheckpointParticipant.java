@@ -2,13 +2,17 @@ package dev.cairn.checkpoint;
 
 import dev.cairn.state.KeyedStateBackend;
 import dev.cairn.state.spi.Snapshotable;
+import java.nio.file.Path;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
 /**
  * One task thread's membership in checkpoints: its keyed backend and operator state. The task thread
- * calls {@link #checkpointIfPending()} between records; that is the only place its state is captured.
+ * calls {@link #checkpointIfPending()} between records, or {@link #checkpointNow()}; those are the only
+ * places its state is captured. A checkpoint waits for every participant's safe point, so a task thread
+ * never waits for a checkpoint it did not take its part of.
  */
 public final class CheckpointParticipant {
 
@@ -92,6 +96,38 @@ public final class CheckpointParticipant {
       }
     }
     return took;
+  }
+
+  /**
+   * Triggers a checkpoint and takes this participant's part at once, here: a safe point on the
+   * task thread, as {@link #checkpointIfPending()} (which it calls) would. This is how a task thread
+   * checkpoints and waits: the result of {@link CheckpointCoordinator#triggerCheckpoint()} needs this
+   * thread's next safe point, so waiting for it here would never end.
+   *
+   * @return completes when the checkpoint is durable (once the other participants, if any, took their
+   *     parts too), or exceptionally when it is aborted
+   * @throws CheckpointException as {@link #checkpointIfPending()}
+   */
+  public CompletableFuture<CompletedCheckpoint> checkpointNow() {
+    return atSafePoint(coordinator.triggerCheckpoint());
+  }
+
+  /**
+   * Triggers a savepoint into {@code targetDirectory} and takes this participant's part at once, here:
+   * {@link #checkpointNow()} for {@link CheckpointCoordinator#triggerSavepoint(Path)}.
+   */
+  public CompletableFuture<CompletedCheckpoint> savepointNow(Path targetDirectory) {
+    return atSafePoint(coordinator.triggerSavepoint(targetDirectory));
+  }
+
+  private CompletableFuture<CompletedCheckpoint> atSafePoint(CompletableFuture<CompletedCheckpoint> triggered) {
+    checkpointIfPending();
+    return triggered;
+  }
+
+  /** Whether {@code checkpoint} waits for this participant's synchronous part. */
+  boolean awaits(PendingCheckpoint checkpoint) {
+    return queue.contains(checkpoint);
   }
 
   void enqueue(PendingCheckpoint pending) {

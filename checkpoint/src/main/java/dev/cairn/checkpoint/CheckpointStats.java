@@ -8,7 +8,7 @@ import java.time.Instant;
  *
  * @param checkpointId the checkpoint's id
  * @param savepoint whether it is a savepoint
- * @param status completed or failed
+ * @param status completed, failed (failed, timed out or subsumed), or cancelled by {@code close()}
  * @param triggerTime when it was triggered
  * @param synchronousDuration the longest synchronous part of any participant (the processing pause)
  * @param asynchronousDuration the longest asynchronous part of any participant
@@ -33,9 +33,10 @@ public record CheckpointStats(
     int stateCount,
     Throwable failureCause) {
 
-  /** A checkpoint's outcome. */
+  /** A checkpoint's outcome: {@code CANCELLED} when it was pending as the coordinator was closed. */
   public enum Status {
     COMPLETED,
-    FAILED
+    FAILED,
+    CANCELLED
   }
 }

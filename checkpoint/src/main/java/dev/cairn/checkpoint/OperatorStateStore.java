@@ -167,14 +167,16 @@ public final class OperatorStateStore {
     return result;
   }
 
+  /** Whether a list was registered; a restore must come before. */
+  boolean hasRegisteredLists() {
+    return !states.isEmpty();
+  }
+
   /**
    * Gives this store the lists of a restored checkpoint; registration deserializes them. Only before
-   * any list is registered.
+   * any list is registered ({@link #hasRegisteredLists()}, which the coordinator checks first).
    */
   void restore(Map<String, StoredList> lists) {
-    if (!states.isEmpty()) {
-      throw new IllegalStateException("operator state must be restored before any list is registered");
-    }
     restored = new HashMap<>(lists);
   }
 

@@ -34,6 +34,7 @@ final class PendingCheckpoint {
   private volatile boolean discarded;
   private final AtomicBoolean cleaned = new AtomicBoolean();
   ScheduledFuture<?> timeout;
+  ScheduledFuture<?> safePointWarning;
 
   PendingCheckpoint(
       long id, CheckpointStorage directory, boolean savepoint, SnapshotMode mode, Instant triggerTime, int participants) {
@@ -44,6 +45,16 @@ final class PendingCheckpoint {
     this.triggerTime = triggerTime;
     this.triggerNanos = System.nanoTime();
     this.parts = new CheckpointMetadata.Participant[participants];
+  }
+
+  /** Cancels the timeout and the safe-point warning: the checkpoint completed or was aborted. */
+  void cancelTimers() {
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
+    if (safePointWarning != null) {
+      safePointWarning.cancel(false);
+    }
   }
 
   /** Whether the checkpoint was aborted; its tasks stop writing as soon as they notice. */

@@ -16,8 +16,12 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
- * <p><b>Threading.</b> A backend has one writer, the task thread. Neither the backend nor its state
- * handles are thread-safe.
+ * <p><b>Threading.</b> A backend and its state handles belong to one thread, the task thread: the
+ * first thread that sets a current key or uses a state handle. Before that, any thread may build the
+ * backend, register states and restore it. Any other thread's use then throws {@link
+ * WrongThreadException}, until the owner thread has terminated: then the next thread that uses the
+ * backend owns it. {@link #close()}, {@link #keySerializer()}, {@link #maxParallelism()} and {@link
+ * #keyGroupRange()} may be called from any thread.
  *
  * <p><b>Returned objects.</b> Every backend behaves as if values were copied on write and on read:
  * changing an object after passing it to a state, or changing an object a state returned, never
@@ -42,6 +46,7 @@ public interface KeyedStateBackend<K> extends AutoCloseable {
    * @throws NullPointerException if {@code key} is null
    * @throws KeyGroupOutOfRangeException if the key's group is outside {@link #keyGroupRange()}
    * @throws BackendClosedException if the backend was closed
+   * @throws WrongThreadException if another thread, still alive, owns the backend
    */
   void setCurrentKey(K key);
 

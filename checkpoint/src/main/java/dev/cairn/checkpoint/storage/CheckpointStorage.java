@@ -134,8 +134,9 @@ public interface CheckpointStorage {
   /**
    * Takes the exclusive lease of this location for one live coordinator.
    *
-   * @return the lease; closing it releases it
-   * @throws IOException if another live coordinator holds it
+   * @return the lease, closing it releases it; null if another live coordinator holds it
+   * @throws java.nio.channels.OverlappingFileLockException if one in this JVM holds it (local storage)
+   * @throws IOException if it cannot be taken (a location that is not writable, say)
    */
   AutoCloseable lease() throws IOException;
 

@@ -71,9 +71,9 @@ public interface FileLayer {
    * Takes an exclusive, process-wide lock on {@code file} (created if missing), released by closing
    * the result or by the death of the process.
    *
-   * @return the held lock
-   * @throws java.nio.channels.OverlappingFileLockException or an {@link IOException} if it is held
-   *     elsewhere (the caller turns both into one clear error)
+   * @return the held lock, or null if another process holds it
+   * @throws java.nio.channels.OverlappingFileLockException if this JVM holds it
+   * @throws IOException if it cannot be taken (a read-only directory, say)
    */
   AutoCloseable lock(Path file) throws IOException;
 

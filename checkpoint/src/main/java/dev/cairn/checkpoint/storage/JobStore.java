@@ -63,15 +63,17 @@ public final class JobStore implements AutoCloseable {
    * Opens the job's storage: takes the lease, reads the complete checkpoints and cleans up.
    *
    * @throws StateException if another live coordinator holds the lease
-   * @throws IOException if the storage cannot be read
+   * @throws IOException if the storage cannot be read, or the lease cannot be taken (read-only, say)
    */
   public static JobStore open(CheckpointStorage storage) throws IOException {
     AutoCloseable lease;
     try {
       lease = storage.lease();
-    } catch (OverlappingFileLockException | IOException e) {
-      throw new StateException(
-          "checkpoint directory " + storage.describe("") + " is in use by another live coordinator (" + e + ")", e);
+    } catch (OverlappingFileLockException e) {
+      lease = null; // held in this JVM
+    }
+    if (lease == null) {
+      throw new StateException("checkpoint directory " + storage.describe("") + " is in use by another live coordinator");
     }
     JobStore store = new JobStore(storage, lease);
     try {

@@ -57,7 +57,8 @@ final class LocalFileLayer implements FileLayer {
     try {
       java.nio.channels.FileLock lock = channel.tryLock();
       if (lock == null) {
-        throw new IOException("lock " + file + " is held by another process");
+        channel.close();
+        return null; // held by another process
       }
       return channel::close; // closing the channel releases the lock
     } catch (IOException | RuntimeException e) {

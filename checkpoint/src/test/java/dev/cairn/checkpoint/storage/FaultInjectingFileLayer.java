@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * mkdir, delete) and fails the one with a chosen number (deletes never fail: cleanup must be able to
  * succeed for the assertions about leftovers), or halts the JVM before it as a crash does; or fails
  * every write as a full disk does; or holds every write until released, as a disk too slow for the
- * checkpoint timeout does.
+ * checkpoint timeout does; or refuses writes as a read-only directory does.
  */
 public final class FaultInjectingFileLayer implements FileLayer {
 
@@ -20,6 +20,7 @@ public final class FaultInjectingFileLayer implements FileLayer {
   private volatile int failAt = -1;
   private volatile int haltAt = -1;
   private volatile boolean diskFull;
+  private volatile boolean readOnly;
   private volatile java.util.concurrent.CountDownLatch hold;
   private volatile String holdRenameTo;
   private volatile java.util.concurrent.CountDownLatch renameHeld = new java.util.concurrent.CountDownLatch(1);
@@ -48,6 +49,21 @@ public final class FaultInjectingFileLayer implements FileLayer {
   /** Makes every write fail with "No space left on device" until called with false. */
   public void diskFull(boolean full) {
     diskFull = full;
+  }
+
+  /**
+   * Makes the directory read-only until called with false: taking a lock, creating a file or a
+   * directory fail with {@link java.nio.file.AccessDeniedException}, as they do for a user without
+   * write permission (root ignores the permission bits, so tests cannot rely on them).
+   */
+  public void readOnly(boolean readOnly) {
+    this.readOnly = readOnly;
+  }
+
+  private void checkWritable(Path path) throws java.nio.file.AccessDeniedException {
+    if (readOnly) {
+      throw new java.nio.file.AccessDeniedException(path.toString());
+    }
   }
 
   /** Holds every write until {@link #release()}. */
@@ -112,6 +128,7 @@ public final class FaultInjectingFileLayer implements FileLayer {
 
   @Override
   public SyncableOutputStream create(Path file) throws IOException {
+    checkWritable(file);
     step("create", file);
     SyncableOutputStream out = delegate.create(file);
     return new SyncableOutputStream() {
@@ -143,6 +160,7 @@ public final class FaultInjectingFileLayer implements FileLayer {
 
   @Override
   public AutoCloseable lock(Path file) throws IOException {
+    checkWritable(file);
     return delegate.lock(file);
   }
 
@@ -175,6 +193,7 @@ public final class FaultInjectingFileLayer implements FileLayer {
 
   @Override
   public void createDirectory(Path directory) throws IOException {
+    checkWritable(directory);
     step("mkdir", directory);
     delegate.createDirectory(directory);
   }

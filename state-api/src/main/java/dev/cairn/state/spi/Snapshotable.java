@@ -20,6 +20,8 @@ import java.util.Collection;
  * thread does afterwards. The coordinator then tells the backend how the checkpoint ended ({@link
  * #notifyCheckpointComplete}, {@link #notifyCheckpointAborted}, {@link #notifyCheckpointSubsumed}),
  * on the task thread, so that incremental snapshots know which stored files they may reference.
+ * Backends refuse these calls from a thread other than their owner ({@link OwnerThread}), except
+ * {@link StateSnapshot#writeTo}.
  */
 public interface Snapshotable {
 

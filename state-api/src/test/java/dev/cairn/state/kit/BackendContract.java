@@ -3,6 +3,7 @@ package dev.cairn.state.kit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.cairn.state.BackendClosedException;
 import dev.cairn.state.KeyGroupOutOfRangeException;
@@ -16,6 +17,7 @@ import dev.cairn.state.StateRegistrationException;
 import dev.cairn.state.TtlConfig;
 import dev.cairn.state.ValueState;
 import dev.cairn.state.ValueStateDescriptor;
+import dev.cairn.state.WrongThreadException;
 import dev.cairn.state.serde.Serializers;
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.KeyGroups;
@@ -25,6 +27,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -292,7 +296,70 @@ public interface BackendContract extends KitSupport {
     }
   }
 
-  /** Every operation of every state handle. */
+  @Test
+  default void secondThread_whileOwnerRuns_isRefusedNamingBothThreads() throws Exception {
+    KeyedStateBackend<Long> backend = backend();
+    AllKinds states = new AllKinds(backend); // registered on this thread: allowed before the first key
+    CountDownLatch owned = new CountDownLatch(1);
+    CountDownLatch checked = new CountDownLatch(1);
+    List<Throwable> ownerFailures = new CopyOnWriteArrayList<>();
+    Thread owner = new Thread(() -> {
+      try {
+        states.fill(1, 3);
+        backend.setCurrentKey(1L);
+        owned.countDown();
+        checked.await();
+        assertThat(backend.getCurrentKey()).as("the owner's current key").isEqualTo(1L);
+        assertThat(states.value.value()).isEqualTo("v1");
+        states.reducing.add(10L);
+      } catch (Throwable t) {
+        ownerFailures.add(t);
+        owned.countDown();
+      }
+    }, "kit-owner");
+    owner.start();
+    owned.await();
+    String offending = Thread.currentThread().getName();
+
+    List<ThrowingCallable> calls = new ArrayList<>(stateAccesses(states));
+    calls.add(() -> backend.setCurrentKey(2L));
+    calls.add(() -> backend.getState(StateDescriptors.value("registered-late", Serializers.LONG)));
+    calls.add(() -> backend.keys(AllKinds.VALUE.name()).close());
+    calls.add(() -> backend.applyToAllKeys(AllKinds.VALUE, (k, s) -> {}));
+    calls.add(() -> Snapshotable.of(backend).snapshot(1).close());
+    for (int i = 0; i < calls.size(); i++) {
+      assertThat(catchThrowable(calls.get(i))).as("call #%d", i)
+          .isInstanceOf(WrongThreadException.class)
+          .hasMessageContaining("'kit-owner'")
+          .hasMessageContaining("'" + offending + "'");
+    }
+    checked.countDown();
+    owner.join();
+    assertThat(ownerFailures).isEmpty();
+
+    // once the owner has ended, the backend passes to the next thread that uses it
+    backend.setCurrentKey(1L);
+    assertThat(states.reducing.get()).isEqualTo(1L + 1L + 10L);
+    assertThat(contents(backend, AllKinds.VALUE).get(AllKinds.VALUE.name())).containsOnlyKeys(1L, 2L);
+  }
+
+  @Test
+  default void firstKeySetOnAnotherThread_thatThreadOwnsTheBackend() throws Exception {
+    KeyedStateBackend<Long> backend = backend();
+    ValueState<Long> state = backend.getState(count());
+    Thread worker = new Thread(() -> {
+      backend.setCurrentKey(1L);
+      state.update(7L);
+    });
+    worker.start();
+    worker.join();
+
+    backend.setCurrentKey(1L);
+
+    assertThat(state.value()).isEqualTo(7L);
+  }
+
+  /** Every operation of every state handle; iterables are iterated (a decorator may return lazy ones). */
   private static List<ThrowingCallable> stateAccesses(AllKinds states) {
     var value = states.value;
     var list = states.list;
@@ -301,9 +368,11 @@ public interface BackendContract extends KitSupport {
     var aggregating = states.aggregating;
     return List.of(
         value::value, () -> value.update("x"), value::clear,
-        list::get, () -> list.add(1L), () -> list.addAll(List.of(1L)), () -> list.update(List.of(1L)), list::clear,
+        () -> list.get().iterator().hasNext(), () -> list.add(1L), () -> list.addAll(List.of(1L)),
+        () -> list.update(List.of(1L)), list::clear,
         () -> map.get(1), () -> map.put(1, "x"), () -> map.putAll(Map.of(1, "x")), () -> map.remove(1),
-        () -> map.contains(1), map::entries, map::keys, map::values, map::iterator, map::isEmpty, map::clear,
+        () -> map.contains(1), () -> map.entries().iterator().hasNext(), () -> map.keys().iterator().hasNext(),
+        () -> map.values().iterator().hasNext(), () -> map.iterator().hasNext(), map::isEmpty, map::clear,
         reducing::get, () -> reducing.add(1L), reducing::clear,
         aggregating::get, () -> aggregating.add(1), aggregating::clear);
   }

@@ -17,6 +17,7 @@ import dev.cairn.state.ValueStateDescriptor;
 import dev.cairn.state.serde.TypeSerializer;
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.KeyGroups;
+import dev.cairn.state.spi.OwnerThread;
 import dev.cairn.state.spi.SnapshotInput;
 import dev.cairn.state.spi.SnapshotMode;
 import dev.cairn.state.spi.Snapshotable;
@@ -38,7 +39,8 @@ import java.util.stream.Stream;
  *
  * <p>{@link #setCurrentKey} computes the key group once; state handles read the cached {@link
  * #groupIndex}, which is negative when no key is set or the backend is closed, so the hot path has a
- * single check. Not thread-safe, except {@link #releaseSnapshot}, called by snapshots from any thread.
+ * single check besides the {@link #ownerThread} check. Not thread-safe, except {@link #releaseSnapshot},
+ * called by snapshots from any thread.
  *
  * <p>Incremental snapshots: {@link #tracker} stays null, and the tables track nothing, until the first
  * {@link SnapshotMode#INCREMENTAL} snapshot (or a restore that continues a claimed incremental chain);
@@ -53,6 +55,7 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
   private final boolean copyKeys;
   private final int maxParallelism;
   private final KeyGroupRange range;
+  final OwnerThread ownerThread = new OwnerThread("heap state backend");
 
   /** The backend's own copy of the current key; never handed out. */
   K currentKey;
@@ -93,6 +96,7 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
     if (key == null) {
       throw new NullPointerException("current key must not be null");
     }
+    ownerThread.checkKeyed();
     checkOpen();
     int keyGroup = KeyGroups.assign(keySerializer, key, maxParallelism);
     int index = keyGroup - range.startKeyGroup();
@@ -107,12 +111,14 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
 
   @Override
   public K getCurrentKey() {
+    ownerThread.check();
     checkOpen();
     return currentKey == null || !copyKeys ? currentKey : keySerializer.copy(currentKey);
   }
 
   @Override
   public int getCurrentKeyGroup() {
+    ownerThread.check();
     checkOpen();
     return currentKeyGroup;
   }
@@ -134,6 +140,7 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
   @Override
   public <S extends State> S getState(StateDescriptor<S> descriptor) {
     Objects.requireNonNull(descriptor, "descriptor");
+    ownerThread.check();
     checkOpen();
     StateMetaInfo.refuseTtl(descriptor);
     StateTable<K> table = tables.get(descriptor.name());
@@ -186,6 +193,7 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
 
   @Override
   public Stream<K> keys(String stateName) {
+    ownerThread.check();
     checkOpen();
     return keysOf(registered(stateName)).stream();
   }
@@ -258,6 +266,7 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
   @Override
   public StateSnapshot snapshot(long checkpointId, SnapshotMode mode) {
     Objects.requireNonNull(mode, "mode");
+    ownerThread.check();
     checkOpen();
     List<SnapshotPart> parts = new ArrayList<>(tables.size() + restored.size());
     for (StateTable<K> table : tables.values()) {
@@ -312,6 +321,7 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
 
   @Override
   public void notifyCheckpointComplete(long checkpointId) {
+    ownerThread.check();
     if (tracker != null && !closed) {
       tracker.complete(checkpointId);
     }
@@ -319,6 +329,7 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
 
   @Override
   public void notifyCheckpointAborted(long checkpointId) {
+    ownerThread.check();
     if (tracker != null && !closed) {
       tracker.abort(checkpointId);
     }
@@ -335,6 +346,7 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
   @Override
   public void restore(Collection<SnapshotInput> inputs) {
     Objects.requireNonNull(inputs, "inputs");
+    ownerThread.check();
     checkOpen();
     if (!tables.isEmpty()) {
       throw new IllegalStateException(

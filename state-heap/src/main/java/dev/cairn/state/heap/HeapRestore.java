@@ -323,6 +323,10 @@ final class HeapRestore {
     }
     for (int keyGroup = overlap.startKeyGroup(); keyGroup <= overlap.endKeyGroup(); keyGroup++) {
       int index = keyGroup - range.startKeyGroup();
+      if (description.equals(coveredBy[index])) {
+        throw new SnapshotException("snapshot " + description + " is restored twice (key group " + keyGroup
+            + " is loaded already): restore each snapshot once");
+      }
       if (coveredBy[index] != null) {
         throw new SnapshotException(
             "key group " + keyGroup + " is in both snapshot " + coveredBy[index] + " and snapshot " + description);

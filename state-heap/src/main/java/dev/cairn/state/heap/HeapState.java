@@ -19,10 +19,12 @@ abstract class HeapState<K> implements State {
   /**
    * Returns the current key group's index in the table.
    *
+   * @throws dev.cairn.state.WrongThreadException if another thread owns the backend
    * @throws dev.cairn.state.NoCurrentKeyException if no key is set
    * @throws dev.cairn.state.BackendClosedException if the backend was closed
    */
   final int groupIndex() {
+    backend.ownerThread.checkKeyed();
     int index = backend.groupIndex;
     if (index < 0) {
       throw backend.accessFailure(name);

@@ -137,6 +137,19 @@ class HeapRestoreTest {
   }
 
   @Test
+  void restore_sameSnapshotTwice_saysSo() {
+    MemorySnapshotStore store = storeWithCount(1L, 1L);
+    try (KeyedStateBackend<Long> backend = AllKindsFixture.newBackend()) {
+      Snapshotable.of(backend).restore(List.of(store.input()));
+
+      assertThatThrownBy(() -> Snapshotable.of(backend).restore(List.of(store.input())))
+          .isInstanceOf(SnapshotException.class)
+          .hasMessageContaining("count-snapshot")
+          .hasMessageContaining("restored twice");
+    }
+  }
+
+  @Test
   void restore_damagedSecondInput_throwsAndChangesNothing() throws Exception {
     MemorySnapshotStore good = storeWithCount(1L, 1L);
     MemorySnapshotStore damaged = new MemorySnapshotStore("damaged");

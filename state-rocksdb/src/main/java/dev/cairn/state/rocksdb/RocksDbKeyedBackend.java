@@ -24,6 +24,7 @@ import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.KeyGroups;
 import dev.cairn.state.spi.KeyedSnapshotFormat;
 import dev.cairn.state.spi.KeyedSnapshotReader;
+import dev.cairn.state.spi.OwnerThread;
 import dev.cairn.state.spi.SnapshotInput;
 import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateMetaInfo;
@@ -85,7 +86,8 @@ import org.slf4j.LoggerFactory;
  * bytes are a prefix of another's. The current key's prefix is serialized once, in {@link
  * #setCurrentKey}, into {@link #keyBuffer}; map operations append the user key after it.
  *
- * <p><b>Threading.</b> The task thread owns the backend and its states (no locking on the hot path).
+ * <p><b>Threading.</b> The task thread owns the backend and its states (no locking on the hot path);
+ * {@link #ownerThread} refuses every other thread.
  * Asynchronous snapshot writers hold a {@link ResourceGuard} lease while they touch native handles;
  * {@link #close()} waits for them to notice and stop before it frees anything. So do other backends
  * of the same {@link RocksDbMemory} that flush this one's memtables ({@link #requestFlush}).
@@ -136,6 +138,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
   private final RocksDbMemory memory;
   private final boolean ownsMemory;
   private final ResourceGuard guard;
+  private final OwnerThread ownerThread;
 
   /** Every native handle the backend owns, closed in reverse order of creation. */
   private final Deque<AutoCloseable> natives = new ArrayDeque<>();
@@ -212,6 +215,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     this.memory = memory;
     this.ownsMemory = ownsMemory;
     this.guard = new ResourceGuard("RocksDB backend in " + directory.root());
+    this.ownerThread = new OwnerThread("RocksDB backend in " + directory.root());
     try {
       memory.attach();
     } catch (RuntimeException e) {
@@ -315,6 +319,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     if (key == null) {
       throw new NullPointerException("key must not be null");
     }
+    ownerThread.checkKeyed();
     checkOpen();
     int keyGroup = KeyGroups.assign(keySerializer, key, maxParallelism);
     if (!keyGroupRange.contains(keyGroup)) {
@@ -333,12 +338,14 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
 
   @Override
   public K getCurrentKey() {
+    ownerThread.check();
     checkOpen();
     return currentKey;
   }
 
   @Override
   public int getCurrentKeyGroup() {
+    ownerThread.check();
     checkOpen();
     return currentKeyGroup;
   }
@@ -356,6 +363,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     if (descriptor == null) {
       throw new NullPointerException("descriptor must not be null");
     }
+    ownerThread.check();
     checkOpen();
     StateMetaInfo.refuseTtl(descriptor);
     RocksDbColumn column = columns.get(descriptor.name());
@@ -421,6 +429,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
 
   @Override
   public Stream<K> keys(String stateName) {
+    ownerThread.check();
     checkOpen();
     RocksDbColumn column = columns.get(stateName);
     if (column == null || column.restored) { // restored but not registered: not a state of this run yet
@@ -498,8 +507,9 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
   // ---------------------------------------------------------------------------------------------
   // hot-path primitives used by the states; all act on the current key
 
-  /** Checks that the backend is open and has a current key; {@code stateName} names the state. */
+  /** Checks the thread, that the backend is open and has a current key; {@code stateName} names the state. */
   void checkAccess(String stateName) {
+    ownerThread.checkKeyed();
     if (closed) {
       throw new BackendClosedException("state '" + stateName + "' used after its backend was closed");
     }
@@ -508,7 +518,9 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     }
   }
 
+  /** Checks the thread and that the backend is open, for iterators; {@code stateName} names the state. */
   void checkOpen(String stateName) {
+    ownerThread.check();
     if (closed) {
       throw new BackendClosedException("state '" + stateName + "' used after its backend was closed");
     }
@@ -898,6 +910,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
 
   @Override
   public StateSnapshot snapshot(long checkpointId, SnapshotMode mode) {
+    ownerThread.check();
     checkOpen();
     if (mode == SnapshotMode.INCREMENTAL) {
       return nativeSnapshot(checkpointId);
@@ -951,11 +964,13 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
 
   @Override
   public void notifyCheckpointComplete(long checkpointId) {
+    ownerThread.check();
     sharedFiles.completed(checkpointId);
   }
 
   @Override
   public void notifyCheckpointAborted(long checkpointId) {
+    ownerThread.check();
     sharedFiles.aborted(checkpointId);
   }
 
@@ -998,6 +1013,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
    */
   @Override
   public void restore(Collection<SnapshotInput> inputs) {
+    ownerThread.check();
     checkOpen();
     for (RocksDbColumn column : columns.values()) {
       if (!column.restored) {

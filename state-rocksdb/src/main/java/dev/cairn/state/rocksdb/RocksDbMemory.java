@@ -1,5 +1,6 @@
 package dev.cairn.state.rocksdb;
 
+import dev.cairn.state.StateException;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 import org.rocksdb.Cache;
@@ -155,7 +156,7 @@ public final class RocksDbMemory implements AutoCloseable {
   /** Registers a backend that uses this memory; undone by {@link #detach()}. */
   synchronized void attach() {
     if (closed) {
-      throw new IllegalStateException("RocksDB memory budget is closed");
+      throw new StateException("RocksDB memory budget is closed: build backends with an open one");
     }
     users++;
   }

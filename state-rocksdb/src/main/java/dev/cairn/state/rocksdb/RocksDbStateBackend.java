@@ -200,7 +200,7 @@ public final class RocksDbStateBackend {
      * @throws dev.cairn.state.StateException if the working directory is in use or cannot be
      *     created
      * @throws RocksDbStateException if RocksDB cannot open
-     * @throws IllegalStateException if the shared memory was closed
+     * @throws dev.cairn.state.StateException if the shared memory was closed
      */
     @Override
     public KeyedStateBackend<K> build() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.state.KeyedStateBackend;
 import dev.cairn.state.StateDescriptors;
+import dev.cairn.state.StateException;
 import dev.cairn.state.ValueState;
 import dev.cairn.state.serde.Serializers;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ class RocksDbMemoryBudgetTest {
     assertThat(state.value()).isEqualTo(7L);
     assertThat(memory.usageBytes()).isPositive();
     assertThatThrownBy(() -> RocksDbStateBackend.builder(Serializers.LONG).memory(memory).build())
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(StateException.class)
         .hasMessageContaining("closed");
     backend.close();
     assertThat(memory.usageBytes()).isZero();

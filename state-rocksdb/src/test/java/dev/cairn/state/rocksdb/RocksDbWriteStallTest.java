@@ -74,9 +74,7 @@ class RocksDbWriteStallTest {
 
     runWithin(TIMEOUT, () -> writeValues(busy, 4, 4_000, 1024), idle); // 16 MiB, three times the limit
 
-    busy.setCurrentKey(3_999L);
-    ValueState<byte[]> last = busy.getState(StateDescriptors.value("state-3", Serializers.BYTES));
-    assertThat(last.value()).hasSize(1024);
+    runWithin(TIMEOUT, () -> assertLastValueWritten(busy), null);
     assertThat(RocksDbStateBackend.aggregatedLongProperty(idle, "rocksdb.num-entries-active-mem-table"))
         .as("entries left in the memtables of the idle backend's five states")
         .isZero();
@@ -123,8 +121,13 @@ class RocksDbWriteStallTest {
     }
 
     assertThatThrownBy(() -> closed.setCurrentKey(1L)).isInstanceOf(BackendClosedException.class);
-    busy.setCurrentKey(3_999L);
-    assertThat(busy.getState(StateDescriptors.value("state-3", Serializers.BYTES)).value()).hasSize(1024);
+    runWithin(TIMEOUT, () -> assertLastValueWritten(busy), null);
+  }
+
+  /** Checks the last value {@code writeValues(backend, 4, 4_000, 1024)} wrote; on the writer, which owns the backend. */
+  private static void assertLastValueWritten(KeyedStateBackend<Long> backend) {
+    backend.setCurrentKey(3_999L);
+    assertThat(backend.getState(StateDescriptors.value("state-3", Serializers.BYTES)).value()).hasSize(1024);
   }
 
   @Test
