@@ -1,18 +1,18 @@
 package dev.cairn.checkpoint;
 
-import dev.cairn.checkpoint.storage.CheckpointFiles;
-import dev.cairn.checkpoint.storage.CheckpointLayout;
-import dev.cairn.checkpoint.storage.CheckpointMetadata;
+import dev.cairn.checkpoint.internal.CheckpointFiles;
+import dev.cairn.checkpoint.internal.CheckpointLayout;
+import dev.cairn.checkpoint.internal.CheckpointMetadata;
 import dev.cairn.checkpoint.storage.CheckpointStorage;
 import dev.cairn.checkpoint.storage.CorruptFileException;
 import dev.cairn.checkpoint.storage.FileLayer;
-import dev.cairn.checkpoint.storage.FileSnapshotInput;
-import dev.cairn.checkpoint.storage.FileSnapshotOutput;
-import dev.cairn.checkpoint.storage.JobStore;
+import dev.cairn.checkpoint.internal.FileSnapshotInput;
+import dev.cairn.checkpoint.internal.FileSnapshotOutput;
+import dev.cairn.checkpoint.internal.JobStore;
 import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
-import dev.cairn.checkpoint.storage.MetadataFormat;
-import dev.cairn.checkpoint.storage.OperatorStateFormat;
-import dev.cairn.checkpoint.storage.StoredFile;
+import dev.cairn.checkpoint.internal.MetadataFormat;
+import dev.cairn.checkpoint.internal.OperatorStateFormat;
+import dev.cairn.checkpoint.internal.StoredFile;
 import dev.cairn.state.KeyedStateBackend;
 import dev.cairn.state.SnapshotException;
 import dev.cairn.state.StateException;

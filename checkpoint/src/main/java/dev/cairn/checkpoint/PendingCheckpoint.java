@@ -1,6 +1,6 @@
 package dev.cairn.checkpoint;
 
-import dev.cairn.checkpoint.storage.CheckpointMetadata;
+import dev.cairn.checkpoint.internal.CheckpointMetadata;
 import dev.cairn.checkpoint.storage.CheckpointStorage;
 import dev.cairn.state.spi.SnapshotMode;
 import java.time.Instant;

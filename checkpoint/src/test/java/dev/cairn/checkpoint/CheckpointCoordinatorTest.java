@@ -3,7 +3,7 @@ package dev.cairn.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cairn.checkpoint.storage.CheckpointLayout;
+import dev.cairn.checkpoint.internal.CheckpointLayout;
 import dev.cairn.state.StateException;
 import dev.cairn.state.spi.KeyGroupRange;
 import java.nio.file.Files;

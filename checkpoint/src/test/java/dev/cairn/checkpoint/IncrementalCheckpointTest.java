@@ -5,11 +5,11 @@ import static dev.cairn.checkpoint.CheckpointCoordinatorTest.checkpoint;
 import static dev.cairn.checkpoint.CheckpointCoordinatorTest.drive;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.checkpoint.storage.CheckpointMetadata;
+import dev.cairn.checkpoint.internal.CheckpointMetadata;
 import dev.cairn.checkpoint.storage.FileLayer;
-import dev.cairn.checkpoint.storage.JobStore;
+import dev.cairn.checkpoint.internal.JobStore;
 import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
-import dev.cairn.checkpoint.storage.StoredFile;
+import dev.cairn.checkpoint.internal.StoredFile;
 import dev.cairn.state.KeyedStateBackend;
 import dev.cairn.state.spi.KeyGroupRange;
 import java.nio.file.Files;

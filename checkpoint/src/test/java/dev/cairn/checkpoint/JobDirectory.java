@@ -2,12 +2,12 @@ package dev.cairn.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.checkpoint.storage.CheckpointLayout;
-import dev.cairn.checkpoint.storage.CheckpointMetadata;
+import dev.cairn.checkpoint.internal.CheckpointLayout;
+import dev.cairn.checkpoint.internal.CheckpointMetadata;
 import dev.cairn.checkpoint.storage.FileLayer;
-import dev.cairn.checkpoint.storage.JobStore;
+import dev.cairn.checkpoint.internal.JobStore;
 import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
-import dev.cairn.checkpoint.storage.StoredFile;
+import dev.cairn.checkpoint.internal.StoredFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

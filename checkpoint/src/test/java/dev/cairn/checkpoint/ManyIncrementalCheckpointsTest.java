@@ -2,7 +2,7 @@ package dev.cairn.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.checkpoint.storage.CheckpointMetadata;
+import dev.cairn.checkpoint.internal.CheckpointMetadata;
 import dev.cairn.checkpoint.storage.PowerLossFileLayer;
 import dev.cairn.state.spi.KeyGroupRange;
 import java.nio.file.Path;

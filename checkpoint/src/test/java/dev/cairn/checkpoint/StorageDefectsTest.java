@@ -7,10 +7,10 @@ import static dev.cairn.checkpoint.CheckpointCoordinatorTest.entries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cairn.checkpoint.storage.CheckpointFiles;
+import dev.cairn.checkpoint.internal.CheckpointFiles;
 import dev.cairn.checkpoint.storage.FaultInjectingFileLayer;
 import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
-import dev.cairn.checkpoint.storage.MetadataFormat;
+import dev.cairn.checkpoint.internal.MetadataFormat;
 import dev.cairn.state.spi.KeyGroupRange;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
 package dev.cairn.checkpoint.storage;
 
+import dev.cairn.checkpoint.internal.CheckpointFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package dev.cairn.checkpoint.storage;
 
+import dev.cairn.checkpoint.internal.CheckpointLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;

@@ -25,7 +25,7 @@ import java.nio.file.Path;
  * <p>Each backend is one RocksDB instance in its own working directory, with one column family per
  * state. Writes skip RocksDB's write-ahead log: durability comes from checkpoints, and a backend
  * always starts empty (its files are deleted on open and close) and gets its state back by {@link
- * KeyedStateBackend#restore restore}. Errors RocksDB reports surface as {@link
+ * dev.cairn.state.spi.Snapshotable#restore restore}. Errors RocksDB reports surface as {@link
  * RocksDbStateException}. See the module README for the memory model and the key layout.
  */
 public final class RocksDbStateBackend {

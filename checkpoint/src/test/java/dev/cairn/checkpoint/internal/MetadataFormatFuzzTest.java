@@ -1,4 +1,4 @@
-package dev.cairn.checkpoint.storage;
+package dev.cairn.checkpoint.internal;
 
 import static dev.cairn.state.kit.HostileBytes.fuzz;
 

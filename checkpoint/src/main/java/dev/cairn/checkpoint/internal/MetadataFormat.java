@@ -1,5 +1,6 @@
-package dev.cairn.checkpoint.storage;
+package dev.cairn.checkpoint.internal;
 
+import dev.cairn.checkpoint.storage.CorruptFileException;
 import dev.cairn.state.SerializationException;
 import dev.cairn.state.StateKind;
 import dev.cairn.state.serde.DataInputBuffer;

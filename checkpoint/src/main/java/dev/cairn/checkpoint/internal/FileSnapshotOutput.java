@@ -1,5 +1,6 @@
-package dev.cairn.checkpoint.storage;
+package dev.cairn.checkpoint.internal;
 
+import dev.cairn.checkpoint.storage.CheckpointStorage;
 import dev.cairn.state.spi.SharedFileHandle;
 import dev.cairn.state.spi.SnapshotOutput;
 import java.io.FilterOutputStream;

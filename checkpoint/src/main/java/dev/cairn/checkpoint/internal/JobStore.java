@@ -1,5 +1,8 @@
-package dev.cairn.checkpoint.storage;
+package dev.cairn.checkpoint.internal;
 
+import dev.cairn.checkpoint.storage.CheckpointStorage;
+import dev.cairn.checkpoint.storage.CorruptFileException;
+import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
 import dev.cairn.state.StateException;
 import dev.cairn.state.spi.SharedFileHandle;
 import java.io.IOException;

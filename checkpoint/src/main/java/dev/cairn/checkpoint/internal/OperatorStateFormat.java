@@ -1,4 +1,4 @@
-package dev.cairn.checkpoint.storage;
+package dev.cairn.checkpoint.internal;
 
 /** Framing constants of operator-state files ({@code task-<i>.operator-state}). */
 public final class OperatorStateFormat {

@@ -1,5 +1,7 @@
-package dev.cairn.checkpoint.storage;
+package dev.cairn.checkpoint.internal;
 
+import dev.cairn.checkpoint.storage.CheckpointStorage;
+import dev.cairn.checkpoint.storage.CorruptFileException;
 import dev.cairn.state.SnapshotException;
 import dev.cairn.state.spi.SharedFileHandle;
 import dev.cairn.state.spi.SnapshotInput;

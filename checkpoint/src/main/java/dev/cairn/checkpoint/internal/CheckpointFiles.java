@@ -1,5 +1,7 @@
-package dev.cairn.checkpoint.storage;
+package dev.cairn.checkpoint.internal;
 
+import dev.cairn.checkpoint.storage.CheckpointStorage;
+import dev.cairn.checkpoint.storage.CorruptFileException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;

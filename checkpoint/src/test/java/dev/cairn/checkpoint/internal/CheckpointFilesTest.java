@@ -1,8 +1,13 @@
-package dev.cairn.checkpoint.storage;
+package dev.cairn.checkpoint.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.checkpoint.storage.CheckpointStorage;
+import dev.cairn.checkpoint.storage.CorruptFileException;
+import dev.cairn.checkpoint.storage.FaultInjectingFileLayer;
+import dev.cairn.checkpoint.storage.FileLayer;
+import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

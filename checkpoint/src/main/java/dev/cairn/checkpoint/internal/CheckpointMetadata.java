@@ -1,4 +1,4 @@
-package dev.cairn.checkpoint.storage;
+package dev.cairn.checkpoint.internal;
 
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.StateMetaInfo;

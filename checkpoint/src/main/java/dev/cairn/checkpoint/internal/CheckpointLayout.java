@@ -1,5 +1,6 @@
-package dev.cairn.checkpoint.storage;
+package dev.cairn.checkpoint.internal;
 
+import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
 

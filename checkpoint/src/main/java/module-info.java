@@ -1,0 +1,14 @@
+/**
+ * Cairn's checkpointing: the coordinator and operator state ({@code dev.cairn.checkpoint}) and the
+ * storage SPI ({@code dev.cairn.checkpoint.storage}: {@code CheckpointStorage}, the default
+ * {@code LocalCheckpointStorage}, {@code FileLayer}, {@code CorruptFileException}). File formats,
+ * metadata, the job store and the shared-file registry live in {@code dev.cairn.checkpoint.internal},
+ * which is not exported.
+ */
+module dev.cairn.checkpoint {
+  requires transitive dev.cairn.state;
+  requires org.slf4j;
+
+  exports dev.cairn.checkpoint;
+  exports dev.cairn.checkpoint.storage;
+}
