@@ -176,7 +176,9 @@ class ModulePathTest {
       Path path = Path.of(entry);
       String name = path.getFileName().toString();
       boolean library = LIBRARY_MODULES.stream().anyMatch(m ->
-          path.endsWith(Path.of(m, "target", "classes"))
+          // <module>/target/classes (or -Dcairn.target=... instead of target) in a reactor build
+          name.equals("classes") && path.getNameCount() > 2
+              && path.getParent().getParent().getFileName().toString().equals(m)
               || name.matches("cairn-" + m + "-[^-]+(-SNAPSHOT)?\\.jar"));
       boolean dependency = DEPENDENCIES.stream().anyMatch(name::startsWith) && name.endsWith(".jar");
       if (library || dependency) {

@@ -1,6 +1,5 @@
 package dev.cairn.checkpoint.storage;
 
-import dev.cairn.checkpoint.internal.CheckpointFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,7 +34,7 @@ import java.util.List;
  *       an expiry, renewed</td><td>HDFS lease on {@code _lock}</td></tr>
  * </table>
  *
- * <p>Readers verify what they read: checksums live in the files' framing ({@link CheckpointFiles}),
+ * <p>Readers verify what they read: checksums live in the files' framing (written and checked by the coordinator),
  * so every storage gets the same verification. Implementations must be thread-safe.
  */
 public interface CheckpointStorage {

@@ -10,7 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * snapshot is stored as its {@link TypeSerializerSnapshot#id() id}, its version and a length-prefixed
  * payload, and read by the {@link Reader} registered under that id. Cairn's own serializers are
  * registered here; user serializers register theirs with {@link #register(String, Reader)} or through
- * {@link java.util.ServiceLoader} ({@code META-INF/services/dev.cairn.state.serde.SerializerSnapshots$Provider}).
+ * {@link java.util.ServiceLoader}: {@code META-INF/services/dev.cairn.state.serde.SerializerSnapshots$Provider}
+ * on the class path, {@code provides dev.cairn.state.serde.SerializerSnapshots.Provider with ...} in the
+ * {@code module-info} of a named module (as {@code dev.cairn.ttl} does; a jar may carry both).
  */
 public final class SerializerSnapshots {
 
