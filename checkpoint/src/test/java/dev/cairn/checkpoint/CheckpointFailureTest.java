@@ -7,9 +7,9 @@ import static dev.cairn.checkpoint.CheckpointCoordinatorTest.entries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.checkpoint.internal.JobStore;
 import dev.cairn.checkpoint.storage.FaultInjectingFileLayer;
 import dev.cairn.checkpoint.storage.FileLayer;
-import dev.cairn.checkpoint.internal.JobStore;
 import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
 import dev.cairn.state.IncompatibleSchemaException;
 import dev.cairn.state.StateDescriptors;

@@ -3,10 +3,10 @@ package dev.cairn.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.checkpoint.internal.CheckpointMetadata;
-import dev.cairn.checkpoint.storage.FileLayer;
 import dev.cairn.checkpoint.internal.JobStore;
-import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
 import dev.cairn.checkpoint.internal.StoredFile;
+import dev.cairn.checkpoint.storage.FileLayer;
+import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
 import dev.cairn.state.spi.KeyGroupRange;
 import java.nio.file.Files;
 import java.nio.file.Path;

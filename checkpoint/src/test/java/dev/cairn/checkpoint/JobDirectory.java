@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.checkpoint.internal.CheckpointLayout;
 import dev.cairn.checkpoint.internal.CheckpointMetadata;
-import dev.cairn.checkpoint.storage.FileLayer;
 import dev.cairn.checkpoint.internal.JobStore;
-import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
 import dev.cairn.checkpoint.internal.StoredFile;
+import dev.cairn.checkpoint.storage.FileLayer;
+import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

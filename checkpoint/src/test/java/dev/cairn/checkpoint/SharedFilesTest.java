@@ -5,8 +5,8 @@ import static dev.cairn.checkpoint.CheckpointCoordinatorTest.drive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.checkpoint.internal.CheckpointMetadata;
-import dev.cairn.checkpoint.storage.PowerLossFileLayer;
 import dev.cairn.checkpoint.internal.StoredFile;
+import dev.cairn.checkpoint.storage.PowerLossFileLayer;
 import dev.cairn.state.spi.KeyGroupRange;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.checkpoint.internal.CheckpointLayout;
 import dev.cairn.checkpoint.internal.CheckpointMetadata;
-import dev.cairn.checkpoint.storage.PowerLossFileLayer;
 import dev.cairn.checkpoint.internal.StoredFile;
+import dev.cairn.checkpoint.storage.PowerLossFileLayer;
 import dev.cairn.state.spi.KeyGroupRange;
 import java.io.IOException;
 import java.io.UncheckedIOException;

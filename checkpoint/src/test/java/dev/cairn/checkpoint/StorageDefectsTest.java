@@ -8,9 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.checkpoint.internal.CheckpointFiles;
+import dev.cairn.checkpoint.internal.MetadataFormat;
 import dev.cairn.checkpoint.storage.FaultInjectingFileLayer;
 import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
-import dev.cairn.checkpoint.internal.MetadataFormat;
 import dev.cairn.state.spi.KeyGroupRange;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;

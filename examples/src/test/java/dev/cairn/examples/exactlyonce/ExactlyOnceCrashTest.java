@@ -2,10 +2,10 @@ package dev.cairn.examples.exactlyonce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.checkpoint.storage.FileLayer;
 import dev.cairn.checkpoint.internal.JobStore;
-import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
 import dev.cairn.checkpoint.internal.StoredFile;
+import dev.cairn.checkpoint.storage.FileLayer;
+import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
