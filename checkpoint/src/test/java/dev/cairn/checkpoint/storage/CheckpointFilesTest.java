@@ -91,15 +91,17 @@ class CheckpointFilesTest {
   }
 
   @Test
-  void write_directorySyncFails_reportsFailure() throws IOException {
+  void directorySyncFails_isReportedBySync_andRetriedByTheNext() throws IOException {
     FaultInjectingFileLayer faulty = new FaultInjectingFileLayer();
-    faulty.failOperation(0);
-    CheckpointFiles.write(LocalCheckpointStorage.at(faulty, dir), "task-0.probe", MAGIC, 1, out -> out.write(7));
-    int last = faulty.operations();
+    LocalCheckpointStorage storage = LocalCheckpointStorage.at(faulty, dir);
+    CheckpointFiles.write(storage, NAME, MAGIC, 1, out -> out.write(7)); // renamed; its directory not yet synced
+    assertThat(faulty.log()).noneMatch(op -> op.startsWith("sync-directory"));
 
-    faulty.failOperation(last);
-    assertThatThrownBy(() -> CheckpointFiles.write(LocalCheckpointStorage.at(faulty, dir), NAME, MAGIC, 1, out -> out.write(7)))
-        .hasMessageContaining("sync-directory");
+    faulty.failOperation(1); // the next operation: the directory sync
+    assertThatThrownBy(storage::sync).hasMessageContaining("sync-directory " + dir.toAbsolutePath());
+
+    storage.sync(); // the directory stayed recorded: synced now
+    assertThat(faulty.log()).filteredOn(op -> op.equals("sync-directory " + dir.toAbsolutePath())).hasSize(2);
   }
 
   @Test
