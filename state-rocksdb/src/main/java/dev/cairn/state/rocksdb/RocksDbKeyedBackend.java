@@ -676,7 +676,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       try {
         db.put(column.handle, afterStall(e, "write", column), key.rewind(), value.rewind());
       } catch (RocksDBException retry) {
-        throw new RocksDbStateException("write", column.name, retry);
+        throw writeFailure("write", column, retry);
       }
     }
   }
@@ -691,7 +691,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       try {
         db.merge(column.handle, afterStall(e, "append to", column), key.rewind(), value.rewind());
       } catch (RocksDBException retry) {
-        throw new RocksDbStateException("append to", column.name, retry);
+        throw writeFailure("append to", column, retry);
       }
     }
   }
@@ -705,7 +705,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       try {
         db.delete(column.handle, afterStall(e, "delete from", column), key.rewind());
       } catch (RocksDBException retry) {
-        throw new RocksDbStateException("delete from", column.name, retry);
+        throw writeFailure("delete from", column, retry);
       }
     }
   }
@@ -718,7 +718,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       try {
         db.delete(column.handle, afterStall(e, "delete from", column), key);
       } catch (RocksDBException retry) {
-        throw new RocksDbStateException("delete from", column.name, retry);
+        throw writeFailure("delete from", column, retry);
       }
     }
   }
@@ -736,7 +736,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       try {
         db.write(afterStall(e, operation, column), batch);
       } catch (RocksDBException retry) {
-        throw new RocksDbStateException(operation, column.name, retry);
+        throw writeFailure(operation, column, retry);
       }
     } finally {
       batch.clear();
@@ -750,10 +750,28 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
   private WriteOptions afterStall(RocksDBException e, String operation, RocksDbColumn column) {
     Status status = e.getStatus();
     if (status == null || status.getCode() != Status.Code.Incomplete) {
-      throw new RocksDbStateException(operation, column.name, e);
+      throw writeFailure(operation, column, e);
     }
     relieveWriteStall();
     return waitingWriteOptions;
+  }
+
+  /** Returns the exception for a failed write: a {@link RocksDbNoSpaceException} if out of space. */
+  private RocksDbStateException writeFailure(String operation, RocksDbColumn column, RocksDBException e) {
+    return isOutOfSpace(e)
+        ? new RocksDbNoSpaceException(operation, column.name, directory.root().toString(), e)
+        : new RocksDbStateException(operation, column.name, e);
+  }
+
+  /**
+   * Returns whether RocksDB failed for lack of space: a full disk ({@code ENOSPC}, sub code {@code
+   * NoSpace}) or an {@code SstFileManager}'s limit ("Max allowed space was reached", a sub code
+   * rocksdbjni does not name).
+   */
+  private static boolean isOutOfSpace(RocksDBException e) {
+    Status status = e.getStatus();
+    return status != null && status.getCode() == Status.Code.IOError
+        && (status.getSubCode() == Status.SubCode.NoSpace || String.valueOf(e.getMessage()).contains("space"));
   }
 
   /**
