@@ -100,9 +100,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Opening.</b> The database opens when it is first needed: the first state accessed, snapshot
  * taken or restore that copies entries. Column families are created then too, all pending ones in
- * one call ({@link #createPendingColumns}): RocksDB rewrites its whole OPTIONS file for each call. A restore that places a snapshot's files opens the restored
- * database directly, so a backend that starts by restoring never creates an empty database first
- * (that creation, with its fsyncs, cost about as much as the rest of a native restore).
+ * one call ({@link #createPendingColumns}): RocksDB rewrites its whole OPTIONS file for each call. A
+ * restore that places a snapshot's files opens the restored database directly, so a backend that
+ * starts by restoring never creates an empty database first (that creation, with its fsyncs, cost
+ * about as much as the rest of a native restore).
  *
  * <p><b>Write stalls.</b> Every write (put, merge, delete, write batch, restore batch) is one JNI
  * call with {@code no_slowdown}: where RocksDB would block the writer it fails with status {@code
@@ -428,8 +429,8 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     try {
       created = database().createColumnFamilies(descriptors);
     } catch (RocksDBException e) {
-      throw new RocksDbStateException("create the column families of " + pendingColumns.size() + " states, the first",
-          pendingColumns.get(0).name, e);
+      throw new RocksDbStateException("create the column families of " + pendingColumns.size()
+          + " new states (the first: '" + pendingColumns.get(0).name + "')", null, e);
     }
     for (int i = 0; i < created.size(); i++) {
       pendingColumns.get(i).handle = own(created.get(i));
@@ -1322,21 +1323,21 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     if (restored.isEmpty()) {
       return;
     }
-    RocksDBException[] failure = new RocksDBException[1];
+    List<RocksDBException> failures = new ArrayList<>(1);
     guard.runExclusive(() -> {
       flushHandles = List.of();
       try {
         db.dropColumnFamilies(restored); // one OPTIONS file rewrite, not one per state
       } catch (RocksDBException e) {
-        failure[0] = e;
+        failures.add(e);
       }
       for (ColumnFamilyHandle handle : restored) {
         natives.remove(handle);
         handle.close();
       }
     });
-    if (failure[0] != null) {
-      throw new RocksDbStateException("drop the restored states after a failed restore of", null, failure[0]);
+    if (!failures.isEmpty()) {
+      throw new RocksDbStateException("drop the restored states after a failed restore of", null, failures.get(0));
     }
   }
 

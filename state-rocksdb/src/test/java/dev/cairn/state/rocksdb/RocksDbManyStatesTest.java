@@ -13,11 +13,9 @@ import dev.cairn.state.spi.SnapshotMode;
 import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -40,22 +38,18 @@ class RocksDbManyStatesTest {
       for (int i = 0; i < STATES; i++) {
         states.add(backend.getState(descriptor(i)));
       }
-      System.out.printf("registered after %d ms%n", (System.nanoTime() - start) / 1_000_000);
       for (int i = 0; i < STATES; i++) {
         backend.setCurrentKey((long) i);
         states.get(i).update((long) i);
       }
-      System.out.printf("written after %d ms, %d fds%n", (System.nanoTime() - start) / 1_000_000, openFileDescriptors());
       try (StateSnapshot snapshot = Snapshotable.of(backend).snapshot(1, mode)) {
         snapshot.writeTo(store);
       }
-      System.out.printf("snapshot after %d ms%n", (System.nanoTime() - start) / 1_000_000);
     }
     SnapshotInput input = mode == SnapshotMode.INCREMENTAL
         ? store.input(NativeSnapshotMeta.FORMAT, false) : store.input();
     try (KeyedStateBackend<Long> restored = backend(temp.resolve("b"))) {
       Snapshotable.of(restored).restore(List.of(input));
-      System.out.printf("restore after %d ms, %d fds%n", (System.nanoTime() - start) / 1_000_000, openFileDescriptors());
       for (int i = 0; i < STATES; i++) {
         ValueState<Long> state = restored.getState(descriptor(i));
         restored.setCurrentKey((long) i);
@@ -63,7 +57,7 @@ class RocksDbManyStatesTest {
       }
     }
     long elapsed = System.nanoTime() - start;
-    System.out.printf("all after %d ms%n", elapsed / 1_000_000);
+    System.out.printf("%d states, %s: %d ms%n", STATES, mode, elapsed / 1_000_000);
     assertThat(elapsed).as("nanoseconds for %d states", STATES).isLessThan(BOUND_NANOS);
   }
 
@@ -73,11 +67,5 @@ class RocksDbManyStatesTest {
 
   private static ValueStateDescriptor<Long> descriptor(int i) {
     return StateDescriptors.value("state-" + i, Serializers.LONG, 0L);
-  }
-
-  private static long openFileDescriptors() throws IOException {
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      return fds.count();
-    }
   }
 }
