@@ -1135,7 +1135,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
   private void checkKeySerializer(TypeSerializerSnapshot<?> stored, String description) {
     SchemaCompatibility keyCompatibility = ((TypeSerializerSnapshot) stored).resolveCompatibility(keySerializer);
     if (!keyCompatibility.isCompatibleAsIs()) {
-      throw new IncompatibleSchemaException(
+      throw IncompatibleSchemaException.serializerMismatch(
           "snapshot " + description + ": the key serializer cannot read the restored keys ("
               + keyCompatibility.kind() + ": " + keyCompatibility.reason() + ")");
     }
