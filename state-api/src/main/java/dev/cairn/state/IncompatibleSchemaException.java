@@ -5,6 +5,16 @@ public class IncompatibleSchemaException extends StateException {
 
   private static final long serialVersionUID = 1L;
 
+  /** What a user can do about a serializer that cannot read restored data, appended to the message. */
+  static final String WHAT_TO_DO = ". To restore it, register the state with the serializer it was written with"
+      + " (same type, same serializer version); to change the type, register the new type under a new state name"
+      + " and copy the values over while both are registered (serializers cannot migrate stored data yet)";
+
+  /** The exception for a serializer that cannot read restored data, with what the user can do about it. */
+  public static IncompatibleSchemaException serializerMismatch(String problem) {
+    return new IncompatibleSchemaException(problem + WHAT_TO_DO);
+  }
+
   /** Creates the exception with a message that names the state, key or file at fault. */
   public IncompatibleSchemaException(String message) {
     super(message);

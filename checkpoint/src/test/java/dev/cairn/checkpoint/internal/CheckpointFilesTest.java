@@ -96,19 +96,17 @@ class CheckpointFilesTest {
   }
 
   @Test
-  void write_directorySyncFails_reportsFailure() throws IOException {
-    // since 43d8ae4 a write leaves its directory to the storage's next sync() (once per checkpoint,
-    // before the metadata commit): that sync reports the failure, and the next one tries again
+  void directorySyncFails_isReportedBySync_andRetriedByTheNext() throws IOException {
     FaultInjectingFileLayer faulty = new FaultInjectingFileLayer();
-    CheckpointStorage storage = LocalCheckpointStorage.at(faulty, dir);
-    faulty.failOperation(0);
-    CheckpointFiles.write(storage, NAME, MAGIC, 1, out -> out.write(7));
+    LocalCheckpointStorage storage = LocalCheckpointStorage.at(faulty, dir);
+    CheckpointFiles.write(storage, NAME, MAGIC, 1, out -> out.write(7)); // renamed; its directory not yet synced
+    assertThat(faulty.log()).noneMatch(op -> op.startsWith("sync-directory"));
 
-    faulty.failOperation(1);
-    assertThatThrownBy(storage::sync).hasMessageContaining("sync-directory");
-    faulty.failOperation(0);
-    storage.sync();
-    assertThat(faulty.operations()).isEqualTo(1);
+    faulty.failOperation(1); // the next operation: the directory sync
+    assertThatThrownBy(storage::sync).hasMessageContaining("sync-directory " + dir.toAbsolutePath());
+
+    storage.sync(); // the directory stayed recorded: synced now
+    assertThat(faulty.log()).filteredOn(op -> op.equals("sync-directory " + dir.toAbsolutePath())).hasSize(2);
   }
 
   @Test

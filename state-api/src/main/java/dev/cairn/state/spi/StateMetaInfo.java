@@ -98,7 +98,7 @@ public record StateMetaInfo(
   private void check(String role, TypeSerializerSnapshot stored, TypeSerializer<?> now) {
     SchemaCompatibility compatibility = stored.resolveCompatibility(now);
     if (!compatibility.isCompatibleAsIs()) {
-      throw new IncompatibleSchemaException(
+      throw IncompatibleSchemaException.serializerMismatch(
           "state '" + name + "': the new " + role + " serializer cannot read the restored data ("
               + compatibility.kind() + ": " + compatibility.reason() + ")");
     }

@@ -273,7 +273,8 @@ public interface SnapshotContract extends KitSupport {
 
     assertThatThrownBy(() -> restored.getState(StateDescriptors.value("value-state", Serializers.LONG)))
         .isInstanceOf(IncompatibleSchemaException.class)
-        .hasMessageContaining("value-state");
+        .hasMessageContaining("value-state")
+        .hasMessageContaining("register the state with the serializer it was written with"); // what to do
     assertThatThrownBy(() -> restored.getState(StateDescriptors.list("list-state", Serializers.STRING)))
         .isInstanceOf(IncompatibleSchemaException.class)
         .hasMessageContaining("list-state");

@@ -310,7 +310,7 @@ final class HeapRestore {
   private void checkKeySerializer(TypeSerializerSnapshot stored, String description) {
     SchemaCompatibility compatibility = stored.resolveCompatibility(keySerializer);
     if (!compatibility.isCompatibleAsIs()) {
-      throw new IncompatibleSchemaException(
+      throw IncompatibleSchemaException.serializerMismatch(
           "snapshot " + description + ": the key serializer " + keySerializer + " cannot read the stored keys ("
               + compatibility.kind() + ": " + compatibility.reason() + ")");
     }

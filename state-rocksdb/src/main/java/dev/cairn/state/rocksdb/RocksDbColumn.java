@@ -9,12 +9,13 @@ import org.rocksdb.ColumnFamilyHandle;
 /**
  * One state of a backend: its column family and what is known about it. A restored state starts
  * with the meta info of the snapshot and {@code restored} set; its first registration checks the
- * descriptor against it ({@link StateMetaInfo#checkRestorableAs}) and adopts the descriptor's.
+ * descriptor against it ({@link StateMetaInfo#checkRestorableAs}) and adopts the descriptor's. The
+ * handle is null until the backend creates the column family, together with every other pending one.
  */
 final class RocksDbColumn {
 
   final String name;
-  final ColumnFamilyHandle handle;
+  ColumnFamilyHandle handle;
   StateMetaInfo meta;
   boolean restored;
   StateDescriptor<?> descriptor;

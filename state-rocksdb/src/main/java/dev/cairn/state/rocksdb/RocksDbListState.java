@@ -24,7 +24,7 @@ final class RocksDbListState<T> extends RocksDbState<T> implements ListState<T> 
 
   @Override
   public Iterable<T> get() {
-    backend.checkAccess(column.name);
+    backend.checkAccess(column);
     int length = backend.read(column, backend.prefixLength());
     if (length == RocksDbKeyedBackend.NOT_FOUND) {
       return Collections.emptyList();
@@ -44,7 +44,7 @@ final class RocksDbListState<T> extends RocksDbState<T> implements ListState<T> 
     if (value == null) {
       throw nullArgument("an element added");
     }
-    backend.checkAccess(column.name);
+    backend.checkAccess(column);
     backend.valueBuffer.reset();
     appendElement(value);
     backend.merge(column, backend.prefixLength());
@@ -53,7 +53,7 @@ final class RocksDbListState<T> extends RocksDbState<T> implements ListState<T> 
   @Override
   public void addAll(List<T> values) {
     checkElements(values);
-    backend.checkAccess(column.name);
+    backend.checkAccess(column);
     if (values.isEmpty()) {
       return;
     }
@@ -64,7 +64,7 @@ final class RocksDbListState<T> extends RocksDbState<T> implements ListState<T> 
   @Override
   public void update(List<T> values) {
     checkElements(values);
-    backend.checkAccess(column.name);
+    backend.checkAccess(column);
     if (values.isEmpty()) {
       backend.delete(column, backend.prefixLength());
       return;

@@ -69,7 +69,7 @@ final class RocksDbMapState<UK, UV> implements MapState<UK, UV> {
         throw nullArgument("a user key");
       }
     }
-    backend.checkAccess(column.name);
+    backend.checkAccess(column);
     if (map.isEmpty()) {
       return;
     }
@@ -94,21 +94,21 @@ final class RocksDbMapState<UK, UV> implements MapState<UK, UV> {
 
   @Override
   public Iterable<Map.Entry<UK, UV>> entries() {
-    backend.checkAccess(column.name);
+    backend.checkAccess(column);
     byte[] prefix = backend.copyPrefix();
     return () -> new MapIterator<>(prefix, true, (k, v) -> new AbstractMap.SimpleImmutableEntry<>(k, v));
   }
 
   @Override
   public Iterable<UK> keys() {
-    backend.checkAccess(column.name);
+    backend.checkAccess(column);
     byte[] prefix = backend.copyPrefix();
     return () -> new MapIterator<>(prefix, false, (k, v) -> k);
   }
 
   @Override
   public Iterable<UV> values() {
-    backend.checkAccess(column.name);
+    backend.checkAccess(column);
     byte[] prefix = backend.copyPrefix();
     return () -> new MapIterator<>(prefix, true, (k, v) -> v);
   }
@@ -120,7 +120,7 @@ final class RocksDbMapState<UK, UV> implements MapState<UK, UV> {
 
   @Override
   public boolean isEmpty() {
-    backend.checkAccess(column.name);
+    backend.checkAccess(column);
     byte[] prefix = backend.copyPrefix();
     ScanBatch batch = new ScanBatch();
     backend.scan(column, prefix, prefix, false, 1, batch, false);
@@ -129,7 +129,7 @@ final class RocksDbMapState<UK, UV> implements MapState<UK, UV> {
 
   @Override
   public void clear() {
-    backend.checkAccess(column.name);
+    backend.checkAccess(column);
     byte[] prefix = backend.copyPrefix();
     ScanBatch batch = new ScanBatch();
     byte[] start = prefix;
@@ -152,7 +152,7 @@ final class RocksDbMapState<UK, UV> implements MapState<UK, UV> {
     if (key == null) {
       throw nullArgument("a user key");
     }
-    backend.checkAccess(column.name);
+    backend.checkAccess(column);
     DataOutputBuffer out = backend.userKeyBuffer();
     userKeySerializer.serialize(key, out);
     return out.length();

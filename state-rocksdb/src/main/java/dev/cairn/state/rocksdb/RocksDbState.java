@@ -24,13 +24,13 @@ abstract class RocksDbState<V> implements State {
 
   @Override
   public void clear() {
-    backend.checkAccess(column.name);
+    backend.checkAccess(column);
     backend.delete(column, backend.prefixLength());
   }
 
   /** Returns the current key's stored value, deserialized (a fresh copy), or null. */
   V readValue() {
-    backend.checkAccess(column.name);
+    backend.checkAccess(column);
     int length = backend.read(column, backend.prefixLength());
     return length == RocksDbKeyedBackend.NOT_FOUND ? null : serializer.deserialize(backend.readInput(0, length));
   }

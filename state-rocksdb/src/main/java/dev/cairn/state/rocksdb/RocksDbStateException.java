@@ -9,14 +9,18 @@ import org.rocksdb.Status;
  * state (when there is one), the operation, and RocksDB's status; the {@link RocksDBException} is the
  * cause.
  */
-public final class RocksDbStateException extends StateException {
+public sealed class RocksDbStateException extends StateException permits RocksDbNoSpaceException {
 
   private static final long serialVersionUID = 1L;
 
   private final String statusCode;
 
   RocksDbStateException(String operation, String stateName, RocksDBException cause) {
-    super(message(operation, stateName, cause), cause);
+    this(message(operation, stateName, cause), cause);
+  }
+
+  RocksDbStateException(String message, RocksDBException cause) {
+    super(message, cause);
     Status status = cause.getStatus();
     this.statusCode = status == null ? null : status.getCodeString();
   }
@@ -26,7 +30,7 @@ public final class RocksDbStateException extends StateException {
     return statusCode;
   }
 
-  private static String message(String operation, String stateName, RocksDBException cause) {
+  static String message(String operation, String stateName, RocksDBException cause) {
     String what = stateName == null ? operation : operation + " of state '" + stateName + "'";
     Status status = cause.getStatus();
     String message = cause.getMessage();

@@ -28,7 +28,7 @@ final class RocksDbValueState<T> extends RocksDbState<T> implements ValueState<T
       clear();
       return;
     }
-    backend.checkAccess(column.name);
+    backend.checkAccess(column);
     writeValue(value);
   }
 }

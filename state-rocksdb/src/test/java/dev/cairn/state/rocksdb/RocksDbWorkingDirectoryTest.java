@@ -55,7 +55,10 @@ class RocksDbWorkingDirectoryTest {
     Path dir = tmp.resolve("lazy");
     try (KeyedStateBackend<Long> backend = RocksDbStateBackend.builder(Serializers.LONG).workingDirectory(dir).build()) {
       assertThat(dir.resolve(WorkingDirectory.DB_DIR)).doesNotExist();
-      backend.getState(StateDescriptors.value("v", Serializers.LONG));
+      ValueState<Long> state = backend.getState(StateDescriptors.value("v", Serializers.LONG));
+      assertThat(dir.resolve(WorkingDirectory.DB_DIR)).as("registering creates no column family").doesNotExist();
+      backend.setCurrentKey(1L);
+      state.value();
       assertThat(dir.resolve(WorkingDirectory.DB_DIR)).isDirectory();
     }
   }
@@ -64,7 +67,8 @@ class RocksDbWorkingDirectoryTest {
   void close_givenDirectory_deletesDatabaseKeepsDirectory() {
     Path dir = tmp.resolve("task-0");
     KeyedStateBackend<Long> backend = RocksDbStateBackend.builder(Serializers.LONG).workingDirectory(dir).build();
-    backend.getState(StateDescriptors.value("v", Serializers.LONG)); // the database opens with the first state
+    backend.setCurrentKey(1L);
+    backend.getState(StateDescriptors.value("v", Serializers.LONG)).value(); // opens the database
     assertThat(dir.resolve(WorkingDirectory.DB_DIR)).isDirectory();
 
     backend.close();
