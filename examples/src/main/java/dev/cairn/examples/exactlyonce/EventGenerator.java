@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
 /**
  * Writes the exactly-once example's input: {@code user,action,amount} lines, the same lines for the
  * same arguments. The file appears whole or not at all (written to a temporary file, fsynced, then
- * renamed), so a run killed while generating leaves no half input behind.
+ * renamed), so a run killed while generating leaves no half input behind; missing parent directories
+ * are created.
  */
 public final class EventGenerator {
 
@@ -29,6 +30,7 @@ public final class EventGenerator {
       throw new IllegalArgumentException("events must be >= 0 and users > 0, got " + events + " and " + users);
     }
     Path absolute = file.toAbsolutePath();
+    Files.createDirectories(absolute.getParent());
     Path temp = absolute.resolveSibling(absolute.getFileName() + ".generating");
     SplittableRandom random = new SplittableRandom(seed);
     try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

@@ -37,6 +37,12 @@ class ExactlyOnceGenerateTest {
   }
 
   @Test
+  void generate_intoMissingDirectories_createsThem() throws Exception {
+    EventGenerator.write(dir.resolve("a/b/events.csv"), 10, 2, 7);
+    assertThat(Files.readAllLines(dir.resolve("a/b/events.csv"))).hasSize(10);
+  }
+
+  @Test
   void generate_sameArguments_sameLines() throws Exception {
     EventGenerator.write(dir.resolve("a.csv"), 1000, 100, 7);
     EventGenerator.write(dir.resolve("b.csv"), 1000, 100, 7);
