@@ -6,7 +6,7 @@ public class IncompatibleSchemaException extends StateException {
   private static final long serialVersionUID = 1L;
 
   /** What a user can do about a serializer that cannot read restored data, appended to the message. */
-  static final String WHAT_TO_DO = ". To restore it, register the state with the serializer it was written with"
+  private static final String WHAT_TO_DO = ". To restore it, register the state with the serializer it was written with"
       + " (same type, same serializer version); to change the type, register the new type under a new state name"
       + " and copy the values over while both are registered (serializers cannot migrate stored data yet)";
 
