@@ -31,6 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar EndToEndBenchmark -p backend=heap,rocksdb -p incremental=false,true
  * </pre>
+ *
+ * <p>{@code -p writeBackCache=0} runs RocksDB without its write-back cache (the example's {@code
+ * --write-back-cache 0}); {@code default} leaves the backend's default.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -51,6 +54,10 @@ public class EndToEndBenchmark {
   /** The example's {@code --incremental}: incremental checkpoints instead of full ones. */
   @Param({"false", "true"})
   public boolean incremental;
+
+  /** RocksDB's write-back cache in bytes (the example's {@code --write-back-cache}), or {@code default}. */
+  @Param("default")
+  public String writeBackCache;
 
   private Path root;
   private Path input;
@@ -88,6 +95,9 @@ public class EndToEndBenchmark {
         "--checkpoint-interval-ms", "200"));
     if (incremental) {
       args.add("--incremental");
+    }
+    if (!writeBackCache.equals("default") && backend.equals("rocksdb")) {
+      args.addAll(List.of("--write-back-cache", writeBackCache));
     }
     int exit = ExactlyOnce.main(args.toArray(String[]::new));
     if (exit != 0) {

@@ -689,7 +689,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
         checkpoint.directory, checkpoint.savepoint ? null : store, checkpoint.id, index, checkpoint::isDiscarded);
     CheckpointMetadata.Participant part;
     long bytes;
-    try (keyed) {
+    try {
       SnapshotResult result = keyed.writeTo(output);
       List<CheckpointMetadata.Entry> entries = output.entries();
       StoredFile operatorFile =
@@ -703,6 +703,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
           participant.backend().keyGroupRange(), result.format(), entries, result.states(), operatorFile);
       bytes = output.bytesWritten() + operatorFile.size();
     } catch (Throwable e) {
+      keyed.close();
       output.abortUncommitted();
       finishTask(checkpoint); // before the abort, so that the abort removes the files at once
       abort(checkpoint, new CheckpointException("task " + index + " failed to write checkpoint " + checkpoint.id + ": " + e, e), Abort.FAILED);
@@ -714,6 +715,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     if (checkpoint.acknowledge(index, part, syncNanos, System.nanoTime() - start, bytes)) {
       submitCompletion(checkpoint);
     }
+    keyed.close(); // after acknowledging: releasing (e.g. deleting RocksDB's hard links) is not on the checkpoint's path
   }
 
   private void finishTask(PendingCheckpoint checkpoint) {

@@ -36,12 +36,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Cairn's backends as benchmark adapters: {@code cairn-heap}, {@code cairn-rocksdb}, the same
  * wrapped by the TTL decorator ({@code cairn-heap-ttl}, {@code cairn-rocksdb-ttl}: the default TTL
  * configuration, with its background cleanup; {@code -ttl-nobg}: with it disabled), RocksDB with
- * the row cache on ({@code cairn-rocksdb-rows}), and any of them with {@code -nosync}: checkpoint
+ * the row cache on ({@code cairn-rocksdb-rows}) or the write-back cache off ({@code
+ * cairn-rocksdb-nocache}: every operation reaches RocksDB), and any of them with {@code -nosync}: checkpoint
  * files written without fsyncs ({@link NoSyncFileLayer}), as Flink writes them on a local disk.
  */
 public final class CairnAdapters implements BackendAdapters.Factory {
@@ -55,23 +57,24 @@ public final class CairnAdapters implements BackendAdapters.Factory {
 
   private static final Map<String, Supplier<KeyedStateBackend<Long>>> BACKENDS = Map.of(
       "cairn-heap", CairnAdapters::heap,
-      "cairn-rocksdb", () -> rocksDb(false),
-      "cairn-rocksdb-rows", () -> rocksDb(true),
+      "cairn-rocksdb", () -> rocksDb(b -> b),
+      "cairn-rocksdb-rows", () -> rocksDb(b -> b.cacheRows()),
+      "cairn-rocksdb-nocache", () -> rocksDb(b -> b.writeBackCache(0)),
       "cairn-heap-ttl", () -> TtlStateBackend.wrap(heap(), TTL, InstantSource.system()),
-      "cairn-rocksdb-ttl", () -> TtlStateBackend.wrap(rocksDb(false), TTL, InstantSource.system()),
+      "cairn-rocksdb-ttl", () -> TtlStateBackend.wrap(rocksDb(b -> b), TTL, InstantSource.system()),
       "cairn-heap-ttl-nobg", () -> TtlStateBackend.wrap(heap(), TTL_NO_BACKGROUND_CLEANUP, InstantSource.system()),
       "cairn-rocksdb-ttl-nobg",
-      () -> TtlStateBackend.wrap(rocksDb(false), TTL_NO_BACKGROUND_CLEANUP, InstantSource.system()));
+      () -> TtlStateBackend.wrap(rocksDb(b -> b), TTL_NO_BACKGROUND_CLEANUP, InstantSource.system()));
 
   private static KeyedStateBackend<Long> heap() {
     return HeapStateBackend.builder(Serializers.LONG).maxParallelism(BackendAdapters.MAX_PARALLELISM).build();
   }
 
-  private static KeyedStateBackend<Long> rocksDb(boolean cacheRows) {
+  private static KeyedStateBackend<Long> rocksDb(UnaryOperator<RocksDbStateBackend.Builder<Long>> options) {
     RocksDbStateBackend.Builder<Long> builder = RocksDbStateBackend.builder(Serializers.LONG)
         .maxParallelism(BackendAdapters.MAX_PARALLELISM)
         .memoryBudget(BackendAdapters.ROCKSDB_MEMORY_BUDGET);
-    return (cacheRows ? builder.cacheRows() : builder).build();
+    return options.apply(builder).build();
   }
 
   /** Streams of the snapshots written in this JVM, by directory, for restoring them. */

@@ -34,11 +34,14 @@ import java.util.stream.Stream;
  * <pre>{@code
  * java -jar examples/target/cairn-examples.jar exactly-once --input IN --output OUT \
  *     --checkpoint-dir DIR --backend heap|rocksdb [--checkpoint-interval-ms 200] [--incremental] \
- *     [--generate N]
+ *     [--generate N] [--write-back-cache BYTES]
  * }</pre>
  *
  * <p>{@code --incremental} takes incremental checkpoints (RocksDB: its native SST files, each stored
  * once; heap: deltas of the changed keys chained to a base) instead of full canonical ones.
+ *
+ * <p>{@code --write-back-cache BYTES} sizes the RocksDB backend's write-back cache (0 turns it off;
+ * default: the backend's default, {@link RocksDbStateBackend#DEFAULT_WRITE_BACK_CACHE_BYTES}).
  *
  * <p>{@code --generate N} first writes {@code N} seeded events over {@code N / 10} users to {@code
  * IN} if it does not exist yet ({@link EventGenerator}); a restarted run finds it and reads the same
@@ -50,7 +53,14 @@ public final class ExactlyOnce {
 
   /** The command line. */
   record Options(
-      Path input, Path output, Path checkpointDir, String backend, long intervalMs, boolean incremental, long generate) {
+      Path input,
+      Path output,
+      Path checkpointDir,
+      String backend,
+      long intervalMs,
+      boolean incremental,
+      long generate,
+      long writeBackCacheBytes) {
 
     static Options parse(String[] args) {
       Path input = null;
@@ -60,6 +70,7 @@ public final class ExactlyOnce {
       long interval = 200;
       boolean incremental = false;
       long generate = -1;
+      long writeBackCache = -1;
       for (int i = 0; i < args.length; i++) {
         if (args[i].equals("--incremental")) {
           incremental = true;
@@ -76,6 +87,7 @@ public final class ExactlyOnce {
           case "--backend" -> backend = value;
           case "--checkpoint-interval-ms" -> interval = Long.parseLong(value);
           case "--generate" -> generate = Long.parseLong(value);
+          case "--write-back-cache" -> writeBackCache = Long.parseLong(value);
           default -> throw new IllegalArgumentException("unknown option " + args[i - 1]);
         }
       }
@@ -91,7 +103,10 @@ public final class ExactlyOnce {
       if (generate == 0 || generate < -1) {
         throw new IllegalArgumentException("--generate must be positive");
       }
-      return new Options(input, output, dir, backend, interval, incremental, generate);
+      if (writeBackCache < -1 || writeBackCache >= 0 && !backend.equals("rocksdb")) {
+        throw new IllegalArgumentException("--write-back-cache takes bytes (0: off) and needs --backend rocksdb");
+      }
+      return new Options(input, output, dir, backend, interval, incremental, generate, writeBackCache);
     }
   }
 
@@ -104,7 +119,7 @@ public final class ExactlyOnce {
       System.err.println("exactly-once: " + e.getMessage());
       System.err.println(
           "usage: exactly-once --input IN --output OUT --checkpoint-dir DIR --backend heap|rocksdb"
-              + " [--checkpoint-interval-ms N] [--incremental] [--generate N]");
+              + " [--checkpoint-interval-ms N] [--incremental] [--generate N] [--write-back-cache BYTES]");
       return 2;
     }
     run(options);
@@ -162,7 +177,11 @@ public final class ExactlyOnce {
     if (options.backend().equals("heap")) {
       return HeapStateBackend.builder(Serializers.STRING).build();
     }
-    return RocksDbStateBackend.builder(Serializers.STRING).build();
+    RocksDbStateBackend.Builder<String> builder = RocksDbStateBackend.builder(Serializers.STRING);
+    if (options.writeBackCacheBytes() >= 0) {
+      builder.writeBackCache(options.writeBackCacheBytes());
+    }
+    return builder.build();
   }
 
   private static long first(ListState<Long> state) {

@@ -30,8 +30,9 @@ import java.util.zip.CRC32C;
  * <p>The writer holds a lease on the backend's {@link ResourceGuard}, as {@link RocksDbSnapshot}'s
  * does, and checks between chunks of {@value #CHUNK} bytes whether the backend or this snapshot is
  * being closed: closing the backend then waits only until the writer stops, and only then deletes
- * the working directory's files. The checkpoint directory is deleted when {@link #writeTo} ends or
- * when the snapshot is closed, whichever comes last.
+ * the working directory's files. The checkpoint directory is deleted when the snapshot is closed
+ * (or when its write ends, if it was closed meanwhile): the coordinator closes it after
+ * acknowledging the checkpoint, so deleting the hard links is not part of the checkpoint's time.
  */
 final class RocksDbIncrementalSnapshot extends SingleWriteSnapshot {
 
@@ -64,7 +65,7 @@ final class RocksDbIncrementalSnapshot extends SingleWriteSnapshot {
     this.generation = generation;
   }
 
-  /** Returns the local checkpoint directory (deleted once written or closed). */
+  /** Returns the local checkpoint directory (deleted once closed). */
   Path directory() {
     return directory;
   }
@@ -127,11 +128,6 @@ final class RocksDbIncrementalSnapshot extends SingleWriteSnapshot {
   @Override
   void release() {
     WorkingDirectory.deleteQuietly(directory);
-  }
-
-  @Override
-  boolean releaseOnceWritten() {
-    return true; // written once: the local files are of no further use
   }
 
   /** Copies one file in chunks, checking for a close between chunks; counts its size and CRC32C. */

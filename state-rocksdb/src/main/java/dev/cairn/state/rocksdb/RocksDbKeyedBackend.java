@@ -164,6 +164,8 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
   private ByteBuffer scanBoundBytes = ByteBuffer.allocateDirect(64);
   private DirectSlice scanBound;
   private final WriteBatch batch;
+  /** Point reads and writes on the heap in front of RocksDB; null when disabled. */
+  private final WriteBackCache cache;
 
   private final Map<String, RocksDbColumn> columns = new LinkedHashMap<>();
   /** Registered states whose column families are not created yet ({@link #createPendingColumns}). */
@@ -211,6 +213,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       boolean ownsMemory,
       RocksDbProfile profile,
       boolean cacheRows,
+      long writeBackCacheBytes,
       RocksDbOptionsCustomizer customizer) {
     this.keySerializer = keySerializer;
     this.maxParallelism = maxParallelism;
@@ -272,6 +275,8 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       scanBound = own(new DirectSlice(scanBoundBytes, 0));
       scanOptions = own(new ReadOptions().setIterateUpperBound(scanBound));
       batch = own(new WriteBatch());
+      cache = writeBackCacheBytes == 0 ? null : new WriteBackCache(
+          writeBackCacheBytes, own(new WriteBatch()), (cached, column) -> writeBatch(cached, "write", column));
       memory.addFlushable(this);
     } catch (RuntimeException | Error e) {
       releaseAfterFailedOpen();
@@ -466,6 +471,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       throw new IllegalArgumentException("no state named '" + stateName + "' is registered");
     }
     createPendingColumns();
+    flushCache(column);
     RocksIterator iterator = db.newIterator(column.handle, readOptions);
     openIterators.add(iterator);
     iterator.seekToFirst();
@@ -591,6 +597,28 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
    * @return the value's length, or {@link #NOT_FOUND}
    */
   int read(RocksDbColumn column, int keyLength) {
+    if (cache == null) {
+      return readStored(column, keyLength);
+    }
+    WriteBackCache.Entry cached = cache.find(column, keyBuffer.array(), keyLength);
+    if (cached != null) {
+      if (cached.value == null) {
+        return NOT_FOUND;
+      }
+      readResult = cached.value; // never changed in place: the cache replaces arrays
+      return cached.value.length;
+    }
+    int length = readStored(column, keyLength);
+    if (length == NOT_FOUND) {
+      cache.cacheRead(column, keyBuffer.array(), keyLength, null, 0);
+    } else {
+      cache.cacheRead(column, keyBuffer.array(), keyLength, readResult, length);
+    }
+    return length;
+  }
+
+  /** {@link #read} from RocksDB itself. */
+  private int readStored(RocksDbColumn column, int keyLength) {
     try {
       ByteBuffer value = nativeValue.clear();
       int length = db.get(column.handle, readOptions, nativeKey(keyLength), value);
@@ -620,6 +648,12 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
 
   /** Returns whether {@code keyBuffer[0, keyLength)} has a value, without copying the value. */
   boolean exists(RocksDbColumn column, int keyLength) {
+    if (cache != null) {
+      WriteBackCache.Entry cached = cache.find(column, keyBuffer.array(), keyLength);
+      if (cached != null) {
+        return cached.value != null;
+      }
+    }
     try {
       return db.get(column.handle, readOptions, nativeKey(keyLength), nativeValue.clear().limit(0)) != NOT_FOUND;
     } catch (RocksDBException e) {
@@ -669,6 +703,9 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
 
   /** Writes {@link #valueBuffer} as the value of {@code keyBuffer[0, keyLength)}. */
   void write(RocksDbColumn column, int keyLength) {
+    if (cache != null && cache.write(column, keyBuffer.array(), keyLength, valueBuffer.array(), valueBuffer.length())) {
+      return;
+    }
     ByteBuffer key = nativeKey(keyLength);
     ByteBuffer value = nativeValueOfValueBuffer();
     try {
@@ -684,6 +721,9 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
 
   /** Appends {@link #valueBuffer} to the value of {@code keyBuffer[0, keyLength)} (list state). */
   void merge(RocksDbColumn column, int keyLength) {
+    if (cache != null && cache.append(column, keyBuffer.array(), keyLength, valueBuffer.array(), valueBuffer.length())) {
+      return;
+    }
     ByteBuffer key = nativeKey(keyLength);
     ByteBuffer value = nativeValueOfValueBuffer();
     try {
@@ -699,6 +739,9 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
 
   /** Deletes {@code keyBuffer[0, keyLength)}. */
   void delete(RocksDbColumn column, int keyLength) {
+    if (cache != null && cache.write(column, keyBuffer.array(), keyLength, null, 0)) {
+      return;
+    }
     ByteBuffer key = nativeKey(keyLength);
     try {
       db.delete(column.handle, writeOptions, key);
@@ -713,6 +756,9 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
 
   /** Deletes one full RocksDB key. */
   void delete(RocksDbColumn column, byte[] key) {
+    if (cache != null && cache.write(column, key, key.length, null, 0)) {
+      return;
+    }
     try {
       db.delete(column.handle, writeOptions, key);
     } catch (RocksDBException e) {
@@ -731,16 +777,21 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
 
   /** Writes and empties the shared batch. */
   void writeBatch(String operation, RocksDbColumn column) {
+    writeBatch(batch, operation, column);
+  }
+
+  /** Writes and empties {@code batch}; {@code column} names the state in errors. */
+  private void writeBatch(WriteBatch toWrite, String operation, RocksDbColumn column) {
     try {
-      db.write(writeOptions, batch);
+      db.write(writeOptions, toWrite);
     } catch (RocksDBException e) {
       try {
-        db.write(afterStall(e, operation, column), batch);
+        db.write(afterStall(e, operation, column), toWrite);
       } catch (RocksDBException retry) {
         throw writeFailure(operation, column, retry);
       }
     } finally {
-      batch.clear();
+      toWrite.clear();
     }
   }
 
@@ -823,8 +874,22 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     }
   }
 
-  /** Adds a put to the shared batch. */
+  /**
+   * Writes the cached writes of {@code column} to RocksDB, so that RocksDB holds all of its state:
+   * before reading it other than by point reads, and before batch writes.
+   */
+  void flushCache(RocksDbColumn column) {
+    if (cache != null) {
+      cache.flush(column);
+    }
+  }
+
+  /**
+   * Adds a put to the shared batch. Outside a restore, flush the column's cached writes first
+   * ({@link #flushCache}): the key's cached entry is dropped here, and must hold nothing unwritten.
+   */
   void batchPut(RocksDbColumn column, byte[] key, byte[] value) {
+    forgetCached(column, key);
     try {
       batch.put(column.handle, key, value);
     } catch (RocksDBException e) {
@@ -833,13 +898,20 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     }
   }
 
-  /** Adds a delete to the shared batch. */
+  /** Adds a delete to the shared batch; as for {@link #batchPut}, flush the column's cached writes first. */
   void batchDelete(RocksDbColumn column, byte[] key) {
+    forgetCached(column, key);
     try {
       batch.delete(column.handle, key);
     } catch (RocksDBException e) {
       batch.clear();
       throw new RocksDbStateException("delete from", column.name, e);
+    }
+  }
+
+  private void forgetCached(RocksDbColumn column, byte[] key) {
+    if (cache != null && !cache.isEmpty()) {
+      cache.discard(column, key, key.length);
     }
   }
 
@@ -857,6 +929,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       int limit,
       ScanBatch batch,
       boolean withValues) {
+    flushCache(column);
     batch.clear();
     try (RocksIterator iterator = db.newIterator(column.handle, boundTo(prefix))) {
       iterator.seek(nativeKey(start));
@@ -968,6 +1041,9 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     ownerThread.check();
     checkOpen();
     createPendingColumns();
+    if (cache != null) {
+      cache.flushAll();
+    }
     if (mode == SnapshotMode.INCREMENTAL) {
       return nativeSnapshot(checkpointId);
     }
@@ -1428,6 +1504,9 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
   void flushAndCompact() {
     checkOpen();
     createPendingColumns();
+    if (cache != null) {
+      cache.flushAll();
+    }
     try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
       for (RocksDbColumn column : columns.values()) {
         db.flush(flush, column.handle);

@@ -73,6 +73,7 @@ final class RocksDbMapState<UK, UV> implements MapState<UK, UV> {
     if (map.isEmpty()) {
       return;
     }
+    backend.flushCache(column); // the batch replaces cached entries
     for (Map.Entry<UK, UV> entry : map.entrySet()) {
       int keyLength = userKey(entry.getKey());
       byte[] key = Arrays.copyOf(backend.keyBuffer.array(), keyLength);

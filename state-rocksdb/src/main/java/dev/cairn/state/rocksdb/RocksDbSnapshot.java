@@ -90,11 +90,6 @@ final class RocksDbSnapshot extends SingleWriteSnapshot {
     backend.releaseSnapshot(this);
   }
 
-  @Override
-  boolean releaseOnceWritten() {
-    return false; // the native snapshot is released when the snapshot is closed
-  }
-
   /** Writes the column families one after the other, reusing its buffers. */
   private final class ColumnWriter {
     private final KeyedSnapshotWriter writer;

@@ -33,6 +33,9 @@ public final class RocksDbStateBackend {
   /** The memory budget of a backend built without {@link Builder#memory} or {@link Builder#memoryBudget}. */
   public static final long DEFAULT_MEMORY_BUDGET = 128L << 20;
 
+  /** The heap bytes of the write-back cache of a backend built without {@link Builder#writeBackCache}. */
+  public static final long DEFAULT_WRITE_BACK_CACHE_BYTES = 16L << 20;
+
   private RocksDbStateBackend() {}
 
   /**
@@ -89,6 +92,7 @@ public final class RocksDbStateBackend {
     private RocksDbProfile profile;
     private RocksDbOptionsCustomizer customizer;
     private boolean cacheRows;
+    private Long writeBackCacheBytes;
 
     private Builder(TypeSerializer<K> keySerializer) {
       super(keySerializer);
@@ -179,6 +183,30 @@ public final class RocksDbStateBackend {
     }
 
     /**
+     * Sets the heap bytes (an estimate: key and value bytes plus about 112 per entry) of the
+     * write-back cache in front of RocksDB; 0 turns it off. The cache keeps recently read and written
+     * values of every state on the heap, so a read-modify-write of a key that comes back (a count,
+     * a sum, a map counter) costs no JNI call; writes reach RocksDB in batches, on eviction (least
+     * recently used first), before a snapshot and before a scan of the same state. Nothing is lost in
+     * a crash that would not be lost anyway: RocksDB's writes are not durable between checkpoints
+     * either. This memory is on the Java heap, outside the RocksDB memory budget. Default {@link
+     * RocksDbStateBackend#DEFAULT_WRITE_BACK_CACHE_BYTES} (16 MiB).
+     *
+     * @throws IllegalArgumentException if negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder<K> writeBackCache(long bytes) {
+      if (writeBackCacheBytes != null) {
+        throw new IllegalStateException("write-back cache was already set to " + writeBackCacheBytes + " bytes");
+      }
+      if (bytes < 0) {
+        throw new IllegalArgumentException("write-back cache bytes must not be negative, got " + bytes);
+      }
+      writeBackCacheBytes = bytes;
+      return this;
+    }
+
+    /**
      * Sets a hook that adjusts RocksDB's options after the profile and memory settings.
      *
      * @throws IllegalStateException if already set
@@ -226,6 +254,7 @@ public final class RocksDbStateBackend {
           ownsMemory,
           profile != null ? profile : RocksDbProfile.DEFAULT,
           cacheRows,
+          writeBackCacheBytes != null ? writeBackCacheBytes : DEFAULT_WRITE_BACK_CACHE_BYTES,
           customizer);
     }
 

@@ -46,7 +46,7 @@ abstract class SingleWriteSnapshot implements StateSnapshot {
     } finally {
       synchronized (this) {
         writing = false;
-        if (closed || releaseOnceWritten()) {
+        if (closed) {
           releaseOnce();
         }
       }
@@ -87,9 +87,9 @@ abstract class SingleWriteSnapshot implements StateSnapshot {
   /** The asynchronous part; called at most once. */
   abstract SnapshotResult write(SnapshotOutput output) throws IOException;
 
-  /** Releases what the snapshot pins; called exactly once, never during {@link #write}. */
+  /**
+   * Releases what the snapshot pins; called exactly once, by {@link #close()} or, if the snapshot
+   * is closed while written, when the write ends; never during {@link #write}.
+   */
   abstract void release();
-
-  /** Whether a finished write releases at once, or only a later {@link #close()} does. */
-  abstract boolean releaseOnceWritten();
 }

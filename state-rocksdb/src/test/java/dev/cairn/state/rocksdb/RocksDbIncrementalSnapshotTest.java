@@ -192,7 +192,7 @@ class RocksDbIncrementalSnapshotTest {
   }
 
   @Test
-  void writeTo_done_checkpointDirectoryDeletedAndSecondWriteRejected() throws IOException {
+  void writeTo_done_secondWriteRejectedAndCloseDeletesCheckpointDirectory() throws IOException {
     KeyedStateBackend<Long> backend = fixture.backend();
     fill(backend, 0, 100);
     RocksDbIncrementalSnapshot snapshot =
@@ -203,11 +203,12 @@ class RocksDbIncrementalSnapshotTest {
 
     snapshot.writeTo(new MemorySnapshotStore("chk-1"));
 
-    assertThat(directory).doesNotExist();
     assertThatThrownBy(() -> snapshot.writeTo(new MemorySnapshotStore("again")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("written already");
+    assertThat(directory).as("kept until closed").isDirectory();
     snapshot.close();
+    assertThat(directory).doesNotExist();
   }
 
   @Test

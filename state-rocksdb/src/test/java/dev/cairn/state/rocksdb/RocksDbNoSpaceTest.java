@@ -35,6 +35,7 @@ class RocksDbNoSpaceTest {
         KeyedStateBackend<Long> backend = RocksDbStateBackend.builder(Serializers.LONG)
             .workingDirectory(directory)
             .memoryBudget(16L << 20)
+            .writeBackCache(0) // RocksDB's own write path: every write reaches it at once
             .options((db, columnFamily) -> db.setSstFileManager(files))
             .build()) {
       files.setMaxAllowedSpaceUsage(1L << 20);

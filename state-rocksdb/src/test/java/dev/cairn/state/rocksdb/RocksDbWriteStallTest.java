@@ -85,6 +85,7 @@ class RocksDbWriteStallTest {
     MemorySnapshotStore store = new MemorySnapshotStore();
     try (KeyedStateBackend<Long> source = RocksDbStateBackend.builder(Serializers.LONG)
         .workingDirectory(directories.next())
+        .writeBackCache(0) // every write reaches the memtables at once
         .build()) {
       writeValues(source, 2, 6_000, 1024); // 12 MiB: three restore batches of 4 MiB
       try (StateSnapshot snapshot = Snapshotable.of(source).snapshot(1)) {
@@ -137,6 +138,7 @@ class RocksDbWriteStallTest {
     for (int i = 0; i < 8 && !writes.isDone(); i++) {
       try (KeyedStateBackend<Long> other = RocksDbStateBackend.builder(Serializers.LONG)
           .workingDirectory(directories.next())
+          .writeBackCache(0)
           .memory(memory)
           .build()) {
         fillWithBigValues(other); // stalls the busy backend, whose stall handling flushes this one
@@ -150,6 +152,7 @@ class RocksDbWriteStallTest {
   private KeyedStateBackend<Long> backend() {
     KeyedStateBackend<Long> backend = RocksDbStateBackend.builder(Serializers.LONG)
         .workingDirectory(directories.next())
+        .writeBackCache(0) // every write reaches the memtables at once
         .memory(memory)
         .build();
     backends.add(backend);
