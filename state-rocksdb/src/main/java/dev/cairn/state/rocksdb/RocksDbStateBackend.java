@@ -226,7 +226,9 @@ public final class RocksDbStateBackend {
           ownsMemory,
           profile != null ? profile : RocksDbProfile.DEFAULT,
           cacheRows,
-          customizer);
+          customizer,
+          restoreListener(),
+          restoreProgressInterval());
     }
 
     private void checkMemoryUnset() {
