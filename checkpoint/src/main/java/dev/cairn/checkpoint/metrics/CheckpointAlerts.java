@@ -105,7 +105,7 @@ public final class CheckpointAlerts implements CheckpointListener {
       case FAILED -> {
         failures++;
         if (failures == failureCount) {
-          alerts.add(new Alert(Rule.CONSECUTIVE_FAILURES, failureCount + " checkpoints in a row failed, the last ("
+          alerts.add(new Alert(Rule.CONSECUTIVE_FAILURES, failureCount + " consecutive checkpoint failures, the last ("
               + stats.checkpointId() + ") with: " + stats.failureCause(), stats));
         }
       }
