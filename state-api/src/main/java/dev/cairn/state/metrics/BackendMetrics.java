@@ -13,8 +13,8 @@ import java.util.Map;
  *     and table readers charged to the shared cache), or -1 if the backend has no budget (heap)
  * @param memoryBudgetBytes the memory budget, or -1 if the backend has none (heap)
  * @param writeStalls RocksDB: the cumulative number of write stalls and slow-downs since the database
- *     opened ({@code rocksdb.cfstats-no-file-histogram} {@code total-stops} plus {@code total-delays}
- *     over all column families); 0 for the heap
+ *     opened ({@code total-stops} plus {@code total-delays} of the map property {@code rocksdb.cfstats},
+ *     over the states' column families); 0 for the heap
  * @param lastRestore how the backend's last restore went, or null if it was never restored
  * @param details backend-specific figures by name (RocksDB: the database-wide native properties read),
  *     empty for the heap
