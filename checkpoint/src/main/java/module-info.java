@@ -3,12 +3,17 @@
  * storage SPI ({@code dev.cairn.checkpoint.storage}: {@code CheckpointStorage}, the default
  * {@code LocalCheckpointStorage}, {@code FileLayer}, {@code CorruptFileException}). File formats,
  * metadata, the job store and the shared-file registry live in {@code dev.cairn.checkpoint.internal},
- * which is not exported.
+ * which is not exported. {@code dev.cairn.checkpoint.metrics} publishes figures through JMX and, with
+ * Micrometer on the path (an optional dependency), a {@code MeterBinder}.
  */
+@SuppressWarnings("requires-automatic")
 module dev.cairn.checkpoint {
   requires transitive dev.cairn.state;
+  requires java.management;
   requires org.slf4j;
+  requires static micrometer.core;
 
   exports dev.cairn.checkpoint;
+  exports dev.cairn.checkpoint.metrics;
   exports dev.cairn.checkpoint.storage;
 }

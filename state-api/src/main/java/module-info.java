@@ -1,6 +1,6 @@
 /**
  * Cairn's state API: the five state types, descriptors, {@link dev.cairn.state.KeyedStateBackend},
- * serializers ({@code serde}) and the backend SPI ({@code spi}, for backend authors and for
+ * serializers ({@code serde}), metrics ({@code metrics}) and the backend SPI ({@code spi}, for backend authors and for
  * checkpointing). Kryo and Objenesis are automatic modules; applications that store their own classes
  * with {@code Serializers.kryo(...)} or {@code Serializers.record(...)} must open the packages of those
  * classes (see the README, "Using Cairn").
@@ -9,8 +9,10 @@
 module dev.cairn.state {
   requires com.esotericsoftware.kryo;
   requires org.objenesis;
+  requires org.slf4j;
 
   exports dev.cairn.state;
+  exports dev.cairn.state.metrics;
   exports dev.cairn.state.serde;
   exports dev.cairn.state.spi;
 

@@ -117,6 +117,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
   private final List<CheckpointParticipant> participants = new ArrayList<>();
   private final TreeMap<Long, PendingCheckpoint> pending = new TreeMap<>();
   private final Object lock = new Object();
+  private final CheckpointMetrics.Recorder metrics = new CheckpointMetrics.Recorder();
   private long nextId;
   private long lastCompletionNanos;
   private long lastNotifiedId;
@@ -652,6 +653,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
   /** On the task thread: freezes the participant's state and schedules the asynchronous part. */
   void takeSynchronousPart(CheckpointParticipant participant, PendingCheckpoint checkpoint) {
     long start = System.nanoTime();
+    checkpoint.reachedSafePoint(participant.index(), start);
     StateSnapshot keyed;
     byte[] operatorState;
     try {
@@ -788,7 +790,9 @@ public final class CheckpointCoordinator implements AutoCloseable {
             metadata.dataSize() + metadataSize,
             checkpoint.bytesWritten() + metadataSize,
             parts.stream().mapToInt(p -> p.states().size()).sum(),
-            null);
+            null,
+            checkpoint.safePointDelays(System.nanoTime()));
+    metrics.record(stats, 0);
     LOG.info("Completed {} {} in {} ms ({} bytes, {} written, synchronous part {} µs)",
         checkpoint.savepoint ? "savepoint" : "checkpoint", checkpoint.id, stats.totalDuration().toMillis(),
         stats.sizeBytes(), stats.incrementalSizeBytes(), stats.synchronousDuration().toNanos() / 1000);
@@ -810,6 +814,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
   private void abort(PendingCheckpoint checkpoint, CheckpointException cause, Abort reason) {
     boolean countsAsFailure = reason == Abort.FAILED;
     boolean deleteNow;
+    int consecutive = 0;
     synchronized (lock) {
       if (checkpoint.isDiscarded() || checkpoint.isCommitting()) {
         return; // done already, or the commit decides
@@ -818,6 +823,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
       pending.remove(checkpoint.id);
       if (countsAsFailure) {
         consecutiveFailures++;
+        consecutive = consecutiveFailures;
         if (consecutiveFailures > config.tolerableFailures && failure == null) {
           failure = new CheckpointException(
               consecutiveFailures + " consecutive checkpoints failed (tolerated: " + config.tolerableFailures + ")", cause);
@@ -835,13 +841,17 @@ public final class CheckpointCoordinator implements AutoCloseable {
     } else {
       LOG.debug("Checkpoint {} aborted: {}", checkpoint.id, cause.getMessage());
     }
+    long now = System.nanoTime();
     CheckpointStats stats =
         new CheckpointStats(
             checkpoint.id, checkpoint.savepoint,
             reason == Abort.CANCELLED ? CheckpointStats.Status.CANCELLED : CheckpointStats.Status.FAILED,
             checkpoint.triggerTime,
             Duration.ofNanos(checkpoint.maxSyncNanos()), Duration.ofNanos(checkpoint.maxAsyncNanos()),
-            Duration.ofNanos(System.nanoTime() - checkpoint.triggerNanos), 0, 0, 0, cause);
+            Duration.ofNanos(now - checkpoint.triggerNanos), 0, 0, 0, cause, checkpoint.safePointDelays(now));
+    if (reason != Abort.SUBSUMED) {
+      metrics.record(stats, consecutive);
+    }
     onCoordinatorThread(
         () -> {
           for (CheckpointListener listener : config.listeners) {
@@ -910,6 +920,22 @@ public final class CheckpointCoordinator implements AutoCloseable {
   /** Returns the number of shared files the retained checkpoints list. */
   public int sharedFileCount() {
     return store.referencedSharedFiles();
+  }
+
+  /**
+   * Returns the checkpoint figures now: counts, the last completed and the last failed checkpoint's
+   * statistics. Any thread, any time; an immutable value, updated before listeners hear of a
+   * checkpoint's end.
+   */
+  public CheckpointMetrics metrics() {
+    return metrics.current();
+  }
+
+  /** Returns the registered participants, by index. */
+  public List<CheckpointParticipant> participants() {
+    synchronized (lock) {
+      return List.copyOf(participants);
+    }
   }
 
   /** Returns the failure that stops the application (too many consecutive failures), or null. */

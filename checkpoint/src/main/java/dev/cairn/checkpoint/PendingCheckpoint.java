@@ -3,7 +3,11 @@ package dev.cairn.checkpoint;
 import dev.cairn.checkpoint.internal.CheckpointMetadata;
 import dev.cairn.checkpoint.storage.CheckpointStorage;
 import dev.cairn.state.spi.SnapshotMode;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,6 +29,8 @@ final class PendingCheckpoint {
   final CompletableFuture<CompletedCheckpoint> future = new CompletableFuture<>();
 
   private final CheckpointMetadata.Participant[] parts;
+  /** Per participant, nanoseconds from trigger to its safe point; -1 until it gets there. */
+  private final long[] safePointDelays;
   private int acknowledged;
   private long maxSyncNanos;
   private long maxAsyncNanos;
@@ -45,6 +51,25 @@ final class PendingCheckpoint {
     this.triggerTime = triggerTime;
     this.triggerNanos = System.nanoTime();
     this.parts = new CheckpointMetadata.Participant[participants];
+    this.safePointDelays = new long[participants];
+    Arrays.fill(safePointDelays, -1);
+  }
+
+  /** Records that participant {@code index} reached its safe point for this checkpoint at {@code nanos}. */
+  synchronized void reachedSafePoint(int index, long nanos) {
+    safePointDelays[index] = nanos - triggerNanos;
+  }
+
+  /**
+   * Returns, per participant, the time from trigger to its safe point; for one that has not got
+   * there, the time from trigger to {@code nowNanos} (it is at least that late).
+   */
+  synchronized List<Duration> safePointDelays(long nowNanos) {
+    List<Duration> delays = new ArrayList<>(safePointDelays.length);
+    for (long delay : safePointDelays) {
+      delays.add(Duration.ofNanos(delay >= 0 ? delay : nowNanos - triggerNanos));
+    }
+    return delays;
   }
 
   /** Cancels the timeout and the safe-point warning: the checkpoint completed or was aborted. */

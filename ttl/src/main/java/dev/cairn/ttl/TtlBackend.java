@@ -14,6 +14,8 @@ import dev.cairn.state.StateDescriptor;
 import dev.cairn.state.StateRegistrationException;
 import dev.cairn.state.TtlConfig;
 import dev.cairn.state.ValueStateDescriptor;
+import dev.cairn.state.metrics.BackendMetrics;
+import dev.cairn.state.metrics.MeteredBackend;
 import dev.cairn.state.serde.TypeSerializer;
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.SnapshotInput;
@@ -36,7 +38,7 @@ import java.util.stream.Stream;
  * moment: whenever control returns to the caller, the wrapped backend's key is the caller's again
  * (or, before the caller ever set one, whatever it was).
  */
-final class TtlBackend<K> implements TtlStateBackend<K> {
+final class TtlBackend<K> implements TtlStateBackend<K>, MeteredBackend {
 
   static {
     TtlSerializer.registerReader();
@@ -296,6 +298,12 @@ final class TtlBackend<K> implements TtlStateBackend<K> {
         inner, inputs,
         stored -> restoreWithTtl.getOrDefault(stored.name(), defaultConfig != null || EnvelopeRewrites.hasTtl(stored)),
         now());
+  }
+
+  /** The wrapped backend's figures: expired entries count until cleanup removes them. */
+  @Override
+  public BackendMetrics metrics() {
+    return MeteredBackend.of(inner).metrics();
   }
 
   @Override

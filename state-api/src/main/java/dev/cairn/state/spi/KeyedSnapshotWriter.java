@@ -23,6 +23,8 @@ public final class KeyedSnapshotWriter {
   private final DataOutputBuffer buffer = new DataOutputBuffer(FLUSH_THRESHOLD + 1024);
   private StateKind sectionKind;
   private long entryCount;
+  /** Bytes handed to {@link #out} so far. */
+  private long flushed;
   private boolean finished;
 
   /**
@@ -158,8 +160,14 @@ public final class KeyedSnapshotWriter {
     buffer.writeInt(KeyedSnapshotFormat.END_OF_SECTIONS);
     buffer.writeLong(entryCount);
     out.write(buffer.array(), 0, buffer.length());
+    flushed += buffer.length();
     buffer.reset();
     out.flush();
+  }
+
+  /** Returns the bytes of the stream written so far, buffered ones included: sizes of sections. */
+  public long position() {
+    return flushed + buffer.length();
   }
 
   /** Returns the number of entries written so far. */
@@ -184,6 +192,7 @@ public final class KeyedSnapshotWriter {
   private void flushIfFull() throws IOException {
     if (buffer.length() >= FLUSH_THRESHOLD) {
       out.write(buffer.array(), 0, buffer.length());
+      flushed += buffer.length();
       buffer.reset();
     }
   }

@@ -1,7 +1,9 @@
 package dev.cairn.state.spi;
 
 import dev.cairn.state.KeyedStateBackend;
+import dev.cairn.state.metrics.RestoreListener;
 import dev.cairn.state.serde.TypeSerializer;
+import java.time.Duration;
 
 /**
  * The options every keyed backend has; each backend's builder extends it with its own. Every option
@@ -15,6 +17,8 @@ public abstract class KeyedStateBackendBuilder<K, B extends KeyedStateBackendBui
   private final TypeSerializer<K> keySerializer;
   private Integer maxParallelism;
   private KeyGroupRange keyGroupRange;
+  private RestoreListener restoreListener;
+  private Duration restoreProgressInterval;
 
   /**
    * @param keySerializer the key serializer; its stable hash assigns key groups
@@ -57,12 +61,57 @@ public abstract class KeyedStateBackendBuilder<K, B extends KeyedStateBackendBui
     return self();
   }
 
+  /**
+   * Sets a listener that hears how each restore of the backend goes (start, progress, end). Restores
+   * are logged either way. Default: none.
+   *
+   * @throws IllegalStateException if already set
+   */
+  public B restoreListener(RestoreListener listener) {
+    if (this.restoreListener != null) {
+      throw new IllegalStateException("restore listener was already set to " + this.restoreListener);
+    }
+    if (listener == null) {
+      throw new IllegalArgumentException("restore listener must not be null");
+    }
+    this.restoreListener = listener;
+    return self();
+  }
+
+  /**
+   * Sets the least time between two progress calls of the restore listener. A progress log line
+   * comes at most every 5 seconds, or at this interval if longer. Default 5 seconds.
+   *
+   * @throws IllegalArgumentException unless positive
+   * @throws IllegalStateException if already set
+   */
+  public B restoreProgressInterval(Duration interval) {
+    if (this.restoreProgressInterval != null) {
+      throw new IllegalStateException("restore progress interval was already set to " + this.restoreProgressInterval);
+    }
+    if (interval == null || interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("restore progress interval must be positive, got " + interval);
+    }
+    this.restoreProgressInterval = interval;
+    return self();
+  }
+
   /** Builds the backend. */
   public abstract KeyedStateBackend<K> build();
 
   /** Returns the key serializer. */
   protected TypeSerializer<K> keySerializer() {
     return keySerializer;
+  }
+
+  /** Returns the restore listener, or null. */
+  protected RestoreListener restoreListener() {
+    return restoreListener;
+  }
+
+  /** Returns the restore progress interval, or the default of 5 seconds. */
+  protected Duration restoreProgressInterval() {
+    return restoreProgressInterval != null ? restoreProgressInterval : Duration.ofSeconds(5);
   }
 
   /** Returns the max parallelism, or the default. */

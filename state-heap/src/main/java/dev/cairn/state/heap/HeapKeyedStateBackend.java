@@ -14,15 +14,22 @@ import dev.cairn.state.State;
 import dev.cairn.state.StateDescriptor;
 import dev.cairn.state.StateException;
 import dev.cairn.state.ValueStateDescriptor;
+import dev.cairn.state.metrics.BackendMetrics;
+import dev.cairn.state.metrics.MeteredBackend;
+import dev.cairn.state.metrics.RestoreListener;
+import dev.cairn.state.metrics.RestoreProgress;
+import dev.cairn.state.metrics.StateMetrics;
 import dev.cairn.state.serde.TypeSerializer;
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.KeyGroups;
 import dev.cairn.state.spi.OwnerThread;
+import dev.cairn.state.spi.RestoreMonitor;
 import dev.cairn.state.spi.SnapshotInput;
 import dev.cairn.state.spi.SnapshotMode;
 import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateMetaInfo;
 import dev.cairn.state.spi.StateSnapshot;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -45,8 +52,11 @@ import java.util.stream.Stream;
  * <p>Incremental snapshots: {@link #tracker} stays null, and the tables track nothing, until the first
  * {@link SnapshotMode#INCREMENTAL} snapshot (or a restore that continues a claimed incremental chain);
  * from then on every table records the keys written or removed (see {@link ChangeTracker}).
+ *
+ * <p>Metrics ({@link #metrics()}, any thread) read the registered tables from {@link #meteredTables},
+ * a copy published on each registration, and each table's sizes as the task thread left them.
  */
-final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotable {
+final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotable, MeteredBackend {
 
   private static final int NO_KEY = -1;
   private static final int CLOSED = Integer.MIN_VALUE;
@@ -71,6 +81,11 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
   private final TreeSet<Integer> openSnapshotVersions = new TreeSet<>();
 
   private final Map<String, StateTable<K>> tables = new LinkedHashMap<>();
+  /** The registered tables for {@link #metrics()}: replaced, never changed. */
+  private volatile List<StateTable<K>> meteredTables = List.of();
+  private final RestoreListener restoreListener;
+  private final Duration restoreProgressInterval;
+  private volatile RestoreProgress lastRestore;
   private final Map<String, RestoredState> restored = new TreeMap<>();
   private String[] restoredFrom;
   private int restoredInputs;
@@ -81,8 +96,16 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
   private ChangeTracker<K> tracker;
 
   HeapKeyedStateBackend(
-      TypeSerializer<K> keySerializer, int maxParallelism, KeyGroupRange range, int maxDeltas, double maxDeltaRatio) {
+      TypeSerializer<K> keySerializer,
+      int maxParallelism,
+      KeyGroupRange range,
+      int maxDeltas,
+      double maxDeltaRatio,
+      RestoreListener restoreListener,
+      Duration restoreProgressInterval) {
     this.keySerializer = keySerializer;
+    this.restoreListener = restoreListener;
+    this.restoreProgressInterval = restoreProgressInterval;
     this.copyKeys = !keySerializer.isImmutable();
     this.maxParallelism = maxParallelism;
     this.range = range;
@@ -168,6 +191,7 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
     }
     table.handle = newHandle(table, descriptor);
     tables.put(descriptor.name(), table);
+    meteredTables = List.copyOf(tables.values());
     return handle(table.handle);
   }
 
@@ -352,10 +376,17 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
       throw new IllegalStateException(
           "restore must come before any state is registered; registered: " + tables.keySet());
     }
-    HeapRestore restore = new HeapRestore(keySerializer, maxParallelism, range, restored, restoredFrom);
-    for (SnapshotInput input : inputs) {
-      restore.read(input);
+    RestoreMonitor monitor = RestoreMonitor.start("heap", inputs, restoreListener, restoreProgressInterval);
+    HeapRestore restore = new HeapRestore(keySerializer, maxParallelism, range, restored, restoredFrom, monitor);
+    try {
+      for (SnapshotInput input : monitor.inputs()) {
+        restore.read(input);
+      }
+    } catch (RuntimeException | Error e) {
+      lastRestore = monitor.end(e);
+      throw e;
     }
+    lastRestore = monitor.end(null);
     restored.putAll(restore.states());
     restoredFrom = restore.coveredBy();
     restoredInputs += inputs.size();
@@ -378,7 +409,21 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
     groupIndex = CLOSED;
     currentKey = null;
     tables.clear();
+    meteredTables = List.of();
     restored.clear();
     tracker = null;
+  }
+
+  /**
+   * Exact entry counts (keys with state) and estimated bytes (see {@link StateTable#metrics()}); no
+   * memory budget, no write stalls.
+   */
+  @Override
+  public BackendMetrics metrics() {
+    List<StateMetrics> states = new ArrayList<>();
+    for (StateTable<K> table : meteredTables) {
+      states.add(table.metrics());
+    }
+    return new BackendMetrics("heap", states, -1, -1, 0, lastRestore, Map.of());
   }
 }

@@ -10,6 +10,7 @@ import dev.cairn.state.serde.TypeSerializerSnapshot;
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.KeyedSnapshotFormat;
 import dev.cairn.state.spi.KeyedSnapshotReader;
+import dev.cairn.state.spi.RestoreMonitor;
 import dev.cairn.state.spi.SharedFileHandle;
 import dev.cairn.state.spi.SnapshotInput;
 import dev.cairn.state.spi.StateMetaInfo;
@@ -45,22 +46,26 @@ final class HeapRestore {
   private final Map<String, RestoredState> states = new LinkedHashMap<>();
   private final String[] coveredBy;
   private ChangeTracker.Chain claimedChain;
+  private final RestoreMonitor monitor;
 
   /**
    * @param previous the states restored by earlier calls, not changed (copied when extended)
    * @param coveredBy per key group of the range, the input an earlier call read it from, or null
+   * @param monitor counts the entries read
    */
   HeapRestore(
       TypeSerializer<?> keySerializer,
       int maxParallelism,
       KeyGroupRange range,
       Map<String, RestoredState> previous,
-      String[] coveredBy) {
+      String[] coveredBy,
+      RestoreMonitor monitor) {
     this.keySerializer = keySerializer;
     this.maxParallelism = maxParallelism;
     this.range = range;
     this.previous = previous;
     this.coveredBy = coveredBy.clone();
+    this.monitor = monitor;
   }
 
   /** Returns the new or extended states, by name. */
@@ -114,7 +119,7 @@ final class HeapRestore {
       claimKeyGroups(reader.keyGroupRange(), description);
       RestoredState[] byIndex = states(reader, description);
       int start = range.startKeyGroup();
-      reader.readEntries(range, new KeyedSnapshotReader.EntryVisitor() {
+      reader.readEntries(range, monitor.counting(new KeyedSnapshotReader.EntryVisitor() {
         @Override
         public void value(int stateIndex, int keyGroup, byte[] key, byte[] value) {
           byIndex[stateIndex].add(keyGroup - start, new RestoredState.Entry(key, value, null, null));
@@ -129,7 +134,7 @@ final class HeapRestore {
         public void mapEntry(int stateIndex, int keyGroup, byte[] key, byte[] userKey, byte[] value) {
           byIndex[stateIndex].add(keyGroup - start, new RestoredState.Entry(key, value, null, userKey));
         }
-      });
+      }));
     } catch (IOException e) {
       throw new SnapshotException("cannot read snapshot " + description + ": " + e.getMessage(), e);
     }
@@ -208,7 +213,7 @@ final class HeapRestore {
       newer[i] = decided.getOrDefault(metas.get(i).name(), Set.of());
       here[i] = decidedHere == null ? null : decidedHere.computeIfAbsent(metas.get(i).name(), name -> new HashSet<>());
     }
-    reader.readEntries(range, new KeyedSnapshotReader.EntryVisitor() {
+    reader.readEntries(range, monitor.counting(new KeyedSnapshotReader.EntryVisitor() {
       private boolean take(int stateIndex, byte[] key) {
         if (newer[stateIndex].isEmpty() && here[stateIndex] == null) {
           return true; // a base with no newer file deciding anything of this state: no lookups
@@ -243,7 +248,7 @@ final class HeapRestore {
           byIndex[stateIndex].add(keyGroup - start, new RestoredState.Entry(key, value, null, userKey));
         }
       }
-    });
+    }));
   }
 
   /** Records a delta's tombstones as keys it decides (to have no state). */

@@ -125,7 +125,9 @@ public final class HeapStateBackend {
           resolvedMaxParallelism(),
           resolvedKeyGroupRange(),
           incrementalMaxDeltas != null ? incrementalMaxDeltas : DEFAULT_INCREMENTAL_MAX_DELTAS,
-          incrementalMaxDeltaRatio != null ? incrementalMaxDeltaRatio : DEFAULT_INCREMENTAL_MAX_DELTA_RATIO);
+          incrementalMaxDeltaRatio != null ? incrementalMaxDeltaRatio : DEFAULT_INCREMENTAL_MAX_DELTA_RATIO,
+          restoreListener(),
+          restoreProgressInterval());
     }
   }
 }

@@ -109,18 +109,26 @@ final class HeapStateSnapshot<K> implements StateSnapshot {
       throws IOException {
     WriteBuffers buffers = new WriteBuffers();
     KeyedSnapshotWriter writer = new KeyedSnapshotWriter(out, maxParallelism, range, keySerializer, metas);
+    long[] bytes = new long[frozen.size()];
     for (int keyGroup = range.startKeyGroup(); keyGroup <= range.endKeyGroup(); keyGroup++) {
       int index = keyGroup - range.startKeyGroup();
       for (int stateIndex = 0; stateIndex < frozen.size(); stateIndex++) {
         SnapshotPart part = frozen.get(stateIndex);
         if (part.hasEntries(index)) {
+          long start = writer.position();
           writer.beginSection(keyGroup, stateIndex);
           part.write(index, writer, buffers);
           writer.endSection();
+          bytes[stateIndex] += writer.position() - start;
         }
       }
     }
     writer.finish();
+    for (int stateIndex = 0; stateIndex < frozen.size(); stateIndex++) {
+      if (frozen.get(stateIndex) instanceof StateTable.Frozen<?> table) {
+        table.recordSerializedSize(bytes[stateIndex]); // the base of the metrics' bytes estimate
+      }
+    }
     return writer.entryCount();
   }
 

@@ -4,6 +4,7 @@ import dev.cairn.state.MapStateDescriptor;
 import dev.cairn.state.SerializationException;
 import dev.cairn.state.StateDescriptor;
 import dev.cairn.state.StateKind;
+import dev.cairn.state.metrics.StateMetrics;
 import dev.cairn.state.serde.DataInputBuffer;
 import dev.cairn.state.serde.DataOutputBuffer;
 import dev.cairn.state.serde.TypeSerializer;
@@ -11,6 +12,7 @@ import dev.cairn.state.spi.KeyedSnapshotWriter;
 import dev.cairn.state.spi.StateMetaInfo;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
@@ -47,6 +49,8 @@ final class StateTable<K> {
    * values are {@link Boolean#TRUE}); null while the backend tracks no changes.
    */
   SlotMap<K, Object>[] dirty;
+  /** Entries and serialized bytes at the backend's last full snapshot, for the bytes estimate; null before. */
+  private volatile long[] sizeAtSnapshot;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   StateTable(HeapKeyedStateBackend<K> backend, StateDescriptor<?> descriptor, int groupCount) {
@@ -163,6 +167,28 @@ final class StateTable<K> {
     return backend.version;
   }
 
+  /**
+   * Returns the state's figures; called from any thread. The entry count sums the group maps' sizes
+   * as the task thread last wrote them (int fields: no torn reads; exact when the task thread is
+   * between records). Bytes scale the serialized size at the last full snapshot by the entry count.
+   */
+  StateMetrics metrics() {
+    long entries = countEntries(groups);
+    long[] atSnapshot = sizeAtSnapshot;
+    long bytes = atSnapshot == null || atSnapshot[0] == 0 ? 0 : Math.round((double) atSnapshot[1] * entries / atSnapshot[0]);
+    return new StateMetrics(name, kind, entries, bytes, Map.of());
+  }
+
+  private static long countEntries(SlotMap<?, Object>[] groups) {
+    long entries = 0;
+    for (SlotMap<?, Object> group : groups) {
+      if (group != null) {
+        entries += group.size();
+      }
+    }
+    return entries;
+  }
+
   /** Freezes the current contents for a snapshot, in time independent of the number of entries. */
   Frozen<K> freeze() {
     return new Frozen<>(this, groups.clone());
@@ -238,6 +264,11 @@ final class StateTable<K> {
     @Override
     public StateMetaInfo meta() {
       return table.meta;
+    }
+
+    /** Records this frozen state's serialized size, written in full, as the base of the bytes estimate. */
+    void recordSerializedSize(long bytes) {
+      table.sizeAtSnapshot = new long[] {countEntries(groups), bytes};
     }
 
     @Override

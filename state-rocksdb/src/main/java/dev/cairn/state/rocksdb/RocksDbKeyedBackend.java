@@ -15,6 +15,10 @@ import dev.cairn.state.State;
 import dev.cairn.state.StateDescriptor;
 import dev.cairn.state.StateKind;
 import dev.cairn.state.ValueStateDescriptor;
+import dev.cairn.state.metrics.BackendMetrics;
+import dev.cairn.state.metrics.MeteredBackend;
+import dev.cairn.state.metrics.RestoreListener;
+import dev.cairn.state.metrics.RestoreProgress;
 import dev.cairn.state.serde.DataInputBuffer;
 import dev.cairn.state.serde.DataOutputBuffer;
 import dev.cairn.state.serde.SchemaCompatibility;
@@ -25,6 +29,7 @@ import dev.cairn.state.spi.KeyGroups;
 import dev.cairn.state.spi.KeyedSnapshotFormat;
 import dev.cairn.state.spi.KeyedSnapshotReader;
 import dev.cairn.state.spi.OwnerThread;
+import dev.cairn.state.spi.RestoreMonitor;
 import dev.cairn.state.spi.SnapshotInput;
 import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateMetaInfo;
@@ -37,6 +42,7 @@ import java.nio.file.Files;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -122,7 +128,7 @@ import org.slf4j.LoggerFactory;
  * costs a second pass through RocksDB's pre-write checks, which may switch one more memtable (the
  * module README has the measurements).
  */
-final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable {
+final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable, MeteredBackend {
 
   private static final Logger LOG = LoggerFactory.getLogger(RocksDbKeyedBackend.class);
   private static final int RESTORE_BATCH_BYTES = 4 << 20;
@@ -175,6 +181,11 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
   private final SharedFileRegistry sharedFiles = new SharedFileRegistry();
   /** Every state's column family, for {@link #requestFlush} on other threads; replaced, never changed. */
   private volatile List<ColumnFamilyHandle> flushHandles = List.of();
+  /** The registered states with column families, for {@link #metrics()}: replaced, never changed. */
+  private volatile List<RocksDbMetrics.Column> meteredColumns = List.of();
+  private final RestoreListener restoreListener;
+  private final Duration restoreProgressInterval;
+  private volatile RestoreProgress lastRestore;
   /** The sequence number at the last {@link #requestFlush}: nothing to flush while it is the latest. */
   private volatile long flushRequestedAt;
 
@@ -214,8 +225,12 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       RocksDbProfile profile,
       boolean cacheRows,
       long writeBackCacheBytes,
-      RocksDbOptionsCustomizer customizer) {
+      RocksDbOptionsCustomizer customizer,
+      RestoreListener restoreListener,
+      Duration restoreProgressInterval) {
     this.keySerializer = keySerializer;
+    this.restoreListener = restoreListener;
+    this.restoreProgressInterval = restoreProgressInterval;
     this.maxParallelism = maxParallelism;
     this.keyGroupRange = keyGroupRange;
     this.directory = directory;
@@ -389,9 +404,39 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       column.state = newState(column, descriptor);
       column.descriptor = descriptor;
     }
+    publishMeteredColumns();
     @SuppressWarnings("unchecked")
     S state = (S) column.state;
     return state;
+  }
+
+  /** Publishes the registered states that have a column family to {@link #metrics()}. */
+  private void publishMeteredColumns() {
+    List<RocksDbMetrics.Column> metered = new ArrayList<>(columns.size());
+    for (RocksDbColumn column : columns.values()) {
+      if (!column.restored && column.handle != null) {
+        metered.add(new RocksDbMetrics.Column(column.name, column.kind(), column.handle));
+      }
+    }
+    meteredColumns = List.copyOf(metered);
+  }
+
+  /**
+   * Reads native properties under a lease of the guard (waiting only while the task thread opens or
+   * replaces the database); registered states only.
+   */
+  @Override
+  public BackendMetrics metrics() {
+    try {
+      guard.acquire();
+    } catch (BackendClosedException e) {
+      return RocksDbMetrics.read(directory.root(), null, List.of(), memory, lastRestore);
+    }
+    try {
+      return RocksDbMetrics.read(directory.root(), db, meteredColumns, memory, lastRestore);
+    } finally {
+      guard.release();
+    }
   }
 
   private State newState(RocksDbColumn column, StateDescriptor<?> descriptor) {
@@ -442,6 +487,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     }
     addFlushHandles(created);
     pendingColumns.clear();
+    publishMeteredColumns();
   }
 
   private void addColumn(StateMetaInfo meta, ColumnFamilyHandle handle) {
@@ -1153,7 +1199,8 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
             "restore must come before any state is registered; state '" + column.name + "' already is");
       }
     }
-    List<SnapshotInput> list = List.copyOf(inputs);
+    RestoreMonitor monitor = RestoreMonitor.start("rocksdb", inputs, restoreListener, restoreProgressInterval);
+    List<SnapshotInput> list = monitor.inputs();
     try {
       for (SnapshotInput input : list) {
         if (!KeyedSnapshotFormat.FORMAT.equals(input.format()) && !NativeSnapshotMeta.FORMAT.equals(input.format())) {
@@ -1175,17 +1222,17 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       if (list.size() == 1 && metas.get(0) != null && metas.get(0).keyGroupRange.equals(keyGroupRange)
           && columns.isEmpty() && openSnapshots.isEmpty()) {
         placeDatabase(list.get(0), metas.get(0));
-        return;
-      }
-      for (int i = 0; i < list.size(); i++) {
-        SnapshotInput input = list.get(i);
-        if (metas.get(i) != null) {
-          copyKeyGroups(input, metas.get(i));
-        } else {
-          try (InputStream stream = input.openStream(KeyedSnapshotFormat.STREAM_NAME)) {
-            restore(new KeyedSnapshotReader(stream, input.description()), input.description());
-          } catch (IOException e) {
-            throw new SnapshotException("cannot read snapshot " + input.description() + ": " + e.getMessage(), e);
+      } else {
+        for (int i = 0; i < list.size(); i++) {
+          SnapshotInput input = list.get(i);
+          if (metas.get(i) != null) {
+            copyKeyGroups(input, metas.get(i), monitor);
+          } else {
+            try (InputStream stream = input.openStream(KeyedSnapshotFormat.STREAM_NAME)) {
+              restore(new KeyedSnapshotReader(stream, input.description()), input.description(), monitor);
+            } catch (IOException e) {
+              throw new SnapshotException("cannot read snapshot " + input.description() + ": " + e.getMessage(), e);
+            }
           }
         }
       }
@@ -1195,8 +1242,10 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       } catch (RuntimeException | Error discardFailure) {
         e.addSuppressed(discardFailure);
       }
+      lastRestore = monitor.end(e);
       throw e;
     }
+    lastRestore = monitor.end(null);
   }
 
   private void checkMaxParallelism(int stored, String description) {
@@ -1324,7 +1373,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
    * files are opened read-only in a directory of their own, and each state's entries of those key
    * groups (one bounded range, the key group leads every key) are copied in write batches.
    */
-  private void copyKeyGroups(SnapshotInput input, NativeSnapshotMeta meta) {
+  private void copyKeyGroups(SnapshotInput input, NativeSnapshotMeta meta, RestoreMonitor monitor) {
     List<RocksDbColumn> targets = new ArrayList<>(meta.states.size());
     for (NativeSnapshotMeta.State state : meta.states) {
       targets.add(restoredColumn(state.meta(), input.description()));
@@ -1349,6 +1398,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
           try (RocksIterator iterator = source.newIterator(handles.get(i + 1), read)) {
             for (iterator.seek(lower); iterator.isValid(); iterator.next()) {
               batchPut(target, iterator.key(), iterator.value());
+              monitor.entries(1);
               if (batch.getDataSize() >= RESTORE_BATCH_BYTES) {
                 writeBatch("restore", target);
               }
@@ -1417,7 +1467,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     }
   }
 
-  private void restore(KeyedSnapshotReader reader, String description) {
+  private void restore(KeyedSnapshotReader reader, String description, RestoreMonitor monitor) {
     checkMaxParallelism(reader.maxParallelism(), description);
     checkKeySerializer(reader.keySerializer(), description);
     List<RocksDbColumn> targets = new ArrayList<>();
@@ -1425,7 +1475,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       targets.add(restoredColumn(meta, description));
     }
     createPendingColumns();
-    reader.readEntries(keyGroupRange, new RestoreVisitor(targets));
+    reader.readEntries(keyGroupRange, monitor.counting(new RestoreVisitor(targets)));
     if (batch.count() > 0) {
       writeBatch("restore", targets.get(0));
     }

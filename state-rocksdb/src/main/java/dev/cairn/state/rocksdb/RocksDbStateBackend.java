@@ -255,7 +255,9 @@ public final class RocksDbStateBackend {
           profile != null ? profile : RocksDbProfile.DEFAULT,
           cacheRows,
           writeBackCacheBytes != null ? writeBackCacheBytes : DEFAULT_WRITE_BACK_CACHE_BYTES,
-          customizer);
+          customizer,
+          restoreListener(),
+          restoreProgressInterval());
     }
 
     private void checkMemoryUnset() {
