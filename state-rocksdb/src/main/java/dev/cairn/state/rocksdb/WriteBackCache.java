@@ -31,6 +31,9 @@ import org.rocksdb.WriteBatch;
  */
 final class WriteBackCache {
 
+  /** The largest write batch the cache writes at once (see {@link #writeDirty}). */
+  static final int MAX_BATCH_BYTES = 256 << 10;
+
   /** Estimated heap bytes of an entry besides its key and value: map node, entry, array headers. */
   static final int ENTRY_OVERHEAD = 112;
 
@@ -158,17 +161,7 @@ final class WriteBackCache {
     if (dirty == null || dirty.isEmpty()) {
       return;
     }
-    for (Entry entry : dirty) {
-      if (entry.dirty) {
-        addToBatch(entry);
-      }
-    }
-    if (batch.count() > 0) {
-      writer.write(batch, column);
-    }
-    for (Entry entry : dirty) {
-      entry.dirty = false;
-    }
+    writeDirty(dirty, column);
     dirty.clear();
     column.cachedEntries = 0;
     column.cachedBytes = 0;
@@ -267,27 +260,55 @@ final class WriteBackCache {
     }
     List<Entry> victims = new ArrayList<>();
     long freed = 0;
-    RocksDbColumn written = null;
     for (Iterator<Entry> eldest = entries.values().iterator(); eldest.hasNext() && bytes + incoming - freed > lowWater; ) {
       Entry entry = eldest.next();
-      if (entry == keep) {
-        continue;
-      }
-      victims.add(entry);
-      freed += entry.size();
-      if (entry.dirty) {
-        addToBatch(entry);
-        written = entry.column;
+      if (entry != keep) {
+        victims.add(entry);
+        freed += entry.size();
       }
     }
-    if (written != null) {
-      writer.write(batch, written);
-    }
+    writeDirty(victims, null);
     for (Entry entry : victims) {
       entries.remove(entry);
       entry.dirty = false;
     }
     bytes -= freed;
+  }
+
+  /**
+   * Writes the dirty ones of {@code candidates} to RocksDB and marks them clean, in batches of at most
+   * {@value #MAX_BATCH_BYTES} bytes: one huge batch lands in the memtables at once, far past the
+   * memory budget's write-buffer limit, and the writes after it stalled. If a batch fails, the
+   * entries of the batches before it stay cached, clean, and the rest stay dirty.
+   *
+   * @param column the state named in errors, or null for the column of each batch's first entry
+   */
+  private void writeDirty(List<Entry> candidates, RocksDbColumn column) {
+    int start = 0;
+    RocksDbColumn first = null;
+    for (int i = 0; i < candidates.size(); i++) {
+      Entry entry = candidates.get(i);
+      if (!entry.dirty) {
+        continue;
+      }
+      addToBatch(entry);
+      first = first == null ? entry.column : first;
+      if (batch.getDataSize() >= MAX_BATCH_BYTES) {
+        writeBatchOf(candidates, start, i + 1, column != null ? column : first);
+        start = i + 1;
+        first = null;
+      }
+    }
+    if (batch.count() > 0) {
+      writeBatchOf(candidates, start, candidates.size(), column != null ? column : first);
+    }
+  }
+
+  private void writeBatchOf(List<Entry> candidates, int from, int to, RocksDbColumn named) {
+    writer.write(batch, named);
+    for (int i = from; i < to; i++) {
+      candidates.get(i).dirty = false;
+    }
   }
 
   /** Writes one entry to RocksDB and drops it. */
