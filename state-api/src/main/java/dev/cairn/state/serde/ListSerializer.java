@@ -125,6 +125,15 @@ final class ListSerializer<E> implements TypeSerializer<List<E>> {
     }
 
     @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public TypeSerializer<List<E>> restoreSerializer(TypeSerializer<List<E>> newSerializer) {
+      if (!(newSerializer instanceof ListSerializer list)) {
+        return TypeSerializerSnapshot.super.restoreSerializer(newSerializer);
+      }
+      return new ListSerializer<>(SnapshotCodec.reader(element, list.element));
+    }
+
+    @Override
     public String toString() {
       return "list(" + element + ")";
     }

@@ -140,6 +140,15 @@ final class MapSerializer<K, V> implements TypeSerializer<Map<K, V>> {
     }
 
     @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public TypeSerializer<Map<K, V>> restoreSerializer(TypeSerializer<Map<K, V>> newSerializer) {
+      if (!(newSerializer instanceof MapSerializer map)) {
+        return TypeSerializerSnapshot.super.restoreSerializer(newSerializer);
+      }
+      return new MapSerializer<>(SnapshotCodec.reader(key, map.key), SnapshotCodec.reader(value, map.value));
+    }
+
+    @Override
     public String toString() {
       return "map(" + key + " -> " + value + ")";
     }
