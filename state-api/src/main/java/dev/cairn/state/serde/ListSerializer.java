@@ -118,6 +118,9 @@ final class ListSerializer<E> implements TypeSerializer<List<E>> {
 
     @Override
     public SchemaCompatibility resolveCompatibility(TypeSerializer<List<E>> newSerializer) {
+      if (equals(newSerializer.snapshot())) {
+        return SchemaCompatibility.compatibleAsIs(); // whatever the serializer's class: the same format
+      }
       if (newSerializer instanceof ListSerializer<?> list) {
         return SnapshotCodec.nested("list element", element, list.element);
       }

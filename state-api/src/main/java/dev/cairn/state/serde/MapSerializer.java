@@ -132,6 +132,9 @@ final class MapSerializer<K, V> implements TypeSerializer<Map<K, V>> {
 
     @Override
     public SchemaCompatibility resolveCompatibility(TypeSerializer<Map<K, V>> newSerializer) {
+      if (equals(newSerializer.snapshot())) {
+        return SchemaCompatibility.compatibleAsIs(); // whatever the serializer's class: the same format
+      }
       if (!(newSerializer instanceof MapSerializer<?, ?> map)) {
         return SnapshotCodec.otherFamily(this, newSerializer);
       }

@@ -102,6 +102,9 @@ final class OptionalSerializer<T> implements TypeSerializer<Optional<T>> {
 
     @Override
     public SchemaCompatibility resolveCompatibility(TypeSerializer<Optional<T>> newSerializer) {
+      if (equals(newSerializer.snapshot())) {
+        return SchemaCompatibility.compatibleAsIs(); // whatever the serializer's class: the same format
+      }
       if (newSerializer instanceof OptionalSerializer<?> optional) {
         return SnapshotCodec.nested("optional value", value, optional.value);
       }

@@ -347,6 +347,9 @@ final class RecordSerializer<R extends Record> implements TypeSerializer<R> {
 
     @Override
     public SchemaCompatibility resolveCompatibility(TypeSerializer<R> newSerializer) {
+      if (equals(newSerializer.snapshot())) {
+        return SchemaCompatibility.compatibleAsIs(); // whatever the serializer's class: the same format
+      }
       if (!(newSerializer instanceof RecordSerializer<?> now)) {
         return SnapshotCodec.otherFamily(this, newSerializer);
       }

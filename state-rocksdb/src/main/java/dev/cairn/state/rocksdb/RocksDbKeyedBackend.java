@@ -394,12 +394,13 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
 
   /**
    * Rewrites a restored state's column family in the new descriptor's format, before the state is
-   * handed out. Two passes over an iterator, which sees the entries as they were when it was made:
-   * the first only converts every entry, so that data the new serializers cannot take fails before
-   * anything changed; the second deletes the whole key range and writes the converted entries
-   * (the deletion comes first, so map keys whose bytes change cannot collide with old ones). Only the
-   * working copy changes: the checkpoint restored from is untouched, so a crash leaves it as it was
-   * and the next restore migrates again. Logs progress with rates.
+   * handed out. Passes over one iterator, which sees the entries as they were when it was made: the
+   * first only converts every entry, so that data the new serializers cannot take fails before
+   * anything changed; if map keys change their bytes, the next deletes every old entry (so that a
+   * new key cannot collide with an old one not yet rewritten; no {@code DeleteRange}, which the row
+   * cache does not support); the last writes the converted entries. Only the working copy changes:
+   * the checkpoint restored from is untouched, so a crash leaves it as it was and the next restore
+   * migrates again. Logs progress with rates.
    */
   @SuppressWarnings("unchecked")
   private void migrate(RocksDbColumn column, StateMigration migration, StateDescriptor<?> descriptor) {
@@ -411,35 +412,39 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     long start = System.nanoTime();
     long entries = 0;
     try (RocksIterator iterator = db.newIterator(column.handle, readOptions)) {
-      for (boolean write : new boolean[] {false, true}) {
+      List<String> passes = migration.userKeyReader() == null
+          ? List.of("converted", "rewrote")
+          : List.of("converted", "deleted", "rewrote");
+      for (String pass : passes) {
         long passStart = System.nanoTime();
         long lastLog = passStart;
-        if (write) {
-          deleteAll(column);
-        }
         entries = 0;
         for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
-          byte[] key = convert.key(iterator.key());
-          byte[] value = convert.value(iterator.value());
-          entries++;
-          if (write) {
-            batchPut(column, key, value);
-            if (batch.getDataSize() >= RESTORE_BATCH_BYTES) {
-              writeBatch("migrate", column);
+          byte[] key = iterator.key();
+          switch (pass) {
+            case "deleted" -> batchDelete(column, key);
+            case "rewrote" -> batchPut(column, convert.key(key), convert.value(iterator.value()));
+            default -> {
+              convert.key(key);
+              convert.value(iterator.value());
             }
           }
+          if (batch.getDataSize() >= RESTORE_BATCH_BYTES) {
+            writeBatch("migrate", column);
+          }
+          entries++;
           if ((entries & 0xFFFF) == 0 && System.nanoTime() - lastLog > 10_000_000_000L) {
             lastLog = System.nanoTime();
-            LOG.info("state '{}': {} {} entries ({} entries/s)", column.name, write ? "rewrote" : "converted",
-                entries, rate(entries, lastLog - passStart));
+            LOG.info("state '{}': {} {} entries ({} entries/s)", column.name, pass, entries, rate(entries, lastLog - passStart));
           }
         }
         checkIteratorStatus(iterator, "migrate", column.name);
-        if (write && batch.count() > 0) {
+        if (batch.count() > 0) {
           writeBatch("migrate", column);
         }
       }
     } catch (SerializationException e) {
+      batch.clear();
       throw new SerializationException("state '" + column.name + "': cannot migrate a restored entry ("
           + migration.reason() + "), nothing was changed: " + e.getMessage(), e);
     }
@@ -450,15 +455,6 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
 
   private static long rate(long entries, long nanos) {
     return nanos <= 0 ? entries : (long) (entries * 1e9 / nanos);
-  }
-
-  /** Deletes every entry of a column family: all keys start with a key group below 0x8000. */
-  private void deleteAll(RocksDbColumn column) {
-    try {
-      db.deleteRange(column.handle, new byte[] {0, 0}, new byte[] {(byte) 0x80});
-    } catch (RocksDBException e) {
-      throw writeFailure("migrate", column, e);
-    }
   }
 
   private State newState(RocksDbColumn column, StateDescriptor<?> descriptor) {
