@@ -7,8 +7,9 @@ public class IncompatibleSchemaException extends StateException {
 
   /** What a user can do about a serializer that cannot read restored data, appended to the message. */
   private static final String WHAT_TO_DO = ". To restore it, register the state with the serializer it was written with"
-      + " (same type, same serializer version); to change the type, register the new type under a new state name"
-      + " and copy the values over while both are registered (serializers cannot migrate stored data yet)";
+      + " or one that can migrate it (a serializer whose snapshot resolves the change as compatible after migration;"
+      + " records evolve by component name, see Serializers.record); to change the type in a way no serializer"
+      + " migrates, register the new type under a new state name and copy the values over while both are registered";
 
   /** The exception for a serializer that cannot read restored data, with what the user can do about it. */
   public static IncompatibleSchemaException serializerMismatch(String problem) {

@@ -168,13 +168,28 @@ final class TtlSerializer<T> implements TypeSerializer<TtlValue<T>> {
     public SchemaCompatibility resolveCompatibility(TypeSerializer<TtlValue<T>> newSerializer) {
       if (newSerializer instanceof TtlSerializer<?> ttl && ttl.nullable == nullable) {
         SchemaCompatibility verdict = ((TypeSerializerSnapshot) user).resolveCompatibility(ttl.user);
-        return verdict.isCompatibleAsIs()
-            ? verdict
-            : new SchemaCompatibility(verdict.kind(), "TTL value: " + verdict.reason());
+        if (verdict.isCompatibleAsIs()) {
+          return verdict;
+        }
+        // a reconfigured user serializer migrates the envelopes: restoreSerializer wraps it
+        return new SchemaCompatibility(
+            verdict.isIncompatible() ? SchemaCompatibility.Kind.INCOMPATIBLE : SchemaCompatibility.Kind.COMPATIBLE_AFTER_MIGRATION,
+            "TTL value: " + verdict.reason());
       }
       return SchemaCompatibility.incompatible(
           "the state was written with TTL (" + this + "); to read it without TTL, restore it through "
               + "TtlStateBackend.builder(...).convertOnRestore(descriptor without TTL), which strips the timestamps");
+    }
+
+    /** Returns envelopes read with the user snapshot's restore serializer: migration through TTL. */
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public TypeSerializer<TtlValue<T>> restoreSerializer(TypeSerializer<TtlValue<T>> newSerializer) {
+      if (!(newSerializer instanceof TtlSerializer ttl) || ttl.nullable != nullable) {
+        return TypeSerializerSnapshot.super.restoreSerializer(newSerializer);
+      }
+      TypeSerializerSnapshot old = user;
+      return new TtlSerializer<>(old.resolveCompatibility(ttl.user).isCompatibleAsIs() ? ttl.user : old.restoreSerializer(ttl.user), nullable);
     }
 
     @Override

@@ -1,24 +1,58 @@
 package dev.cairn.state.serde;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Function;
 
 /** Cairn's serializers of scalar types, and the registration of every built-in snapshot reader. */
 final class BuiltInSerializers {
 
   private BuiltInSerializers() {}
 
+  /** The serializers with a configuration-free snapshot, by snapshot id. */
+  private static final Map<String, TypeSerializer<?>> BY_ID = Map.ofEntries(
+      entry(LongSerializer.INSTANCE), entry(IntSerializer.INSTANCE), entry(ShortSerializer.INSTANCE),
+      entry(ByteSerializer.INSTANCE), entry(BooleanSerializer.INSTANCE), entry(DoubleSerializer.INSTANCE),
+      entry(FloatSerializer.INSTANCE), entry(CharSerializer.INSTANCE), entry(StringSerializer.INSTANCE),
+      entry(BytesSerializer.INSTANCE), entry(LongArraySerializer.INSTANCE), entry(IntArraySerializer.INSTANCE),
+      entry(DoubleArraySerializer.INSTANCE));
+
+  /**
+   * The widening conversions a migration applies, by {@code "from>to"} snapshot ids: each is exact
+   * (every old value has an equal new one), as Java's widening primitive conversions without the
+   * lossy {@code int}/{@code long} to {@code float} and {@code long} to {@code double}.
+   */
+  private static final Map<String, Function<Object, Object>> WIDENINGS = Map.of(
+      "cairn.byte>cairn.short", v -> (short) (byte) v,
+      "cairn.byte>cairn.int", v -> (int) (byte) v,
+      "cairn.byte>cairn.long", v -> (long) (byte) v,
+      "cairn.short>cairn.int", v -> (int) (short) v,
+      "cairn.short>cairn.long", v -> (long) (short) v,
+      "cairn.int>cairn.long", v -> (long) (int) v,
+      "cairn.int>cairn.double", v -> (double) (int) v,
+      "cairn.float>cairn.double", v -> (double) (float) v,
+      "cairn.char>cairn.int", v -> (int) (char) v,
+      "cairn.char>cairn.long", v -> (long) (char) v);
+
+  private static Map.Entry<String, TypeSerializer<?>> entry(TypeSerializer<?> serializer) {
+    return Map.entry(serializer.snapshot().id(), serializer);
+  }
+
+  /** Returns the built-in serializer whose snapshot is {@code SimpleSerializerSnapshot(id)}, or null. */
+  static TypeSerializer<?> byId(String id) {
+    return BY_ID.get(id);
+  }
+
+  /** Returns the exact widening from built-in {@code from} to built-in {@code to}, or null if none. */
+  static Function<Object, Object> widening(String from, String to) {
+    return WIDENINGS.get(from + ">" + to);
+  }
+
   static void registerSnapshotReaders() {
-    for (TypeSerializer<?> s :
-        new TypeSerializer<?>[] {
-          LongSerializer.INSTANCE, IntSerializer.INSTANCE, ShortSerializer.INSTANCE,
-          ByteSerializer.INSTANCE, BooleanSerializer.INSTANCE, DoubleSerializer.INSTANCE,
-          FloatSerializer.INSTANCE, CharSerializer.INSTANCE, StringSerializer.INSTANCE,
-          BytesSerializer.INSTANCE, LongArraySerializer.INSTANCE, IntArraySerializer.INSTANCE,
-          DoubleArraySerializer.INSTANCE
-        }) {
-      String id = s.snapshot().id();
+    for (String id : BY_ID.keySet()) {
       SerializerSnapshots.register(id, SimpleSerializerSnapshot.reader(id));
     }
+    OptionalSerializer.registerReader();
     ListSerializer.registerReader();
     MapSerializer.registerReader();
     EnumSerializer.registerReader();

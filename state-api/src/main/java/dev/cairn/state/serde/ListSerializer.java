@@ -118,10 +118,22 @@ final class ListSerializer<E> implements TypeSerializer<List<E>> {
 
     @Override
     public SchemaCompatibility resolveCompatibility(TypeSerializer<List<E>> newSerializer) {
+      if (equals(newSerializer.snapshot())) {
+        return SchemaCompatibility.compatibleAsIs(); // whatever the serializer's class: the same format
+      }
       if (newSerializer instanceof ListSerializer<?> list) {
         return SnapshotCodec.nested("list element", element, list.element);
       }
       return SnapshotCodec.otherFamily(this, newSerializer);
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public TypeSerializer<List<E>> restoreSerializer(TypeSerializer<List<E>> newSerializer) {
+      if (!(newSerializer instanceof ListSerializer list)) {
+        return TypeSerializerSnapshot.super.restoreSerializer(newSerializer);
+      }
+      return new ListSerializer<>(SnapshotCodec.reader(element, list.element));
     }
 
     @Override

@@ -132,11 +132,23 @@ final class MapSerializer<K, V> implements TypeSerializer<Map<K, V>> {
 
     @Override
     public SchemaCompatibility resolveCompatibility(TypeSerializer<Map<K, V>> newSerializer) {
+      if (equals(newSerializer.snapshot())) {
+        return SchemaCompatibility.compatibleAsIs(); // whatever the serializer's class: the same format
+      }
       if (!(newSerializer instanceof MapSerializer<?, ?> map)) {
         return SnapshotCodec.otherFamily(this, newSerializer);
       }
       return SnapshotCodec.worse(
           SnapshotCodec.nested("map key", key, map.key), SnapshotCodec.nested("map value", value, map.value));
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public TypeSerializer<Map<K, V>> restoreSerializer(TypeSerializer<Map<K, V>> newSerializer) {
+      if (!(newSerializer instanceof MapSerializer map)) {
+        return TypeSerializerSnapshot.super.restoreSerializer(newSerializer);
+      }
+      return new MapSerializer<>(SnapshotCodec.reader(key, map.key), SnapshotCodec.reader(value, map.value));
     }
 
     @Override

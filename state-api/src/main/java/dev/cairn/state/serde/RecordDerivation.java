@@ -7,11 +7,12 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Derives a record's component serializers from the component types: scalars (primitive or boxed),
  * {@code String}, {@code byte[]}, {@code long[]}, {@code int[]}, {@code double[]}, enums, nested
- * records, and {@code List<X>} / {@code Map<X, Y>} of those. Anything else (other collections and
+ * records, and {@code List<X>} / {@code Map<X, Y>} / {@code Optional<X>} of those. Anything else (other collections and
  * arrays, type variables, wildcards, recursive records) is rejected with an {@link
  * IllegalArgumentException} naming the record and the component.
  */
@@ -36,7 +37,7 @@ final class RecordDerivation {
         throw new IllegalArgumentException(
             where + " has type " + t.getTypeName()
                 + ", which has no automatic serializer (supported: primitives and their boxes, String, "
-                + "byte[], long[], int[], double[], enums, records, List<X>, Map<X, Y>); pass serializers with "
+                + "byte[], long[], int[], double[], enums, records, List<X>, Map<X, Y>, Optional<X>); pass serializers with "
                 + "Serializers.record(Class, TypeSerializer...) or use Serializers.kryo(Class, Class...)");
       }
     }
@@ -52,6 +53,10 @@ final class RecordDerivation {
       if (p.getRawType() == List.class) {
         TypeSerializer<?> element = serializerOf(args[0], where, enclosing);
         return element == null ? null : new ListSerializer<>(element);
+      }
+      if (p.getRawType() == Optional.class) {
+        TypeSerializer<?> value = serializerOf(args[0], where, enclosing);
+        return value == null ? null : new OptionalSerializer<>(value);
       }
       if (p.getRawType() == Map.class) {
         TypeSerializer<?> key = serializerOf(args[0], where, enclosing);

@@ -5,9 +5,15 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Java records, component by component in declaration order. A component of a reference type is
@@ -18,6 +24,12 @@ import java.util.List;
  *
  * <p>The stable hash combines the components' stable hashes like {@link java.util.List#hashCode()}
  * (31 * h + component, starting at 1, 0 for null).
+ *
+ * <p>Evolution ({@link Snapshot#resolveCompatibility}): components are matched by name, or by a
+ * {@link StateAlias}; an added one takes its {@link StateDefault} or its type's zero, null or empty
+ * optional; a removed one is skipped; the order is free; a primitive may become its box, a value
+ * an {@code Optional} of it, and nested serializers migrate by their own rules. Anything else is
+ * incompatible, naming the component and its old and new serializer.
  */
 final class RecordSerializer<R extends Record> implements TypeSerializer<R> {
 
@@ -32,6 +44,10 @@ final class RecordSerializer<R extends Record> implements TypeSerializer<R> {
   private final TypeSerializer<Object>[] serializers;
   private final MethodHandle[] accessors;
   private final MethodHandle constructor;
+  /** Per component, its earlier names ({@link StateAlias}). */
+  private final String[][] aliases;
+  /** Per component, the value it takes when restored data lacks it. */
+  private final Object[] defaults;
   private final boolean immutable;
   private final Snapshot<R> snapshot;
 
@@ -55,6 +71,8 @@ final class RecordSerializer<R extends Record> implements TypeSerializer<R> {
     this.nullable = new boolean[n];
     this.serializers = new TypeSerializer[n];
     this.accessors = new MethodHandle[n];
+    this.aliases = new String[n][];
+    this.defaults = new Object[n];
     Class<?>[] parameterTypes = new Class<?>[n];
     List<Snapshot.Component> snapshotComponents = new ArrayList<>(n);
     boolean allImmutable = true;
@@ -75,14 +93,17 @@ final class RecordSerializer<R extends Record> implements TypeSerializer<R> {
         accessor.setAccessible(true);
         accessors[i] = lookup.unreflect(accessor).asType(ACCESSOR_TYPE);
         snapshotComponents.add(new Snapshot.Component(names[i], nullable[i], serializers[i].snapshot()));
+        StateAlias alias = c.getAnnotation(StateAlias.class);
+        aliases[i] = alias == null ? new String[0] : alias.value().clone();
+        defaults[i] = defaultOf(c, type);
       }
       Constructor<R> canonical = type.getDeclaredConstructor(parameterTypes);
       canonical.setAccessible(true);
       this.constructor =
           lookup.unreflectConstructor(canonical).asSpreader(Object[].class, n).asType(CONSTRUCTOR_TYPE);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      if (e instanceof NullPointerException npe) {
-        throw npe;
+      if (e instanceof NullPointerException || e instanceof IllegalArgumentException) {
+        throw (RuntimeException) e;
       }
       throw new IllegalArgumentException(
           "cannot reach the canonical constructor and accessors of record " + type.getName()
@@ -101,6 +122,73 @@ final class RecordSerializer<R extends Record> implements TypeSerializer<R> {
       throw new IllegalArgumentException(type.getName() + " is not a record class");
     }
     return type.getRecordComponents();
+  }
+
+  /**
+   * Returns the value component {@code c} takes when restored data lacks it: its {@link
+   * StateDefault} parsed, else zero, {@code false}, {@code Optional.empty()} or null.
+   *
+   * @throws IllegalArgumentException naming the record and component if the default does not parse
+   */
+  private static Object defaultOf(RecordComponent c, Class<?> record) {
+    StateDefault declared = c.getAnnotation(StateDefault.class);
+    Class<?> t = c.getType();
+    if (declared == null) {
+      return t == Optional.class ? Optional.empty() : ZEROS.get(t);
+    }
+    try {
+      if (t == Optional.class) {
+        Type arg = c.getGenericType() instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : Object.class;
+        return Optional.of(parse(declared.value(), arg instanceof Class<?> k ? k : Object.class));
+      }
+      return parse(declared.value(), t);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "@StateDefault(\"" + declared.value() + "\") of component '" + c.getName() + "' of record " + record.getName()
+              + " is not a " + c.getGenericType().getTypeName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static final Map<Class<?>, Object> ZEROS = Map.of(long.class, 0L, int.class, 0, short.class, (short) 0,
+      byte.class, (byte) 0, double.class, 0.0, float.class, 0.0f, boolean.class, false, char.class, (char) 0);
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Object parse(String text, Class<?> t) {
+    if (t == String.class) {
+      return text;
+    }
+    if (t.isEnum()) {
+      return Enum.valueOf((Class) t, text);
+    }
+    if (t == long.class || t == Long.class) {
+      return Long.parseLong(text);
+    }
+    if (t == int.class || t == Integer.class) {
+      return Integer.parseInt(text);
+    }
+    if (t == short.class || t == Short.class) {
+      return Short.parseShort(text);
+    }
+    if (t == byte.class || t == Byte.class) {
+      return Byte.parseByte(text);
+    }
+    if (t == double.class || t == Double.class) {
+      return Double.parseDouble(text);
+    }
+    if (t == float.class || t == Float.class) {
+      return Float.parseFloat(text);
+    }
+    if (t == boolean.class || t == Boolean.class) {
+      if (!text.equals("true") && !text.equals("false")) {
+        throw new IllegalArgumentException("expected true or false");
+      }
+      return Boolean.parseBoolean(text);
+    }
+    if ((t == char.class || t == Character.class) && text.length() == 1) {
+      return text.charAt(0);
+    }
+    throw new IllegalArgumentException("a default can be declared only for numbers, booleans, characters, strings, "
+        + "enums and optionals of them");
   }
 
   @Override
@@ -259,6 +347,9 @@ final class RecordSerializer<R extends Record> implements TypeSerializer<R> {
 
     @Override
     public SchemaCompatibility resolveCompatibility(TypeSerializer<R> newSerializer) {
+      if (equals(newSerializer.snapshot())) {
+        return SchemaCompatibility.compatibleAsIs(); // whatever the serializer's class: the same format
+      }
       if (!(newSerializer instanceof RecordSerializer<?> now)) {
         return SnapshotCodec.otherFamily(this, newSerializer);
       }
@@ -266,34 +357,120 @@ final class RecordSerializer<R extends Record> implements TypeSerializer<R> {
         return SchemaCompatibility.incompatible(
             "record class changed from " + recordClass + " to " + now.type.getName());
       }
-      List<String> stored = components.stream().map(Component::name).toList();
-      List<String> current = List.of(now.names);
-      if (!stored.equals(current)) {
-        return SchemaCompatibility.incompatible(
-            "record " + recordClass + ": " + firstDifference(stored, current) + " (components were " + stored
-                + ", are " + current + ")");
-      }
+      int[] source = sources(now);
       SchemaCompatibility verdict = SchemaCompatibility.compatibleAsIs();
-      for (int i = 0; i < components.size(); i++) {
-        Component c = components.get(i);
-        String where = "record " + recordClass + " component '" + c.name + "'";
-        if (c.nullable != now.nullable[i]) {
-          return SchemaCompatibility.incompatible(where + " changed between a primitive and a reference type");
+      List<String> changes = new ArrayList<>();
+      for (int i = 0; i < source.length; i++) {
+        String name = now.names[i];
+        if (source[i] < 0) {
+          changes.add("component '" + name + "' added");
+          continue;
+        }
+        Component c = components.get(source[i]);
+        if (!c.name.equals(name)) {
+          changes.add("component '" + c.name + "' renamed to '" + name + "'");
+        } else if (source[i] != i) {
+          changes.add("component '" + name + "' moved");
+        }
+        String where = "record " + recordClass + " component '" + name + "' (was " + describe(c.nullable, c.serializer)
+            + ", is " + describe(now.nullable[i], now.serializers[i].snapshot()) + ")";
+        if (c.nullable && !now.nullable[i]) {
+          return SchemaCompatibility.incompatible(where + ": a nullable value cannot become a primitive");
+        }
+        if (!c.nullable && now.nullable[i]) {
+          changes.add("component '" + name + "' boxed");
         }
         verdict = SnapshotCodec.worse(verdict, SnapshotCodec.nested(where, c.serializer, now.serializers[i]));
-      }
-      return verdict;
-    }
-
-    private static String firstDifference(List<String> stored, List<String> current) {
-      for (int i = 0; i < Math.min(stored.size(), current.size()); i++) {
-        if (!stored.get(i).equals(current.get(i))) {
-          return "component '" + stored.get(i) + "' at position " + i + " is now '" + current.get(i) + "'";
+        if (verdict.isIncompatible()) {
+          return verdict;
         }
       }
-      return stored.size() > current.size()
-          ? "component '" + stored.get(current.size()) + "' was removed"
-          : "component '" + current.get(stored.size()) + "' was added";
+      for (int j = 0; j < components.size(); j++) {
+        if (!contains(source, j)) {
+          Component c = components.get(j);
+          if (!SnapshotCodec.skippable(c.serializer)) {
+            return SchemaCompatibility.incompatible("record " + recordClass + " component '" + c.name
+                + "' was removed, and its serializer " + c.serializer + " is not one Cairn can skip");
+          }
+          changes.add("component '" + c.name + "' removed");
+        }
+      }
+      if (changes.isEmpty()) {
+        return verdict;
+      }
+      String reason = "record " + recordClass + ": " + String.join(", ", changes);
+      return SnapshotCodec.worse(verdict, SchemaCompatibility.compatibleAfterMigration(reason));
+    }
+
+    /** Returns, per component of {@code now}, the index of the stored component it reads, or -1. */
+    private int[] sources(RecordSerializer<?> now) {
+      Map<String, Integer> byName = new HashMap<>();
+      for (int j = 0; j < components.size(); j++) {
+        byName.put(components.get(j).name, j);
+      }
+      int[] source = new int[now.names.length];
+      for (int i = 0; i < source.length; i++) {
+        Integer j = byName.get(now.names[i]);
+        for (int a = 0; j == null && a < now.aliases[i].length; a++) {
+          j = byName.get(now.aliases[i][a]);
+        }
+        source[i] = j == null ? -1 : j;
+      }
+      return source;
+    }
+
+    private static boolean contains(int[] values, int value) {
+      for (int v : values) {
+        if (v == value) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static String describe(boolean nullable, TypeSerializerSnapshot<?> serializer) {
+      return (nullable ? "nullable " : "primitive ") + serializer;
+    }
+
+    /**
+     * Returns the serializer that reads records this snapshot describes into {@code newSerializer}'s
+     * record class, by the rules of {@link #resolveCompatibility}.
+     */
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public TypeSerializer<R> restoreSerializer(TypeSerializer<R> newSerializer) {
+      if (!(newSerializer instanceof RecordSerializer<?> now) || !recordClass.equals(now.type.getName())) {
+        return TypeSerializerSnapshot.super.restoreSerializer(newSerializer);
+      }
+      int[] source = sources(now);
+      int[] target = new int[components.size()];
+      Arrays.fill(target, -1);
+      TypeSerializer<?>[] readers = new TypeSerializer<?>[components.size()];
+      for (int i = 0; i < source.length; i++) {
+        if (source[i] >= 0) {
+          target[source[i]] = i;
+          readers[source[i]] = SnapshotCodec.reader(components.get(source[i]).serializer, now.serializers[i]);
+        }
+      }
+      RecordSerializer record = now;
+      return new RestoreSerializer<>(newSerializer, in -> {
+        Object[] args = record.defaults.clone();
+        for (int j = 0; j < target.length; j++) {
+          Component c = components.get(j);
+          boolean present = !c.nullable || SnapshotCodec.presence(in, "component '" + c.name + "'");
+          int i = target[j];
+          if (i < 0) {
+            if (present) {
+              SnapshotCodec.skip(c.serializer, in);
+            }
+          } else if (present) {
+            args[i] = readers[j].deserialize(in);
+          } else {
+            args[i] = record.defaults[i] instanceof Optional<?> ? Optional.empty() : null; // a stored null
+          }
+        }
+        return (R) record.construct(args);
+      }, toString());
     }
 
     @Override

@@ -68,9 +68,21 @@ public final class Serializers {
   }
 
   /**
+   * Returns a serializer of {@code Optional} values: a presence byte, then the value when present.
+   * State written by {@code value}'s own serializer (or a compatible one) migrates to it, each value
+   * becoming present.
+   *
+   * @throws NullPointerException if {@code value} is null
+   */
+  public static <T> TypeSerializer<java.util.Optional<T>> optionalOf(TypeSerializer<T> value) {
+    return new OptionalSerializer<>(value);
+  }
+
+  /**
    * Returns a serializer of the constants of {@code type}, stored as their ordinal. The snapshot
-   * keeps the constant names in order: a restore with reordered, renamed, added or removed constants
-   * is reported as incompatible. The stable hash is {@code name().hashCode()}.
+   * keeps the constant names in order: on restore, added constants read old data as is, reordered
+   * ones through a reconfigured serializer (compatible, migrated), while renamed or removed ones are
+   * incompatible. The stable hash is {@code name().hashCode()}.
    *
    * @throws IllegalArgumentException if {@code type} is not an enum class
    */
@@ -81,18 +93,36 @@ public final class Serializers {
   /**
    * Returns a serializer of the record class {@code type}, with the component serializers derived
    * from the component types: primitives and their boxes, {@code String}, {@code byte[]}, {@code
-   * long[]}, {@code int[]}, {@code double[]}, enums,
-   * nested records, and {@code List<X>} and {@code Map<X, Y>} of these. Components of a reference
-   * type may be null (a presence byte precedes them). Values are read back through the canonical
-   * constructor. The serializer is immutable when all component serializers are; the stable hash is
-   * {@code 31 * h + componentHash} over the components, starting at 1, 0 for null.
+   * long[]}, {@code int[]}, {@code double[]}, enums, nested records, and {@code List<X>}, {@code
+   * Map<X, Y>} and {@code Optional<X>} of these. Components of a reference type may be null (a
+   * presence byte precedes them). Values are read back through the canonical constructor. The
+   * serializer is immutable when all component serializers are; the stable hash is {@code 31 * h +
+   * componentHash} over the components, starting at 1, 0 for null.
    *
-   * <p>The snapshot holds the record class name, the component names and the components'
-   * snapshots; data is compatible as is only with the same record class and components.
+   * <p><b>Evolution.</b> The snapshot holds the record class name and, per component, its name and
+   * its serializer's snapshot, so state written by an earlier version of the record restores into
+   * this one (the backends migrate it when the state is registered):
    *
-   * @throws IllegalArgumentException if {@code type} is not a record, is recursive, or a component
-   *     has a type with no automatic serializer (the message names the record and the component; use
-   *     {@link #record(Class, TypeSerializer[])} or {@link #kryo(Class, Class[])} then)
+   * <ul>
+   *   <li>components are matched by name, so reordering is free; a renamed component declares its
+   *       former names with {@link StateAlias};
+   *   <li>an added component takes its {@link StateDefault}, or its type's zero, {@code false},
+   *       null or {@code Optional.empty()};
+   *   <li>a removed component's stored values are dropped;
+   *   <li>widening migrates: {@code int} to {@code long} or {@code double}, {@code float} to {@code
+   *       double} (every exact widening of {@link SimpleSerializerSnapshot}), a primitive to its box,
+   *       {@code X} to {@code Optional<X>} (a stored null becomes empty), and nested records, lists,
+   *       maps and enums evolve by the same rules (enum constants may be added and reordered, not
+   *       removed);
+   *   <li>any other change (another record class, a type no rule converts, a box to a primitive) is
+   *       incompatible: restoring fails with an {@link dev.cairn.state.IncompatibleSchemaException}
+   *       that names the state, the component and its old and new serializer.
+   * </ul>
+   *
+   * @throws IllegalArgumentException if {@code type} is not a record, is recursive, a component has
+   *     a type with no automatic serializer (the message names the record and the component; use
+   *     {@link #record(Class, TypeSerializer[])} or {@link #kryo(Class, Class[])} then), or a {@link
+   *     StateDefault} does not parse for its component's type
    */
   public static <R extends Record> TypeSerializer<R> record(Class<R> type) {
     return RecordDerivation.derive(type);
@@ -100,10 +130,10 @@ public final class Serializers {
 
   /**
    * Returns a serializer of the record class {@code type} with the given component serializers, one
-   * per component in declaration order; otherwise as {@link #record(Class)}.
+   * per component in declaration order; otherwise as {@link #record(Class)}, evolution included.
    *
-   * @throws IllegalArgumentException if {@code type} is not a record or the number of serializers
-   *     is not the number of components
+   * @throws IllegalArgumentException if {@code type} is not a record, the number of serializers is
+   *     not the number of components, or a {@link StateDefault} does not parse
    * @throws NullPointerException if a serializer is null
    */
   public static <R extends Record> TypeSerializer<R> record(Class<R> type, TypeSerializer<?>... componentSerializers) {

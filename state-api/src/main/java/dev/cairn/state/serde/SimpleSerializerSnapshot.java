@@ -1,10 +1,14 @@
 package dev.cairn.state.serde;
 
 import dev.cairn.state.SerializationException;
+import java.util.function.Function;
 
 /**
  * The snapshot of a serializer with no configuration: its identity is its id. Two serializers with
- * the same id are compatible as is.
+ * the same id are compatible as is. Between Cairn's scalar serializers an exact widening migrates:
+ * {@code byte} to {@code short}, {@code int} or {@code long}; {@code short} to {@code int} or {@code
+ * long}; {@code int} to {@code long} or {@code double}; {@code float} to {@code double}; {@code char}
+ * to {@code int} or {@code long}.
  *
  * @param id the serializer family's identifier
  * @param <T> the serialized type
@@ -29,6 +33,29 @@ public record SimpleSerializerSnapshot<T>(String id) implements TypeSerializerSn
 
   @Override
   public void write(DataOutputBuffer out) {}
+
+  @Override
+  public SchemaCompatibility resolveCompatibility(TypeSerializer<T> newSerializer) {
+    TypeSerializerSnapshot<T> now = newSerializer.snapshot();
+    if (equals(now)) {
+      return SchemaCompatibility.compatibleAsIs();
+    }
+    if (now instanceof SimpleSerializerSnapshot<T> simple && BuiltInSerializers.widening(id, simple.id) != null) {
+      return SchemaCompatibility.compatibleAfterMigration("widened from " + id + " to " + simple.id);
+    }
+    return SchemaCompatibility.incompatible("stored " + this + ", new " + now);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public TypeSerializer<T> restoreSerializer(TypeSerializer<T> newSerializer) {
+    Function<Object, Object> widening = BuiltInSerializers.widening(id, newSerializer.snapshot().id());
+    if (widening == null) {
+      return TypeSerializerSnapshot.super.restoreSerializer(newSerializer);
+    }
+    TypeSerializer<?> old = BuiltInSerializers.byId(id);
+    return new RestoreSerializer<>(newSerializer, in -> (T) widening.apply(old.deserialize(in)), id);
+  }
 
   /** Returns the id, as error messages show it. */
   @Override

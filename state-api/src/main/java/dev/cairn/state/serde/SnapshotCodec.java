@@ -37,15 +37,35 @@ final class SnapshotCodec {
   /**
    * Resolves a nested serializer: the stored snapshot {@code old} against {@code now}. A nested
    * verdict other than as-is becomes the composite's verdict, with {@code where} prefixed to the
-   * reason.
+   * reason; a nested reconfiguration becomes a migration of the composite, which reads the nested
+   * values with the reconfigured serializer ({@link #reader}). A value that became an {@code
+   * Optional} of a compatible type migrates.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   static SchemaCompatibility nested(String where, TypeSerializerSnapshot old, TypeSerializer<?> now) {
-    SchemaCompatibility verdict = old.resolveCompatibility(now);
+    SchemaCompatibility toOptional = OptionalSerializer.toOptional(old, now);
+    SchemaCompatibility verdict = toOptional != null ? toOptional : old.resolveCompatibility(now);
     if (verdict.isCompatibleAsIs()) {
       return verdict;
     }
-    return new SchemaCompatibility(verdict.kind(), where + ": " + verdict.reason());
+    SchemaCompatibility.Kind kind = verdict.kind() == SchemaCompatibility.Kind.INCOMPATIBLE
+        ? SchemaCompatibility.Kind.INCOMPATIBLE
+        : SchemaCompatibility.Kind.COMPATIBLE_AFTER_MIGRATION;
+    return new SchemaCompatibility(kind, where + ": " + verdict.reason());
+  }
+
+  /**
+   * Returns the serializer that reads what {@code old}'s serializer wrote as values of {@code now}'s
+   * type: {@code now} itself when compatible as is, else {@code old}'s restore serializer (or, for a
+   * value that became optional, one that wraps it). Call it only after {@link #nested} found them
+   * compatible.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static <T> TypeSerializer<T> reader(TypeSerializerSnapshot old, TypeSerializer<T> now) {
+    if (OptionalSerializer.toOptional(old, now) != null) {
+      return (TypeSerializer<T>) OptionalSerializer.wrapping(old, (OptionalSerializer) now);
+    }
+    return old.resolveCompatibility(now).isCompatibleAsIs() ? now : old.restoreSerializer(now);
   }
 
   /** Returns the more severe of two verdicts ({@code a} when they are equally severe). */
@@ -56,5 +76,72 @@ final class SnapshotCodec {
   /** Returns the verdict for a new serializer of another family than the stored snapshot's. */
   static SchemaCompatibility otherFamily(TypeSerializerSnapshot<?> old, TypeSerializer<?> now) {
     return SchemaCompatibility.incompatible("stored " + old + ", new serializer is " + now);
+  }
+
+  /**
+   * Returns whether {@link #skip} can pass over a value written by {@code old}'s serializer without
+   * that serializer: true for every Cairn serializer family, false for other families.
+   */
+  static boolean skippable(TypeSerializerSnapshot<?> old) {
+    if (old instanceof SimpleSerializerSnapshot<?> simple) {
+      return BuiltInSerializers.byId(simple.id()) != null;
+    }
+    if (old instanceof ListSerializer.Snapshot<?> list) {
+      return skippable(list.element());
+    }
+    if (old instanceof MapSerializer.Snapshot<?, ?> map) {
+      return skippable(map.key()) && skippable(map.value());
+    }
+    if (old instanceof OptionalSerializer.Snapshot<?> optional) {
+      return skippable(optional.value());
+    }
+    if (old instanceof RecordSerializer.Snapshot<?> record) {
+      return record.components().stream().allMatch(c -> skippable(c.serializer()));
+    }
+    return old instanceof EnumSerializer.Snapshot<?> || old instanceof KryoSerializer.Snapshot<?>;
+  }
+
+  /** Reads past one value written by {@code old}'s serializer, which {@link #skippable} accepts. */
+  static void skip(TypeSerializerSnapshot<?> old, DataInputBuffer in) {
+    if (old instanceof SimpleSerializerSnapshot<?> simple) {
+      BuiltInSerializers.byId(simple.id()).deserialize(in);
+    } else if (old instanceof ListSerializer.Snapshot<?> list) {
+      for (int i = in.readLength(1); i > 0; i--) {
+        skip(list.element(), in);
+      }
+    } else if (old instanceof MapSerializer.Snapshot<?, ?> map) {
+      for (int i = in.readLength(1); i > 0; i--) {
+        skip(map.key(), in);
+        if (presence(in, "map value")) {
+          skip(map.value(), in);
+        }
+      }
+    } else if (old instanceof OptionalSerializer.Snapshot<?> optional) {
+      if (presence(in, "optional value")) {
+        skip(optional.value(), in);
+      }
+    } else if (old instanceof RecordSerializer.Snapshot<?> record) {
+      for (RecordSerializer.Snapshot.Component c : record.components()) {
+        if (!c.nullable() || presence(in, "component '" + c.name() + "'")) {
+          skip(c.serializer(), in);
+        }
+      }
+    } else if (old instanceof EnumSerializer.Snapshot<?>) {
+      in.readVarInt();
+    } else if (old instanceof KryoSerializer.Snapshot<?>) {
+      in.skip(in.readLength(1));
+    } else {
+      throw new IllegalArgumentException("cannot skip values of " + old);
+    }
+  }
+
+  /** Reads a presence byte: true for 1, false for 0. */
+  static boolean presence(DataInputBuffer in, String what) {
+    int present = in.readUnsignedByte();
+    if (present > 1) {
+      throw new SerializationException(
+          "corrupt data: presence byte " + present + " of " + what + " at position " + (in.position() - 1));
+    }
+    return present == 1;
   }
 }

@@ -77,30 +77,54 @@ public record StateMetaInfo(
 
   /**
    * Checks that {@code descriptor} can read this state as restored from a snapshot: same kind, and
-   * serializers compatible as is with the stored snapshots.
+   * serializers compatible with the stored snapshots, as is or after a migration.
    *
+   * @return null when the new serializers read the stored bytes as is, otherwise the migration the
+   *     backend must run before handing the state out
    * @throws StateRegistrationException if the kind differs
-   * @throws IncompatibleSchemaException naming the state and the reason if a serializer cannot read
-   *     the stored data (migration comes with schema evolution)
+   * @throws IncompatibleSchemaException naming the state, what changed (the record component, the
+   *     old and new serializer) and what to do if a serializer cannot read the stored data; nothing
+   *     is migrated then
    */
-  public void checkRestorableAs(StateDescriptor<?> descriptor) {
+  public StateMigration checkRestorableAs(StateDescriptor<?> descriptor) {
     if (descriptor.kind() != kind) {
       throw new StateRegistrationException(
           "state '" + name + "' was restored as " + kind + " state, cannot register it as " + descriptor.kind());
     }
-    check("value", valueSerializer, descriptor.valueSerializer());
-    if (descriptor instanceof MapStateDescriptor<?, ?> map) {
-      check("user key", userKeySerializer, map.userKeySerializer());
+    SchemaCompatibility value = resolve("value", valueSerializer, descriptor.valueSerializer());
+    SchemaCompatibility userKey = descriptor instanceof MapStateDescriptor<?, ?> map
+        ? resolve("user key", userKeySerializer, map.userKeySerializer())
+        : SchemaCompatibility.compatibleAsIs();
+    if (value.isCompatibleAsIs() && userKey.isCompatibleAsIs()) {
+      return null;
     }
+    String reason = (value.isCompatibleAsIs() ? "" : "value: " + value.kind() + ": " + value.reason())
+        + (value.isCompatibleAsIs() || userKey.isCompatibleAsIs() ? "" : "; ")
+        + (userKey.isCompatibleAsIs() ? "" : "user key: " + userKey.kind() + ": " + userKey.reason());
+    return new StateMigration(
+        name,
+        value.isCompatibleAsIs() ? null : reader(valueSerializer, descriptor.valueSerializer()),
+        userKey.isCompatibleAsIs() ? null : reader(userKeySerializer, ((MapStateDescriptor<?, ?>) descriptor).userKeySerializer()),
+        reason);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private void check(String role, TypeSerializerSnapshot stored, TypeSerializer<?> now) {
+  private SchemaCompatibility resolve(String role, TypeSerializerSnapshot stored, TypeSerializer<?> now) {
     SchemaCompatibility compatibility = stored.resolveCompatibility(now);
-    if (!compatibility.isCompatibleAsIs()) {
+    if (compatibility.isIncompatible()) {
       throw IncompatibleSchemaException.serializerMismatch(
           "state '" + name + "': the new " + role + " serializer cannot read the restored data ("
               + compatibility.kind() + ": " + compatibility.reason() + ")");
+    }
+    return compatibility;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private TypeSerializer<Object> reader(TypeSerializerSnapshot stored, TypeSerializer now) {
+    try {
+      return stored.restoreSerializer(now);
+    } catch (UnsupportedOperationException e) {
+      throw new IncompatibleSchemaException("state '" + name + "': " + e.getMessage(), e);
     }
   }
 

@@ -36,4 +36,5 @@ public interface ConformanceKit
         AggregatingStateContract,
         BackendContract,
         SnapshotContract,
-        ModelBasedContract {}
+        ModelBasedContract,
+        SchemaEvolutionContract {}

@@ -286,7 +286,7 @@ public interface SnapshotContract extends KitSupport {
     KeyedStateBackend<Long> restored = restored(backend, snapshotOf(backend).input());
 
     assertThatThrownBy(
-            () -> restored.getState(StateDescriptors.map("map-state", Serializers.LONG, Serializers.STRING)))
+            () -> restored.getState(StateDescriptors.map("map-state", Serializers.STRING, Serializers.STRING)))
         .isInstanceOf(IncompatibleSchemaException.class)
         .hasMessageContaining("map-state");
   }

@@ -66,21 +66,20 @@ class SerializerSnapshotsTest {
 
   @Test
   void compatibility_nestedElementChanged_namesWhere() {
-    SchemaCompatibility list = compatibility(Serializers.listOf(Serializers.INT), Serializers.listOf(Serializers.LONG));
+    SchemaCompatibility list = compatibility(Serializers.listOf(Serializers.INT), Serializers.listOf(Serializers.STRING));
     assertThat(list.kind()).isEqualTo(Kind.INCOMPATIBLE);
-    assertThat(list.reason()).contains("list element", "cairn.int", "cairn.long");
+    assertThat(list.reason()).contains("list element", "cairn.int", "cairn.string");
     SchemaCompatibility map = compatibility(
-        Serializers.mapOf(Serializers.STRING, Serializers.INT), Serializers.mapOf(Serializers.STRING, Serializers.LONG));
+        Serializers.mapOf(Serializers.STRING, Serializers.LONG), Serializers.mapOf(Serializers.STRING, Serializers.INT));
     assertThat(map.kind()).isEqualTo(Kind.INCOMPATIBLE);
     assertThat(map.reason()).contains("map value");
   }
 
   @Test
-  void compatibility_enumConstantsChanged_isIncompatibleListingThem() {
+  void compatibility_enumConstantsRemovedOrRenamed_isIncompatibleListingThem() {
     TypeSerializer<Color> now = Serializers.enumOf(Color.class);
     String name = Color.class.getName();
-    for (List<String> stored : List.of(List.of("RED", "BLUE", "GREEN"), List.of("RED", "GREEN"),
-        List.of("RED", "GREEN", "BLUE", "BLACK"), List.of("RED", "GREEN", "CYAN"))) {
+    for (List<String> stored : List.of(List.of("RED", "GREEN", "BLUE", "BLACK"), List.of("RED", "GREEN", "CYAN"))) {
       SchemaCompatibility verdict = new EnumSerializer.Snapshot<Color>(name, stored).resolveCompatibility(now);
       assertThat(verdict.kind()).as(stored.toString()).isEqualTo(Kind.INCOMPATIBLE);
       assertThat(verdict.reason()).contains(stored.toString(), "[RED, GREEN, BLUE]");
@@ -91,29 +90,20 @@ class SerializerSnapshotsTest {
   }
 
   @Test
-  void compatibility_recordComponentsChanged_isIncompatibleNamingTheComponent() {
+  void compatibility_recordClassOrPrimitiveChanged_isIncompatibleNamingTheComponent() {
     TypeSerializer<Point> now = Serializers.record(Point.class);
     String name = Point.class.getName();
     TypeSerializerSnapshot<Integer> intSnapshot = Serializers.INT.snapshot();
 
-    SchemaCompatibility renamed = recordSnapshot(name, component("x", false, intSnapshot), component("z", false, intSnapshot))
-        .resolveCompatibility(now);
-    assertThat(renamed.kind()).isEqualTo(Kind.INCOMPATIBLE);
-    assertThat(renamed.reason()).contains("'z'", "'y'");
-
-    SchemaCompatibility removed = recordSnapshot(name, component("x", false, intSnapshot), component("y", false, intSnapshot),
-        component("z", false, intSnapshot)).resolveCompatibility(now);
-    assertThat(removed.reason()).contains("'z' was removed");
-
-    SchemaCompatibility retyped = recordSnapshot(name, component("x", false, Serializers.LONG.snapshot()),
+    SchemaCompatibility retyped = recordSnapshot(name, component("x", false, Serializers.STRING.snapshot()),
         component("y", false, intSnapshot)).resolveCompatibility(now);
     assertThat(retyped.kind()).isEqualTo(Kind.INCOMPATIBLE);
-    assertThat(retyped.reason()).contains("component 'x'", "cairn.long");
+    assertThat(retyped.reason()).contains("component 'x'", "cairn.string", "cairn.int");
 
-    SchemaCompatibility boxed = recordSnapshot(name, component("x", true, intSnapshot), component("y", false, intSnapshot))
+    SchemaCompatibility unboxed = recordSnapshot(name, component("x", true, intSnapshot), component("y", false, intSnapshot))
         .resolveCompatibility(now);
-    assertThat(boxed.kind()).isEqualTo(Kind.INCOMPATIBLE);
-    assertThat(boxed.reason()).contains("component 'x'", "primitive");
+    assertThat(unboxed.kind()).isEqualTo(Kind.INCOMPATIBLE);
+    assertThat(unboxed.reason()).contains("component 'x'", "primitive");
 
     SchemaCompatibility otherClass = compatibility(Serializers.record(BoxedPoint.class), Serializers.record(Point.class));
     assertThat(otherClass.kind()).isEqualTo(Kind.INCOMPATIBLE);
@@ -124,11 +114,11 @@ class SerializerSnapshotsTest {
   void compatibility_nestedRecordEnumChanged_namesTheComponent() {
     RecordSerializer.Snapshot<?> line = (RecordSerializer.Snapshot<?>) Serializers.record(Line.class).snapshot();
     List<RecordSerializer.Snapshot.Component> components = new ArrayList<>(line.components());
-    components.set(2, component("color", true, new EnumSerializer.Snapshot<>(Color.class.getName(), List.of("RED"))));
+    components.set(2, component("color", true, new EnumSerializer.Snapshot<>(Color.class.getName(), List.of("RED", "PURPLE"))));
     SchemaCompatibility verdict =
         compatibilityOf(new RecordSerializer.Snapshot<>(Line.class.getName(), components), Serializers.record(Line.class));
     assertThat(verdict.kind()).isEqualTo(Kind.INCOMPATIBLE);
-    assertThat(verdict.reason()).contains("component 'color'", "[RED]");
+    assertThat(verdict.reason()).contains("component 'color'", "[PURPLE]");
   }
 
   @Test

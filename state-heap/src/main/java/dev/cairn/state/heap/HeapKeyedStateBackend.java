@@ -185,8 +185,7 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
     }
     RestoredState pending = restored.get(descriptor.name());
     if (pending != null) {
-      pending.meta().checkRestorableAs(descriptor);
-      table.load(pending);
+      table.load(pending, pending.meta().checkRestorableAs(descriptor));
       restored.remove(descriptor.name());
     }
     table.handle = newHandle(table, descriptor);

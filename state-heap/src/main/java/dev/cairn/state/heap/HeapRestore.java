@@ -1,10 +1,8 @@
 package dev.cairn.state.heap;
 
-import dev.cairn.state.IncompatibleSchemaException;
 import dev.cairn.state.SerializationException;
 import dev.cairn.state.SnapshotException;
 import dev.cairn.state.serde.DataInputBuffer;
-import dev.cairn.state.serde.SchemaCompatibility;
 import dev.cairn.state.serde.TypeSerializer;
 import dev.cairn.state.serde.TypeSerializerSnapshot;
 import dev.cairn.state.spi.KeyGroupRange;
@@ -14,6 +12,7 @@ import dev.cairn.state.spi.RestoreMonitor;
 import dev.cairn.state.spi.SharedFileHandle;
 import dev.cairn.state.spi.SnapshotInput;
 import dev.cairn.state.spi.StateMetaInfo;
+import dev.cairn.state.spi.StateMigration;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -311,14 +310,8 @@ final class HeapRestore {
     return new ChangeTracker.Chain(handles.get(0), handles.subList(1, handles.size()), states);
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private void checkKeySerializer(TypeSerializerSnapshot stored, String description) {
-    SchemaCompatibility compatibility = stored.resolveCompatibility(keySerializer);
-    if (!compatibility.isCompatibleAsIs()) {
-      throw IncompatibleSchemaException.serializerMismatch(
-          "snapshot " + description + ": the key serializer " + keySerializer + " cannot read the stored keys ("
-              + compatibility.kind() + ": " + compatibility.reason() + ")");
-    }
+  private void checkKeySerializer(TypeSerializerSnapshot<?> stored, String description) {
+    StateMigration.checkKeySerializer(stored, keySerializer, description);
   }
 
   private void claimKeyGroups(KeyGroupRange stored, String description) {

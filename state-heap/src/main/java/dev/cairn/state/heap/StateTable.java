@@ -10,6 +10,7 @@ import dev.cairn.state.serde.DataOutputBuffer;
 import dev.cairn.state.serde.TypeSerializer;
 import dev.cairn.state.spi.KeyedSnapshotWriter;
 import dev.cairn.state.spi.StateMetaInfo;
+import dev.cairn.state.spi.StateMigration;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -196,10 +197,18 @@ final class StateTable<K> {
 
   /**
    * Loads restored entries. Called once, on an empty table, at registration; a failure leaves the
-   * table unusable (the caller drops it).
+   * table unusable (the caller drops it). With a {@code migration}, the stored bytes are read with
+   * its serializers: the objects are then the new descriptor's, and snapshots write them with its
+   * serializers (eager migration, at registration).
+   *
+   * @param migration null to read with the descriptor's serializers
    */
-  void load(RestoredState restored) {
+  void load(RestoredState restored, StateMigration migration) {
     TypeSerializer<K> keySerializer = backend.keySerializer;
+    TypeSerializer<Object> valueSerializer = migration == null || migration.valueReader() == null
+        ? this.valueSerializer : migration.valueReader();
+    TypeSerializer<Object> userKeySerializer = migration == null || migration.userKeyReader() == null
+        ? this.userKeySerializer : migration.userKeyReader();
     DataInputBuffer in = new DataInputBuffer();
     for (int index = 0; index < groups.length; index++) {
       List<RestoredState.Entry> entries = restored.entries(index);
@@ -236,7 +245,8 @@ final class StateTable<K> {
           }
         }
       } catch (SerializationException e) {
-        throw new SerializationException("state '" + name + "': cannot read restored entry: " + e.getMessage(), e);
+        throw new SerializationException("state '" + name + "': cannot read restored entry"
+            + (migration == null ? "" : " (migrating: " + migration.reason() + ")") + ": " + e.getMessage(), e);
       }
     }
   }

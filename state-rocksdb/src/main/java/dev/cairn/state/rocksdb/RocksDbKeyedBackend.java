@@ -2,7 +2,6 @@ package dev.cairn.state.rocksdb;
 
 import dev.cairn.state.AggregatingStateDescriptor;
 import dev.cairn.state.BackendClosedException;
-import dev.cairn.state.IncompatibleSchemaException;
 import dev.cairn.state.KeyGroupOutOfRangeException;
 import dev.cairn.state.KeyedStateBackend;
 import dev.cairn.state.KeyedStateFunction;
@@ -10,6 +9,7 @@ import dev.cairn.state.ListStateDescriptor;
 import dev.cairn.state.MapStateDescriptor;
 import dev.cairn.state.NoCurrentKeyException;
 import dev.cairn.state.ReducingStateDescriptor;
+import dev.cairn.state.SerializationException;
 import dev.cairn.state.SnapshotException;
 import dev.cairn.state.State;
 import dev.cairn.state.StateDescriptor;
@@ -21,7 +21,6 @@ import dev.cairn.state.metrics.RestoreListener;
 import dev.cairn.state.metrics.RestoreProgress;
 import dev.cairn.state.serde.DataInputBuffer;
 import dev.cairn.state.serde.DataOutputBuffer;
-import dev.cairn.state.serde.SchemaCompatibility;
 import dev.cairn.state.serde.TypeSerializer;
 import dev.cairn.state.serde.TypeSerializerSnapshot;
 import dev.cairn.state.spi.KeyGroupRange;
@@ -33,6 +32,7 @@ import dev.cairn.state.spi.RestoreMonitor;
 import dev.cairn.state.spi.SnapshotInput;
 import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateMetaInfo;
+import dev.cairn.state.spi.StateMigration;
 import dev.cairn.state.spi.SnapshotMode;
 import dev.cairn.state.spi.StateSnapshot;
 import java.io.IOException;
@@ -394,7 +394,10 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     if (column == null) {
       column = createColumn(StateMetaInfo.of(descriptor), false);
     } else if (column.restored) {
-      column.meta.checkRestorableAs(descriptor);
+      StateMigration migration = column.meta.checkRestorableAs(descriptor);
+      if (migration != null) {
+        migrate(column, migration, descriptor);
+      }
       column.meta = StateMetaInfo.of(descriptor);
       column.restored = false;
     } else {
@@ -437,6 +440,71 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     } finally {
       guard.release();
     }
+  }
+
+  /**
+   * Rewrites a restored state's column family in the new descriptor's format, before the state is
+   * handed out. Passes over one iterator, which sees the entries as they were when it was made: the
+   * first only converts every entry, so that data the new serializers cannot take fails before
+   * anything changed; if map keys change their bytes, the next deletes every old entry (so that a
+   * new key cannot collide with an old one not yet rewritten; no {@code DeleteRange}, which the row
+   * cache does not support); the last writes the converted entries. Only the working copy changes:
+   * the checkpoint restored from is untouched, so a crash leaves it as it was and the next restore
+   * migrates again. Logs progress with rates.
+   */
+  @SuppressWarnings("unchecked")
+  private void migrate(RocksDbColumn column, StateMigration migration, StateDescriptor<?> descriptor) {
+    createPendingColumns();
+    RocksDbMigration convert = new RocksDbMigration(column.kind(), migration, keySerializer,
+        (TypeSerializer<Object>) descriptor.valueSerializer(),
+        descriptor instanceof MapStateDescriptor<?, ?> map ? (TypeSerializer<Object>) map.userKeySerializer() : null);
+    LOG.info("state '{}' in {}: migrating to the new serializers ({})", column.name, directory.root(), migration.reason());
+    long start = System.nanoTime();
+    long entries = 0;
+    try (RocksIterator iterator = db.newIterator(column.handle, readOptions)) {
+      List<String> passes = migration.userKeyReader() == null
+          ? List.of("converted", "rewrote")
+          : List.of("converted", "deleted", "rewrote");
+      for (String pass : passes) {
+        long passStart = System.nanoTime();
+        long lastLog = passStart;
+        entries = 0;
+        for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
+          byte[] key = iterator.key();
+          switch (pass) {
+            case "deleted" -> batchDelete(column, key);
+            case "rewrote" -> batchPut(column, convert.key(key), convert.value(iterator.value()));
+            default -> {
+              convert.key(key);
+              convert.value(iterator.value());
+            }
+          }
+          if (batch.getDataSize() >= RESTORE_BATCH_BYTES) {
+            writeBatch("migrate", column);
+          }
+          entries++;
+          if ((entries & 0xFFFF) == 0 && System.nanoTime() - lastLog > 10_000_000_000L) {
+            lastLog = System.nanoTime();
+            LOG.info("state '{}': {} {} entries ({} entries/s)", column.name, pass, entries, rate(entries, lastLog - passStart));
+          }
+        }
+        checkIteratorStatus(iterator, "migrate", column.name);
+        if (batch.count() > 0) {
+          writeBatch("migrate", column);
+        }
+      }
+    } catch (SerializationException e) {
+      batch.clear();
+      throw new SerializationException("state '" + column.name + "': cannot migrate a restored entry ("
+          + migration.reason() + "), nothing was changed: " + e.getMessage(), e);
+    }
+    long nanos = System.nanoTime() - start;
+    LOG.info("state '{}': migrated {} entries in {} ms ({} entries/s)", column.name, entries, nanos / 1_000_000,
+        rate(entries, nanos));
+  }
+
+  private static long rate(long entries, long nanos) {
+    return nanos <= 0 ? entries : (long) (entries * 1e9 / nanos);
   }
 
   private State newState(RocksDbColumn column, StateDescriptor<?> descriptor) {
@@ -1260,14 +1328,8 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     }
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
   private void checkKeySerializer(TypeSerializerSnapshot<?> stored, String description) {
-    SchemaCompatibility keyCompatibility = ((TypeSerializerSnapshot) stored).resolveCompatibility(keySerializer);
-    if (!keyCompatibility.isCompatibleAsIs()) {
-      throw IncompatibleSchemaException.serializerMismatch(
-          "snapshot " + description + ": the key serializer cannot read the restored keys ("
-              + keyCompatibility.kind() + ": " + keyCompatibility.reason() + ")");
-    }
+    StateMigration.checkKeySerializer(stored, keySerializer, description);
   }
 
   /** Returns the restored column of {@code meta}, created if new, checked against earlier inputs. */
