@@ -55,6 +55,7 @@ import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -122,10 +123,11 @@ import org.slf4j.LoggerFactory;
  * backend of the budget to flush ({@link RocksDbMemory#flushAll}), unless the stall is clearly (2):
  * the controller is delaying or stopping writes and the cache's pinned usage, an upper bound of the
  * manager's usage, is below its limit. Flushing everything on every slowdown of kind (2) would
- * only pile up small L0 files, which slows writes further. Then the write is retried once with
- * blocking options, which wait until the flushes have freed memory, or as long as RocksDB's own
- * slowdown asks. The common path stays a single JNI call, with no allocation and no lock; a stall
- * costs a second pass through RocksDB's pre-write checks, which may switch one more memtable (the
+ * only pile up small L0 files, which slows writes further. Then the write is retried, still with
+ * {@code no_slowdown}, after pauses of 1 ms doubling up to 100 ms, until it goes through, fails
+ * otherwise (a background error such as a full disk), or has stalled for {@value
+ * #STALL_TIMEOUT_SECONDS} s ({@link #retryAfterStall}); a blocking retry could wait forever when
+ * flushes free no memory. The common path stays a single JNI call, with no allocation and no lock (the
  * module README has the measurements).
  */
 final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable, MeteredBackend {
@@ -133,6 +135,8 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
   private static final Logger LOG = LoggerFactory.getLogger(RocksDbKeyedBackend.class);
   private static final int RESTORE_BATCH_BYTES = 4 << 20;
   private static final int MAX_RETAINED_READ_BUFFER = 1 << 20;
+  /** How long a write may stall before it fails ({@link #retryAfterStall}). */
+  static final int STALL_TIMEOUT_SECONDS = 60;
   static final int NOT_FOUND = RocksDB.NOT_FOUND;
 
   static {
@@ -160,8 +164,6 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
   private ColumnFamilyHandle defaultColumn;
   /** Hot-path writes: no write-ahead log, and an {@code Incomplete} status instead of a stall. */
   private final WriteOptions writeOptions;
-  /** The retry of a stalled write: no write-ahead log, waits as long as RocksDB asks. */
-  private final WriteOptions waitingWriteOptions;
   /** Flush requests of a write stall, possibly from another backend's thread: never wait. */
   private final FlushOptions stallFlushOptions;
   private final ReadOptions readOptions;
@@ -284,7 +286,6 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
         customizer.customize(dbOptions, columnFamilyOptions);
       }
       writeOptions = own(new WriteOptions().setDisableWAL(true).setNoSlowdown(true));
-      waitingWriteOptions = own(new WriteOptions().setDisableWAL(true));
       stallFlushOptions = own(new FlushOptions().setWaitForFlush(false).setAllowWriteStall(true));
       readOptions = own(new ReadOptions());
       scanBound = own(new DirectSlice(scanBoundBytes, 0));
@@ -825,11 +826,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     try {
       db.put(column.handle, writeOptions, key, value);
     } catch (RocksDBException e) {
-      try {
-        db.put(column.handle, afterStall(e, "write", column), key.rewind(), value.rewind());
-      } catch (RocksDBException retry) {
-        throw writeFailure("write", column, retry);
-      }
+      retryAfterStall(e, "write", column, options -> db.put(column.handle, options, key.rewind(), value.rewind()));
     }
   }
 
@@ -843,11 +840,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     try {
       db.merge(column.handle, writeOptions, key, value);
     } catch (RocksDBException e) {
-      try {
-        db.merge(column.handle, afterStall(e, "append to", column), key.rewind(), value.rewind());
-      } catch (RocksDBException retry) {
-        throw writeFailure("append to", column, retry);
-      }
+      retryAfterStall(e, "append to", column, options -> db.merge(column.handle, options, key.rewind(), value.rewind()));
     }
   }
 
@@ -860,11 +853,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     try {
       db.delete(column.handle, writeOptions, key);
     } catch (RocksDBException e) {
-      try {
-        db.delete(column.handle, afterStall(e, "delete from", column), key.rewind());
-      } catch (RocksDBException retry) {
-        throw writeFailure("delete from", column, retry);
-      }
+      retryAfterStall(e, "delete from", column, options -> db.delete(column.handle, options, key.rewind()));
     }
   }
 
@@ -876,11 +865,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     try {
       db.delete(column.handle, writeOptions, key);
     } catch (RocksDBException e) {
-      try {
-        db.delete(column.handle, afterStall(e, "delete from", column), key);
-      } catch (RocksDBException retry) {
-        throw writeFailure("delete from", column, retry);
-      }
+      retryAfterStall(e, "delete from", column, options -> db.delete(column.handle, options, key));
     }
   }
 
@@ -899,27 +884,60 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     try {
       db.write(writeOptions, toWrite);
     } catch (RocksDBException e) {
-      try {
-        db.write(afterStall(e, operation, column), toWrite);
-      } catch (RocksDBException retry) {
-        throw writeFailure(operation, column, retry);
-      }
+      retryAfterStall(e, operation, column, options -> db.write(options, toWrite));
     } finally {
       toWrite.clear();
     }
   }
 
+  /** One native write, repeated by {@link #retryAfterStall} with the options it is given. */
+  private interface NativeWrite {
+    void write(WriteOptions options) throws RocksDBException;
+  }
+
   /**
    * Handles a failed hot-path write, which wrote nothing: throws unless it is a write stall;
-   * otherwise relieves the stall and returns the options for the one retry, which waits.
+   * otherwise relieves the stall and retries, still with {@code no_slowdown}, pausing between
+   * attempts (1 ms, doubling up to 100 ms), until the write goes through, fails otherwise (a
+   * background error such as a full disk ends the loop with that error), or has stalled for
+   * {@value #STALL_TIMEOUT_SECONDS} s. A blocking retry could wait forever: the write-buffer
+   * manager's stall ends only when memory is freed, and a flush that fails or is never scheduled
+   * frees none (a full verify hung there).
    */
-  private WriteOptions afterStall(RocksDBException e, String operation, RocksDbColumn column) {
-    Status status = e.getStatus();
-    if (status == null || status.getCode() != Status.Code.Incomplete) {
-      throw writeFailure(operation, column, e);
+  private void retryAfterStall(RocksDBException first, String operation, RocksDbColumn column, NativeWrite write) {
+    RocksDBException e = first;
+    long start = System.nanoTime();
+    long pauseMillis = 1;
+    while (true) {
+      Status status = e.getStatus();
+      if (status == null || status.getCode() != Status.Code.Incomplete) {
+        throw writeFailure(operation, column, e);
+      }
+      long stalledNanos = System.nanoTime() - start;
+      if (stalledNanos > TimeUnit.SECONDS.toNanos(STALL_TIMEOUT_SECONDS)) {
+        throw new RocksDbStateException("cannot " + operation + " state '" + column.name + "' in " + directory.root()
+            + ": writes stalled for more than " + STALL_TIMEOUT_SECONDS + " s (memtables of the memory budget are"
+            + " full and flushes free nothing; check the working directory's disk and the budget)", e);
+      }
+      relieveWriteStall();
+      try {
+        Thread.sleep(pauseMillis);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        throw new RocksDbStateException("interrupted while the write to state '" + column.name + "' stalled", e);
+      }
+      pauseMillis = Math.min(100, pauseMillis * 2);
+      try {
+        write.write(writeOptions);
+        if (stalledNanos > TimeUnit.SECONDS.toNanos(1)) {
+          LOG.info("write to state '{}' in {} went through after a stall of {} ms", column.name, directory.root(),
+              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        }
+        return;
+      } catch (RocksDBException next) {
+        e = next;
+      }
     }
-    relieveWriteStall();
-    return waitingWriteOptions;
   }
 
   /** Returns the exception for a failed write: a {@link RocksDbNoSpaceException} if out of space. */
