@@ -225,6 +225,7 @@ public final class QueryServer {
             : inconsistent.get() + " INCONSISTENT"));
 
     long expected = expectedCount(42);
+    views.publish(); // a view of the final state: the latest one may be up to 100 ms older (the staleness bound)
     Thread finalQuery = new Thread(() -> {
       try {
         String answer = get(client, base + "/users/42");
