@@ -20,6 +20,12 @@ final class RocksDbColumn {
   boolean restored;
   StateDescriptor<?> descriptor;
   State state;
+  /**
+   * The state's live (not deleted) dirty entries in the write-back cache and their bytes, as of the
+   * last snapshot or flush of the state: for metrics, read on any thread.
+   */
+  volatile long cachedEntries;
+  volatile long cachedBytes;
 
   RocksDbColumn(String name, ColumnFamilyHandle handle, StateMetaInfo meta, boolean restored) {
     this.name = name;

@@ -420,7 +420,7 @@ final class RocksDbKeyedBackend<K>
     List<RocksDbMetrics.Column> metered = new ArrayList<>(columns.size());
     for (RocksDbColumn column : columns.values()) {
       if (!column.restored && column.handle != null) {
-        metered.add(new RocksDbMetrics.Column(column.name, column.kind(), column.handle));
+        metered.add(new RocksDbMetrics.Column(column.name, column.kind(), column.handle, column));
       }
     }
     meteredColumns = List.copyOf(metered);
@@ -1092,15 +1092,19 @@ final class RocksDbKeyedBackend<K>
     ownerThread.check();
     checkOpen();
     createPendingColumns();
-    if (cache != null) {
-      cache.flushAll();
-    }
     if (mode == SnapshotMode.INCREMENTAL) {
+      if (cache != null) {
+        cache.flushAll(); // the native files must hold every write
+      }
       return nativeSnapshot(checkpointId);
     }
+    // canonical: the cache's dirty entries are merged with the RocksDB snapshot as it is written,
+    // instead of being written to RocksDB first (for state that fits the cache, RocksDB's memtable
+    // inserts, flushes and compactions were most of a checkpoint's cost)
     List<RocksDbSnapshot.Column> frozen = new ArrayList<>(columns.size());
     for (RocksDbColumn column : columns.values()) {
-      frozen.add(new RocksDbSnapshot.Column(column.handle, column.meta));
+      frozen.add(new RocksDbSnapshot.Column(
+          column.handle, column.meta, cache == null ? List.of() : cache.dirtyEntries(column)));
     }
     RocksDbSnapshot snapshot = new RocksDbSnapshot(
         this, checkpointId, database().getSnapshot(), frozen, keySerializer, maxParallelism, keyGroupRange);

@@ -37,7 +37,13 @@ final class RocksDbMetrics {
       "rocksdb.actual-delayed-write-rate");
 
   /** A registered state with a column family: what {@link #read} may query from any thread. */
-  record Column(String name, StateKind kind, ColumnFamilyHandle handle) {}
+  record Column(String name, StateKind kind, ColumnFamilyHandle handle, RocksDbColumn state) {}
+
+  /** The detail with a state's entries held by the write-back cache (as of its last snapshot or flush). */
+  static final String CACHED_ENTRIES = "cairn.write-back-cache.entries";
+
+  /** The detail with those entries' key and value bytes. */
+  static final String CACHED_BYTES = "cairn.write-back-cache.bytes";
 
   private RocksDbMetrics() {}
 
@@ -57,8 +63,12 @@ final class RocksDbMetrics {
         for (String property : STATE_PROPERTIES) {
           details.put(property, db == null ? 0 : db.getLongProperty(column.handle(), property));
         }
-        long bytes = details.get("rocksdb.estimate-live-data-size") + details.get("rocksdb.cur-size-all-mem-tables");
-        states.add(new StateMetrics(column.name(), column.kind(), details.get("rocksdb.estimate-num-keys"), bytes, details));
+        details.put(CACHED_ENTRIES, column.state().cachedEntries);
+        details.put(CACHED_BYTES, column.state().cachedBytes);
+        long bytes = details.get("rocksdb.estimate-live-data-size") + details.get("rocksdb.cur-size-all-mem-tables")
+            + details.get(CACHED_BYTES);
+        long entries = details.get("rocksdb.estimate-num-keys") + details.get(CACHED_ENTRIES);
+        states.add(new StateMetrics(column.name(), column.kind(), entries, bytes, details));
         if (db != null) {
           Map<String, String> stats = db.getMapProperty(column.handle(), "rocksdb.cfstats");
           stalls += parse(stats.get("total-stops")) + parse(stats.get("total-delays"));

@@ -12,6 +12,7 @@ import dev.cairn.state.spi.StateMetaInfo;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
@@ -20,9 +21,11 @@ import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
 
 /**
- * A backend's state frozen by a native RocksDB snapshot (the synchronous part: one call, independent
- * of state size). {@link #writeTo} iterates every column family at that snapshot and writes the
- * canonical format, one section per (key group, state).
+ * A backend's state frozen by a native RocksDB snapshot and the write-back cache's dirty entries at
+ * the same instant (the synchronous part: one native call and a list of references to the dirty
+ * entries' immutable bytes). {@link #writeTo} iterates every column family at that snapshot, merged
+ * in key order with the state's dirty entries (which win over RocksDB's value; a dirty delete hides
+ * it), and writes the canonical format, one section per (key group, state).
  *
  * <p>The writer holds a lease on the backend's {@link ResourceGuard} and checks every {@value
  * #CHECK_INTERVAL} entries whether the backend or this snapshot is being closed; if so it stops with
@@ -30,8 +33,11 @@ import org.rocksdb.Snapshot;
  */
 final class RocksDbSnapshot extends SingleWriteSnapshot {
 
-  /** A state as it was at the synchronous part. */
-  record Column(ColumnFamilyHandle handle, StateMetaInfo meta) {}
+  /** A state as it was at the synchronous part: its column family and its dirty cached entries. */
+  record Column(ColumnFamilyHandle handle, StateMetaInfo meta, List<WriteBackCache.Dirty> cached) {}
+
+  private static final Comparator<WriteBackCache.Dirty> KEY_ORDER =
+      (a, b) -> Arrays.compareUnsigned(a.key(), b.key()); // RocksDB's bytewise order
 
   private static final int CHECK_INTERVAL = 1024;
 
@@ -74,8 +80,11 @@ final class RocksDbSnapshot extends SingleWriteSnapshot {
           new KeyedSnapshotWriter(out, maxParallelism, keyGroupRange, keySerializer.snapshot(), metas);
       ColumnWriter columnWriter = new ColumnWriter(writer, guard);
       for (int i = 0; i < columns.size(); i++) {
-        try (RocksIterator iterator = backend.db().newIterator(columns.get(i).handle(), options)) {
-          columnWriter.write(i, columns.get(i).meta(), iterator);
+        Column column = columns.get(i);
+        WriteBackCache.Dirty[] cached = column.cached().toArray(WriteBackCache.Dirty[]::new);
+        Arrays.sort(cached, KEY_ORDER);
+        try (RocksIterator iterator = backend.db().newIterator(column.handle(), options)) {
+          columnWriter.write(i, column.meta(), iterator, cached);
         }
       }
       writer.finish();
@@ -102,37 +111,45 @@ final class RocksDbSnapshot extends SingleWriteSnapshot {
     private byte[] valueOut = new byte[256];
     private byte[] lastPrefix = new byte[0];
     private long entries;
+    /** The key group of the open section, or -1. */
+    private int section;
 
     ColumnWriter(KeyedSnapshotWriter writer, ResourceGuard guard) {
       this.writer = writer;
       this.guard = guard;
     }
 
-    void write(int stateIndex, StateMetaInfo meta, RocksIterator iterator) throws IOException {
-      int section = -1;
-      for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
+    void write(int stateIndex, StateMetaInfo meta, RocksIterator iterator, WriteBackCache.Dirty[] cached)
+        throws IOException {
+      section = -1;
+      int next = 0;
+      iterator.seekToFirst();
+      int keyLength = readKey(iterator);
+      while (keyLength >= 0 || next < cached.length) {
         if (++entries % CHECK_INTERVAL == 0) {
           checkNotClosing();
         }
-        int keyLength = iterator.key(key);
-        if (keyLength > key.length) {
-          key = new byte[keyLength * 2];
-          iterator.key(key);
-        }
-        int valueLength = iterator.value(value);
-        if (valueLength > value.length) {
-          value = new byte[valueLength * 2];
-          iterator.value(value);
-        }
-        int keyGroup = ((key[0] & 0xFF) << 8) | (key[1] & 0xFF);
-        if (keyGroup != section) {
-          if (section >= 0) {
-            writer.endSection();
+        int order = keyLength < 0 ? 1 : next == cached.length ? -1
+            : Arrays.compareUnsigned(key, 0, keyLength, cached[next].key(), 0, cached[next].key().length);
+        if (order < 0) {
+          int valueLength = iterator.value(value);
+          if (valueLength > value.length) {
+            value = new byte[valueLength * 2];
+            iterator.value(value);
           }
-          writer.beginSection(keyGroup, stateIndex);
-          section = keyGroup;
+          writeEntry(stateIndex, meta.kind(), key, keyLength, value, valueLength);
+          iterator.next();
+          keyLength = readKey(iterator);
+          continue;
         }
-        writeEntry(meta.kind(), keyLength, valueLength);
+        WriteBackCache.Dirty dirty = cached[next++];
+        if (order == 0) {
+          iterator.next(); // the cached write replaces RocksDB's value
+          keyLength = readKey(iterator);
+        }
+        if (dirty.value() != null) {
+          writeEntry(stateIndex, meta.kind(), dirty.key(), dirty.key().length, dirty.value(), dirty.value().length);
+        }
       }
       try {
         iterator.status();
@@ -144,24 +161,46 @@ final class RocksDbSnapshot extends SingleWriteSnapshot {
       }
     }
 
-    private void writeEntry(StateKind kind, int keyLength, int valueLength) throws IOException {
+    /** Reads the iterator's key into {@link #key}; returns its length, or -1 past the last entry. */
+    private int readKey(RocksIterator iterator) {
+      if (!iterator.isValid()) {
+        return -1;
+      }
+      int keyLength = iterator.key(key);
+      if (keyLength > key.length) {
+        key = new byte[keyLength * 2];
+        iterator.key(key);
+      }
+      return keyLength;
+    }
+
+    private void writeEntry(int stateIndex, StateKind kind, byte[] entryKey, int keyLength, byte[] entryValue, int valueLength)
+        throws IOException {
+      int keyGroup = ((entryKey[0] & 0xFF) << 8) | (entryKey[1] & 0xFF);
+      if (keyGroup != section) {
+        if (section >= 0) {
+          writer.endSection();
+        }
+        writer.beginSection(keyGroup, stateIndex);
+        section = keyGroup;
+      }
       if (kind == StateKind.MAP) {
-        int keyEnd = mapKeyEnd(keyLength);
-        keyOut = copy(key, 2, keyEnd - 2, keyOut);
-        userKeyOut = copy(key, keyEnd, keyLength - keyEnd, userKeyOut);
-        if (value[0] == RocksDbMapState.NULL_VALUE) {
+        int keyEnd = mapKeyEnd(entryKey, keyLength);
+        keyOut = copy(entryKey, 2, keyEnd - 2, keyOut);
+        userKeyOut = copy(entryKey, keyEnd, keyLength - keyEnd, userKeyOut);
+        if (entryValue[0] == RocksDbMapState.NULL_VALUE) {
           writer.writeMapEntry(keyOut, keyEnd - 2, userKeyOut, keyLength - keyEnd, null, 0);
         } else {
-          valueOut = copy(value, 1, valueLength - 1, valueOut);
+          valueOut = copy(entryValue, 1, valueLength - 1, valueOut);
           writer.writeMapEntry(keyOut, keyEnd - 2, userKeyOut, keyLength - keyEnd, valueOut, valueLength - 1);
         }
         return;
       }
-      keyOut = copy(key, 2, keyLength - 2, keyOut);
+      keyOut = copy(entryKey, 2, keyLength - 2, keyOut);
       if (kind == StateKind.LIST) {
-        writer.writeList(keyOut, keyLength - 2, RocksDbListState.splitElements(input.wrap(value, 0, valueLength)));
+        writer.writeList(keyOut, keyLength - 2, RocksDbListState.splitElements(input.wrap(entryValue, 0, valueLength)));
       } else {
-        writer.writeValue(keyOut, keyLength - 2, value, valueLength);
+        writer.writeValue(keyOut, keyLength - 2, entryValue, valueLength);
       }
     }
 
@@ -170,14 +209,14 @@ final class RocksDbSnapshot extends SingleWriteSnapshot {
      * key are adjacent, so the previous entry's prefix usually matches; otherwise the key is
      * deserialized to find its length.
      */
-    private int mapKeyEnd(int keyLength) {
+    private int mapKeyEnd(byte[] entryKey, int keyLength) {
       int prefixLength = lastPrefix.length;
-      if (prefixLength > 0 && keyLength >= prefixLength && Arrays.equals(key, 0, prefixLength, lastPrefix, 0, prefixLength)) {
+      if (prefixLength > 0 && keyLength >= prefixLength && Arrays.equals(entryKey, 0, prefixLength, lastPrefix, 0, prefixLength)) {
         return prefixLength;
       }
-      input.wrap(key, 2, keyLength - 2);
+      input.wrap(entryKey, 2, keyLength - 2);
       keySerializer.deserialize(input);
-      lastPrefix = Arrays.copyOf(key, input.position());
+      lastPrefix = Arrays.copyOf(entryKey, input.position());
       return lastPrefix.length;
     }
 

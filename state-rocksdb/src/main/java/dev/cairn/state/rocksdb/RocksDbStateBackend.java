@@ -34,7 +34,7 @@ public final class RocksDbStateBackend {
   public static final long DEFAULT_MEMORY_BUDGET = 128L << 20;
 
   /** The heap bytes of the write-back cache of a backend built without {@link Builder#writeBackCache}. */
-  public static final long DEFAULT_WRITE_BACK_CACHE_BYTES = 16L << 20;
+  public static final long DEFAULT_WRITE_BACK_CACHE_BYTES = 32L << 20;
 
   private RocksDbStateBackend() {}
 
@@ -190,7 +190,7 @@ public final class RocksDbStateBackend {
      * recently used first), before a snapshot and before a scan of the same state. Nothing is lost in
      * a crash that would not be lost anyway: RocksDB's writes are not durable between checkpoints
      * either. This memory is on the Java heap, outside the RocksDB memory budget. Default {@link
-     * RocksDbStateBackend#DEFAULT_WRITE_BACK_CACHE_BYTES} (16 MiB).
+     * RocksDbStateBackend#DEFAULT_WRITE_BACK_CACHE_BYTES} (32 MiB).
      *
      * @throws IllegalArgumentException if negative
      * @throws IllegalStateException if already set

@@ -170,6 +170,8 @@ final class WriteBackCache {
       entry.dirty = false;
     }
     dirty.clear();
+    column.cachedEntries = 0;
+    column.cachedBytes = 0;
   }
 
   /** Writes every dirty entry to RocksDB; they stay cached, clean. */
@@ -177,6 +179,37 @@ final class WriteBackCache {
     for (RocksDbColumn column : List.copyOf(dirtyByColumn.keySet())) {
       flush(column);
     }
+  }
+
+  /** A dirty entry as it was when {@link #dirtyEntries} was called; {@code value} null: deleted. */
+  record Dirty(byte[] key, byte[] value) {}
+
+  /**
+   * Returns the dirty entries of {@code column}, unsorted, without writing them: a consistent view
+   * of what the cache adds to RocksDB at this instant, since keys and values are never changed in
+   * place. For a canonical snapshot, which merges them with a RocksDB snapshot taken at the same
+   * instant instead of writing them to RocksDB first.
+   */
+  List<Dirty> dirtyEntries(RocksDbColumn column) {
+    List<Entry> dirty = dirtyByColumn.get(column);
+    if (dirty == null) {
+      return List.of();
+    }
+    List<Dirty> result = new ArrayList<>(dirty.size());
+    long live = 0;
+    long liveBytes = 0;
+    for (Entry entry : dirty) {
+      if (entry.dirty) {
+        result.add(new Dirty(entry.key, entry.value));
+        if (entry.value != null) {
+          live++;
+          liveBytes += entry.key.length + entry.value.length;
+        }
+      }
+    }
+    column.cachedEntries = live;
+    column.cachedBytes = liveBytes;
+    return result;
   }
 
   /** Drops every entry without writing: for a database that is replaced or closed. */
