@@ -1,6 +1,7 @@
 package dev.cairn.examples;
 
 import dev.cairn.examples.exactlyonce.ExactlyOnce;
+import dev.cairn.examples.queryserver.QueryServer;
 import dev.cairn.examples.runningcount.RunningCount;
 import java.util.Arrays;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.TreeMap;
  * <pre>{@code
  * java -jar examples/target/cairn-examples.jar running-count [events] [seed]
  * java -jar examples/target/cairn-examples.jar exactly-once --input IN --output OUT --checkpoint-dir DIR --backend heap|rocksdb
+ * java -jar examples/target/cairn-examples.jar query-server [--port N] [--backend heap|rocksdb]
  * }</pre>
  */
 public final class Examples {
@@ -24,7 +26,8 @@ public final class Examples {
     int run(String[] args) throws Exception;
   }
 
-  private static final Map<String, Example> EXAMPLES = new TreeMap<>(Map.of("running-count", RunningCount::main, "exactly-once", ExactlyOnce::main));
+  private static final Map<String, Example> EXAMPLES = new TreeMap<>(Map.of("running-count", RunningCount::main, "exactly-once", ExactlyOnce::main,
+      "query-server", QueryServer::main));
 
   private Examples() {}
 

@@ -66,6 +66,8 @@ class ModulePathTest {
         import dev.cairn.state.ValueState;
         import dev.cairn.state.ValueStateDescriptor;
         import dev.cairn.state.heap.HeapStateBackend;
+        import dev.cairn.state.query.StateView;
+        import dev.cairn.state.query.StateViews;
         import dev.cairn.state.rocksdb.RocksDbStateBackend;
         import dev.cairn.state.serde.Serializers;
         import dev.cairn.ttl.TtlStateBackend;
@@ -102,6 +104,12 @@ class ModulePathTest {
               tally.last = "click";
               heap.getState(tallies).update(tally);
               heap.getState(expiring).update(42L);
+              try (StateViews<String> views = StateViews.of(heap)) {
+                views.publish();
+                try (StateView<String> view = views.acquire()) {
+                  System.out.println("view " + view.value(expiring, "alice"));
+                }
+              }
               task.checkpointNow().join();
             }
 
@@ -143,6 +151,7 @@ class ModulePathTest {
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as(output).isZero();
     assertThat(output)
+        .contains("view 42")
         .contains("restored Point[x=3, y=4] 7 click 42")
         .contains("internal exported: false")
         .contains("internal inaccessible")

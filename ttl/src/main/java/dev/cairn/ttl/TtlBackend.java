@@ -17,7 +17,10 @@ import dev.cairn.state.ValueStateDescriptor;
 import dev.cairn.state.metrics.BackendMetrics;
 import dev.cairn.state.metrics.MeteredBackend;
 import dev.cairn.state.serde.TypeSerializer;
+import dev.cairn.state.spi.BackendView;
 import dev.cairn.state.spi.KeyGroupRange;
+import dev.cairn.state.spi.QueryableBackend;
+import dev.cairn.state.spi.StateMetaInfo;
 import dev.cairn.state.spi.SnapshotInput;
 import dev.cairn.state.spi.SnapshotMode;
 import dev.cairn.state.spi.Snapshotable;
@@ -38,7 +41,7 @@ import java.util.stream.Stream;
  * moment: whenever control returns to the caller, the wrapped backend's key is the caller's again
  * (or, before the caller ever set one, whatever it was).
  */
-final class TtlBackend<K> implements TtlStateBackend<K>, MeteredBackend {
+final class TtlBackend<K> implements TtlStateBackend<K>, MeteredBackend, QueryableBackend<K> {
 
   static {
     TtlSerializer.registerReader();
@@ -298,6 +301,23 @@ final class TtlBackend<K> implements TtlStateBackend<K>, MeteredBackend {
         inner, inputs,
         stored -> restoreWithTtl.getOrDefault(stored.name(), defaultConfig != null || EnvelopeRewrites.hasTtl(stored)),
         now());
+  }
+
+  /**
+   * A view of the wrapped backend in which states with TTL hide expired entries (judged now) and
+   * their envelopes ({@link TtlStateView}).
+   */
+  @Override
+  public BackendView<K> view() {
+    checkOpen();
+    Map<String, TtlStateView.TtlInfo> ttl = new HashMap<>();
+    Map<String, StateMetaInfo> metas = new HashMap<>();
+    ttlStates.forEach((name, state) -> {
+      ttl.put(name, new TtlStateView.TtlInfo(state.meta.kind(), state.config));
+      metas.put(name, state.meta);
+    });
+    long now = now();
+    return new TtlStateView<>(QueryableBackend.of(inner).view(), ttl, metas, now);
   }
 
   /** The wrapped backend's figures: expired entries count until cleanup removes them. */

@@ -20,9 +20,11 @@ import dev.cairn.state.metrics.RestoreListener;
 import dev.cairn.state.metrics.RestoreProgress;
 import dev.cairn.state.metrics.StateMetrics;
 import dev.cairn.state.serde.TypeSerializer;
+import dev.cairn.state.spi.BackendView;
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.KeyGroups;
 import dev.cairn.state.spi.OwnerThread;
+import dev.cairn.state.spi.QueryableBackend;
 import dev.cairn.state.spi.RestoreMonitor;
 import dev.cairn.state.spi.SnapshotInput;
 import dev.cairn.state.spi.SnapshotMode;
@@ -53,10 +55,14 @@ import java.util.stream.Stream;
  * {@link SnapshotMode#INCREMENTAL} snapshot (or a restore that continues a claimed incremental chain);
  * from then on every table records the keys written or removed (see {@link ChangeTracker}).
  *
+ * <p>Views for other threads ({@link #view()}) freeze the tables like a snapshot and pin the version
+ * the same way ({@link HeapStateView}).
+ *
  * <p>Metrics ({@link #metrics()}, any thread) read the registered tables from {@link #meteredTables},
  * a copy published on each registration, and each table's sizes as the task thread left them.
  */
-final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotable, MeteredBackend {
+final class HeapKeyedStateBackend<K>
+    implements KeyedStateBackend<K>, Snapshotable, MeteredBackend, QueryableBackend<K> {
 
   private static final int NO_KEY = -1;
   private static final int CLOSED = Integer.MIN_VALUE;
@@ -72,7 +78,8 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
   private int currentKeyGroup = -1;
   /** The current key group's index in the range, {@link #NO_KEY} or {@link #CLOSED}. */
   int groupIndex = NO_KEY;
-  private boolean closed;
+  /** Volatile: views read it on other threads. */
+  private volatile boolean closed;
 
   /** The version new group maps and containers are stamped with; bumped by each snapshot. */
   int version;
@@ -152,6 +159,10 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
       return new BackendClosedException("state '" + stateName + "' used after its backend was closed");
     }
     return new NoCurrentKeyException("state '" + stateName + "' accessed before a current key was set");
+  }
+
+  boolean isClosed() {
+    return closed;
   }
 
   void checkOpen() {
@@ -307,14 +318,44 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
       }
       plan = tracker.plan(checkpointId, tables.values(), states);
     }
+    return new HeapStateSnapshot<>(
+        this, checkpointId, pinVersion(), maxParallelism, range, keySerializer.snapshot(), parts, plan);
+  }
+
+  /**
+   * Freezes every registered state for readers on other threads, like the synchronous part of a
+   * snapshot: the group arrays are cloned and the version pinned until the view is released.
+   */
+  @Override
+  public BackendView<K> view() {
+    ownerThread.check();
+    checkOpen();
+    Map<String, StateTable.Frozen<K>> frozen = new LinkedHashMap<>();
+    for (StateTable<K> table : tables.values()) {
+      frozen.put(table.name, table.freeze());
+    }
+    return new HeapStateView<>(this, pinVersion(), frozen, maxParallelism, range);
+  }
+
+  /**
+   * Pins the current version for a snapshot or view that froze the tables: no structure of it or an
+   * older version is changed until {@link #releaseSnapshot} unpins it. Returns the pinned version.
+   */
+  private int pinVersion() {
     int frozen = version;
     synchronized (openSnapshotVersions) {
       openSnapshotVersions.add(frozen);
       requiredVersion = frozen;
     }
     version = frozen + 1;
-    return new HeapStateSnapshot<>(
-        this, checkpointId, frozen, maxParallelism, range, keySerializer.snapshot(), parts, plan);
+    return frozen;
+  }
+
+  /** The number of pinned versions (snapshots and views not yet released): a probe for tests. */
+  int pinnedVersions() {
+    synchronized (openSnapshotVersions) {
+      return openSnapshotVersions.size();
+    }
   }
 
   private void startTracking() {
@@ -358,7 +399,7 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K>, Snapshotab
     }
   }
 
-  /** Unpins the version of a snapshot that was written or closed; called from any thread. */
+  /** Unpins the version of a snapshot that was written or closed, or of a released view; any thread. */
   void releaseSnapshot(int snapshotVersion) {
     synchronized (openSnapshotVersions) {
       openSnapshotVersions.remove(snapshotVersion);

@@ -42,8 +42,9 @@ final class StateTable<K> {
   final StateDescriptor<?> descriptor;
   HeapState<K> handle;
 
-  private final TypeSerializer<Object> valueSerializer;
-  private final TypeSerializer<Object> userKeySerializer;
+  final TypeSerializer<Object> valueSerializer;
+  /** The map key serializer of map state, else null. */
+  final TypeSerializer<Object> userKeySerializer;
   SlotMap<K, Object>[] groups;
   /**
    * Per key group, the keys written or removed since the last incremental snapshot (a set: the
@@ -296,6 +297,19 @@ final class StateTable<K> {
           writeEntry(entryKey, group.valueAt(pair), writer, buffers);
         }
       }
+    }
+
+    StateTable<K> table() {
+      return table;
+    }
+
+    /** Returns the map of the group at {@code index} as frozen, or null. */
+    SlotMap<K, Object> group(int index) {
+      return groups[index];
+    }
+
+    int groupCount() {
+      return groups.length;
     }
 
     /** Returns the stored value of {@code key} in the group at {@code index} as frozen, or null. */

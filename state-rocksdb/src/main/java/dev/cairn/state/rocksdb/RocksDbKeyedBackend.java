@@ -23,11 +23,13 @@ import dev.cairn.state.serde.DataInputBuffer;
 import dev.cairn.state.serde.DataOutputBuffer;
 import dev.cairn.state.serde.TypeSerializer;
 import dev.cairn.state.serde.TypeSerializerSnapshot;
+import dev.cairn.state.spi.BackendView;
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.KeyGroups;
 import dev.cairn.state.spi.KeyedSnapshotFormat;
 import dev.cairn.state.spi.KeyedSnapshotReader;
 import dev.cairn.state.spi.OwnerThread;
+import dev.cairn.state.spi.QueryableBackend;
 import dev.cairn.state.spi.RestoreMonitor;
 import dev.cairn.state.spi.SnapshotInput;
 import dev.cairn.state.spi.Snapshotable;
@@ -76,6 +78,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.Snapshot;
 import org.rocksdb.Status;
 import org.rocksdb.StringAppendOperator;
 import org.rocksdb.WriteBatch;
@@ -95,7 +98,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threading.</b> The task thread owns the backend and its states (no locking on the hot path);
  * {@link #ownerThread} refuses every other thread.
- * Asynchronous snapshot writers hold a {@link ResourceGuard} lease while they touch native handles;
+ * Asynchronous snapshot writers and readers of views ({@link RocksDbStateView}) hold a {@link ResourceGuard} lease while they touch native handles;
  * {@link #close()} waits for them to notice and stop before it frees anything. So do other backends
  * of the same {@link RocksDbMemory} that flush this one's memtables ({@link #requestFlush}).
  *
@@ -130,7 +133,8 @@ import org.slf4j.LoggerFactory;
  * flushes free no memory. The common path stays a single JNI call, with no allocation and no lock (the
  * module README has the measurements).
  */
-final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable, MeteredBackend {
+final class RocksDbKeyedBackend<K>
+    implements KeyedStateBackend<K>, Snapshotable, MeteredBackend, QueryableBackend<K> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RocksDbKeyedBackend.class);
   private static final int RESTORE_BATCH_BYTES = 4 << 20;
@@ -179,7 +183,8 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
   /** Registered states whose column families are not created yet ({@link #createPendingColumns}). */
   private final List<RocksDbColumn> pendingColumns = new ArrayList<>();
   private final Set<RocksIterator> openIterators = ConcurrentHashMap.newKeySet();
-  private final Set<RocksDbSnapshot> openSnapshots = ConcurrentHashMap.newKeySet();
+  /** The native snapshots of open canonical snapshots and of views; released by their owners or by close. */
+  private final Set<Snapshot> openSnapshots = ConcurrentHashMap.newKeySet();
   private final SharedFileRegistry sharedFiles = new SharedFileRegistry();
   /** Every state's column family, for {@link #requestFlush} on other threads; replaced, never changed. */
   private volatile List<ColumnFamilyHandle> flushHandles = List.of();
@@ -1189,7 +1194,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     }
     RocksDbSnapshot snapshot = new RocksDbSnapshot(
         this, checkpointId, database().getSnapshot(), frozen, keySerializer, maxParallelism, keyGroupRange);
-    openSnapshots.add(snapshot);
+    openSnapshots.add(snapshot.nativeSnapshot());
     return snapshot;
   }
 
@@ -1255,8 +1260,32 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     return guard;
   }
 
-  /** Releases a snapshot's native handle unless the backend's close released it already. */
-  void releaseSnapshot(RocksDbSnapshot snapshot) {
+  /**
+   * Freezes every registered state for readers on other threads: the write-back cache's pending
+   * writes go to RocksDB first (a view must see every write before its point in time), then one
+   * native snapshot, released by the view or by {@link #close()}.
+   */
+  @Override
+  public BackendView<K> view() {
+    ownerThread.check();
+    checkOpen();
+    createPendingColumns();
+    if (cache != null) {
+      cache.flushAll();
+    }
+    List<RocksDbStateView.State> states = new ArrayList<>(columns.size());
+    for (RocksDbColumn column : columns.values()) {
+      if (!column.restored) { // restored but not registered: not a state of this run yet
+        states.add(new RocksDbStateView.State(column.name, column.handle, column.meta, column.descriptor));
+      }
+    }
+    Snapshot snapshot = database().getSnapshot();
+    openSnapshots.add(snapshot);
+    return new RocksDbStateView<>(this, snapshot, states, keySerializer, maxParallelism, keyGroupRange);
+  }
+
+  /** Releases a native snapshot (of a canonical snapshot or a view) unless the backend's close released it already. */
+  void releaseSnapshot(Snapshot snapshot) {
     try {
       guard.acquire();
     } catch (BackendClosedException alreadyReleased) {
@@ -1264,7 +1293,7 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
     }
     try {
       if (openSnapshots.remove(snapshot)) {
-        db.releaseSnapshot(snapshot.nativeSnapshot());
+        db.releaseSnapshot(snapshot);
       }
     } finally {
       guard.release();
@@ -1697,8 +1726,8 @@ final class RocksDbKeyedBackend<K> implements KeyedStateBackend<K>, Snapshotable
       iterator.close();
     }
     openIterators.clear();
-    for (RocksDbSnapshot snapshot : openSnapshots) {
-      db.releaseSnapshot(snapshot.nativeSnapshot());
+    for (Snapshot snapshot : openSnapshots) {
+      db.releaseSnapshot(snapshot);
     }
     openSnapshots.clear();
     if (db != null) {

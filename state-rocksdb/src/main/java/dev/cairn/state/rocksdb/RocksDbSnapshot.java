@@ -96,7 +96,7 @@ final class RocksDbSnapshot extends SingleWriteSnapshot {
 
   @Override
   void release() {
-    backend.releaseSnapshot(this);
+    backend.releaseSnapshot(nativeSnapshot);
   }
 
   /** Writes the column families one after the other, reusing its buffers. */
