@@ -6,6 +6,7 @@ import dev.cairn.state.spi.SharedFileHandle;
 import dev.cairn.state.spi.SnapshotOutput;
 import dev.cairn.state.spi.SnapshotResult;
 import dev.cairn.state.spi.StateMetaInfo;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +25,8 @@ import java.util.zip.CRC32C;
  * RocksDbKeyedBackend#snapshot}). {@link #writeTo} stores that directory in format {@value
  * NativeSnapshotMeta#FORMAT}: each SST file is a shared entry, referenced if the backend's last
  * completed checkpoint (or a claimed restore) stored it already ({@link SharedFileRegistry}), written
- * otherwise; every other file is a private stream; and the meta stream {@value
+ * otherwise; every other file goes inline into the meta stream (a private stream if it is large); an
+ * empty write-ahead log is left out; and the meta stream {@value
  * NativeSnapshotMeta#STREAM_NAME} comes last, with each file's size and CRC32C.
  *
  * <p>The writer holds a lease on the backend's {@link ResourceGuard}, as {@link RocksDbSnapshot}'s
@@ -86,6 +88,9 @@ final class RocksDbIncrementalSnapshot extends SingleWriteSnapshot {
         if (!NativeSnapshotMeta.isEntryName(name) || name.equals(NativeSnapshotMeta.STREAM_NAME)) {
           throw new IOException("snapshot " + checkpointId() + ": RocksDB file " + file + " has no valid entry name");
         }
+        if (name.endsWith(".log") && Files.size(file) == 0) {
+          continue; // an empty write-ahead log (writes skip it): RocksDB opens without one
+        }
         if (name.endsWith(".sst")) {
           SharedFileRegistry.StoredFile known = confirmed.get(name);
           if (known != null) {
@@ -96,15 +101,22 @@ final class RocksDbIncrementalSnapshot extends SingleWriteSnapshot {
             known = new SharedFileRegistry.StoredFile(handle, copy.size, copy.crc32c());
           }
           stored.put(name, known);
-          files.add(new NativeSnapshotMeta.FileEntry(name, known.size(), known.crc32c(), true));
+          files.add(NativeSnapshotMeta.FileEntry.stored(name, known.size(), known.crc32c(), true));
+          names.add(name);
+        } else if (Files.size(file) <= NativeSnapshotMeta.INLINE_LIMIT) {
+          Copy copy = new Copy(guard);
+          ByteArrayOutputStream content = new ByteArrayOutputStream();
+          copy.copy(file, content);
+          files.add(new NativeSnapshotMeta.FileEntry(name, copy.size, copy.crc32c(),
+              NativeSnapshotMeta.Location.INLINE, content.toByteArray()));
         } else {
           Copy copy = new Copy(guard);
           try (OutputStream out = output.createStream(name)) {
             copy.copy(file, out);
           }
-          files.add(new NativeSnapshotMeta.FileEntry(name, copy.size, copy.crc32c(), false));
+          files.add(NativeSnapshotMeta.FileEntry.stored(name, copy.size, copy.crc32c(), false));
+          names.add(name);
         }
-        names.add(name);
       }
       NativeSnapshotMeta meta = new NativeSnapshotMeta(maxParallelism, keyGroupRange, keySerializer, states, files);
       try (OutputStream out = output.createStream(NativeSnapshotMeta.STREAM_NAME)) {

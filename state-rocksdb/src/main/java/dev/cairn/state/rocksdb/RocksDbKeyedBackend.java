@@ -37,6 +37,7 @@ import dev.cairn.state.spi.StateMetaInfo;
 import dev.cairn.state.spi.StateMigration;
 import dev.cairn.state.spi.SnapshotMode;
 import dev.cairn.state.spi.StateSnapshot;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -1405,7 +1406,7 @@ final class RocksDbKeyedBackend<K>
       String where = "snapshot " + input.description() + ", entry '" + file.name() + "'";
       CRC32C crc = new CRC32C();
       long size = 0;
-      try (InputStream in = input.openStream(file.name());
+      try (InputStream in = file.content() != null ? new ByteArrayInputStream(file.content()) : input.openStream(file.name());
           OutputStream out = Files.newOutputStream(target.resolve(file.name()))) {
         for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
           out.write(buffer, 0, n);
