@@ -50,6 +50,11 @@ public final class Examples {
 
   private Examples() {}
 
+  /** Returns the names of the registered examples, sorted. */
+  static java.util.Set<String> names() {
+    return java.util.Collections.unmodifiableSet(EXAMPLES.keySet());
+  }
+
   public static void main(String[] args) throws Exception {
     if (args.length == 0 || !EXAMPLES.containsKey(args[0])) {
       System.err.println("usage: java -jar cairn-examples.jar <example> [args...]");
