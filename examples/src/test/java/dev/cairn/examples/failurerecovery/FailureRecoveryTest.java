@@ -9,8 +9,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The job is killed with SIGKILL in a child JVM after its third checkpoint, restarted, restored and
- * replayed; its output equals the uninterrupted run's.
+ * The job is killed with SIGKILL in a child JVM after a checkpoint, mid-stream, restarted, restored
+ * and replayed; its output equals the uninterrupted run's.
  */
 class FailureRecoveryTest {
 
@@ -21,20 +21,20 @@ class FailureRecoveryTest {
   @ValueSource(strings = {"heap", "rocksdb"})
   void killedRestoredReplayed_outputEqualsUninterruptedRun(String backend) throws Exception {
     DemoOutput output = new DemoOutput();
-    int code = FailureRecovery.run(new String[] {"--backend", backend, "--events", "60000"}, output.out());
+    int code = FailureRecovery.run(new String[] {"--backend", backend}, output.out());
     String text = output.toString();
 
     assertThat(code).as(text).isZero();
     assertThat(text).contains("no checkpoint: starting at stream position 0")
         .contains("3. SIGKILL: the child died mid-stream (exit code 137); output written: false")
         .contains("/_metadata")
-        .contains("done: 60,000 events, totals of 1,000 users in totals.csv")
+        .contains("done: 100,000 events, totals of 1,000 users in totals.csv")
         .contains("every count and sum equal to the uninterrupted run's");
     Matcher restored = RESTORED.matcher(text);
     assertThat(restored.find()).as(text).isTrue();
-    assertThat(Long.parseLong(restored.group(1))).as("at least the third checkpoint").isGreaterThanOrEqualTo(3);
+    assertThat(Long.parseLong(restored.group(1))).isPositive();
     long position = Long.parseLong(restored.group(2).replace(",", ""));
-    assertThat(position).isBetween(1L, 59_999L);
+    assertThat(position).isBetween(1L, 99_999L);
     assertThat(Long.parseLong(restored.group(3).replace(",", ""))).isEqualTo(position);
   }
 }
