@@ -4,6 +4,7 @@ import static dev.cairn.checkpoint.CheckpointCoordinatorTest.checkpoint;
 import static dev.cairn.checkpoint.CheckpointCoordinatorTest.drive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.cairn.checkpoint.metrics.CairnMeterBinder;
 import dev.cairn.checkpoint.metrics.CairnMetrics;
@@ -157,6 +158,40 @@ class CheckpointMetricsTest {
   }
 
   @Test
+  void mbeans_ofStatesRegisteredAfterThem_appearAtRefreshAndAtTheNextReadASecondLater() throws Exception {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    ObjectName backendName = new ObjectName("dev.cairn:type=Backend,job=late,backend=task-0");
+    ObjectName count = new ObjectName("dev.cairn:type=State,job=late,backend=task-0,state=count");
+    ObjectName map = new ObjectName("dev.cairn:type=State,job=late,backend=task-0,state=map");
+    ObjectName later = new ObjectName("dev.cairn:type=State,job=late,backend=task-0,state=later");
+    try (KeyedStateBackend<Long> backend = HeapStateBackend.builder(Serializers.LONG).build();
+        CheckpointCoordinator coordinator = coordinator()) {
+      coordinator.register(backend, new OperatorStateStore());
+      MBeanRegistration mbeans = CairnMetrics.of("late", coordinator).registerMBeans();
+      try (mbeans) {
+        assertThat(server.isRegistered(count)).isFalse();
+        fill(backend); // registers "count" and "map" after the MBeans
+        assertThat(mbeans.refresh()).containsExactly(count, map);
+        assertThat(mbeans.refresh()).isEmpty();
+        assertThat(server.getAttribute(count, "Entries")).isEqualTo((long) KEYS);
+
+        ValueState<Long> late = backend.getState(StateDescriptors.value("later", Serializers.LONG));
+        backend.setCurrentKey(7L);
+        late.update(7L);
+        assertThat(server.isRegistered(later)).isFalse();
+        Thread.sleep(1_100);
+        server.getAttribute(backendName, "Entries"); // the first read a second later looks
+        assertThat(server.isRegistered(later)).isTrue();
+        assertThat(mbeans.names()).endsWith(count, map, later);
+      }
+      assertThat(server.isRegistered(later)).isFalse();
+      assertThat(server.isRegistered(count)).isFalse();
+      assertThat(mbeans.refresh()).as("after close").isEmpty();
+      assertThat(server.isRegistered(count)).isFalse();
+    }
+  }
+
+  @Test
   void meterBinder_withSimpleMeterRegistry_reportsCheckpointAndRocksDbStateFigures() throws Exception {
     try (KeyedStateBackend<Long> backend = RocksDbStateBackend.builder(Serializers.LONG).memoryBudget(64L << 20).build();
         CheckpointCoordinator coordinator = coordinator()) {
@@ -170,8 +205,9 @@ class CheckpointMetricsTest {
       assertThat(registry.get("cairn.checkpoints.failed").functionCounter().count()).isZero();
       assertThat(registry.get("cairn.checkpoint.size").gauge().value())
           .isEqualTo(coordinator.metrics().lastCompleted().sizeBytes());
+      // a time gauge holds seconds as a double: nanoseconds come back within a rounding error
       assertThat(registry.get("cairn.checkpoint.duration").timeGauge().value(TimeUnit.NANOSECONDS))
-          .isEqualTo(coordinator.metrics().lastCompleted().totalDuration().toNanos());
+          .isCloseTo(coordinator.metrics().lastCompleted().totalDuration().toNanos(), within(1.0));
       assertThat(registry.get("cairn.checkpoint.safepoint.delay").tag("backend", "task-0").timeGauge()
           .value(TimeUnit.NANOSECONDS)).isPositive();
       // RocksDB: a row per value and per map entry, counted by estimate-num-keys

@@ -1,8 +1,13 @@
 package dev.cairn.examples;
 
+import dev.cairn.examples.checkpointinterval.CheckpointInterval;
 import dev.cairn.examples.exactlyonce.ExactlyOnce;
+import dev.cairn.examples.failurerecovery.FailureRecovery;
+import dev.cairn.examples.monitorstate.MonitorState;
 import dev.cairn.examples.queryserver.QueryServer;
 import dev.cairn.examples.runningcount.RunningCount;
+import dev.cairn.examples.statetypes.StateTypes;
+import dev.cairn.examples.ttlbounded.TtlBounded;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,6 +20,11 @@ import java.util.TreeMap;
  * java -jar examples/target/cairn-examples.jar running-count [events] [seed]
  * java -jar examples/target/cairn-examples.jar exactly-once --input IN --output OUT --checkpoint-dir DIR --backend heap|rocksdb
  * java -jar examples/target/cairn-examples.jar query-server [--port N] [--backend heap|rocksdb]
+ * java -jar examples/target/cairn-examples.jar state-types [--backend heap|rocksdb|both]
+ * java -jar examples/target/cairn-examples.jar checkpoint-interval [--interval-ms N] [--backend heap|rocksdb]
+ * java -jar examples/target/cairn-examples.jar ttl-bounded [--backend heap|rocksdb] [--ttl-ms N]
+ * java -jar examples/target/cairn-examples.jar monitor-state [--out DIR] [--backend heap|rocksdb]
+ * java -jar examples/target/cairn-examples.jar failure-recovery [--backend heap|rocksdb]
  * }</pre>
  */
 public final class Examples {
@@ -29,7 +39,21 @@ public final class Examples {
   private static final Map<String, Example> EXAMPLES = new TreeMap<>(Map.of("running-count", RunningCount::main, "exactly-once", ExactlyOnce::main,
       "query-server", QueryServer::main));
 
+  static {
+    // the course module's examples: each runs with no arguments as a self-contained demo
+    EXAMPLES.put("state-types", StateTypes::main);
+    EXAMPLES.put("checkpoint-interval", CheckpointInterval::main);
+    EXAMPLES.put("ttl-bounded", TtlBounded::main);
+    EXAMPLES.put("monitor-state", MonitorState::main);
+    EXAMPLES.put("failure-recovery", FailureRecovery::main);
+  }
+
   private Examples() {}
+
+  /** Returns the names of the registered examples, sorted. */
+  static java.util.Set<String> names() {
+    return java.util.Collections.unmodifiableSet(EXAMPLES.keySet());
+  }
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0 || !EXAMPLES.containsKey(args[0])) {

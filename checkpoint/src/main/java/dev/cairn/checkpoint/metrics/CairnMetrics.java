@@ -106,19 +106,28 @@ public final class CairnMetrics {
     return last.safePointDelays().get(index);
   }
 
-  /** Registers the MBeans described in the checkpoint README; closing the result unregisters them. */
+  /**
+   * Registers the MBeans described in the checkpoint README; closing the result unregisters them.
+   * States registered later get theirs at a read of the job's attributes a second or more after the
+   * previous look, or at {@link MBeanRegistration#refresh()}.
+   */
   public MBeanRegistration registerMBeans() {
     return MBeanRegistration.register(this);
   }
 
   /** Returns backend {@code name}'s figures, at most a second old. */
   BackendMetrics cached(String name) {
-    long now = System.nanoTime();
     Cached cached = cache.get(name);
-    if (cached == null || now - cached.atNanos() > CACHE_NANOS) {
-      cached = new Cached(now, backends.get(name).metrics());
-      cache.put(name, cached);
+    if (cached == null || System.nanoTime() - cached.atNanos() > CACHE_NANOS) {
+      return refreshed(name);
     }
+    return cached.figures();
+  }
+
+  /** Returns backend {@code name}'s figures read now, which the outlets then see for a second. */
+  BackendMetrics refreshed(String name) {
+    Cached cached = new Cached(System.nanoTime(), backends.get(name).metrics());
+    cache.put(name, cached);
     return cached.figures();
   }
 

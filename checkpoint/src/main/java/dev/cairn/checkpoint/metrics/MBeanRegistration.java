@@ -7,7 +7,12 @@ import dev.cairn.state.metrics.RestoreProgress;
 import dev.cairn.state.metrics.StateMetrics;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -17,9 +22,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A job's MBeans in the platform MBean server: {@code dev.cairn:type=Checkpoints,job=<job>}, one
  * {@code dev.cairn:type=Backend,job=<job>,backend=task-<i>} per participant and one {@code
- * dev.cairn:type=State,job=<job>,backend=task-<i>,state=<name>} per state registered when they were
- * registered. Values containing {@code , = : " * ? \} or a line break are quoted ({@link
- * ObjectName#quote}). {@link #close()} unregisters them all.
+ * dev.cairn:type=State,job=<job>,backend=task-<i>,state=<name>} per registered state. A state
+ * registered with its backend after the MBeans gets its MBean at the next read of any of the job's
+ * attributes that is at least a second after the previous look (JMX clients and exporters read
+ * attributes at every poll), or at once with {@link #refresh()}. Values containing {@code , = : " * ?
+ * \} or a line break are quoted ({@link ObjectName#quote}). {@link #close()} unregisters them all.
  */
 public final class MBeanRegistration implements AutoCloseable {
 
@@ -27,29 +34,36 @@ public final class MBeanRegistration implements AutoCloseable {
   /** The JMX domain of every Cairn MBean. */
   public static final String DOMAIN = "dev.cairn";
 
-  private final MBeanServer server;
-  private final List<ObjectName> names;
+  /** How often reads of attributes look for states registered since: at most once a second. */
+  private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  private MBeanRegistration(MBeanServer server, List<ObjectName> names) {
+  private final MBeanServer server;
+  private final CairnMetrics metrics;
+  private final List<ObjectName> names = new ArrayList<>();
+  /** Per backend, the states that have an MBean. */
+  private final Map<String, Set<String>> published = new HashMap<>();
+  private volatile long lastRefreshNanos;
+  private boolean closed;
+
+  private MBeanRegistration(MBeanServer server, CairnMetrics metrics) {
     this.server = server;
-    this.names = names;
+    this.metrics = metrics;
   }
 
   static MBeanRegistration register(CairnMetrics metrics) {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    List<ObjectName> names = new ArrayList<>();
-    MBeanRegistration registration = new MBeanRegistration(server, names);
+    MBeanRegistration registration = new MBeanRegistration(server, metrics);
     String job = value(metrics.job());
     try {
-      add(server, names, name("type=Checkpoints,job=" + job), new Checkpoints(metrics), CheckpointsMXBean.class);
-      for (String backend : metrics.backendNames()) {
-        add(server, names, name("type=Backend,job=" + job + ",backend=" + value(backend)),
-            new Backend(metrics, backend), BackendMXBean.class);
-        for (StateMetrics state : metrics.cached(backend).states()) {
-          add(server, names,
-              name("type=State,job=" + job + ",backend=" + value(backend) + ",state=" + value(state.name())),
-              new State(metrics, backend, state.name()), StateMXBean.class);
+      synchronized (registration) {
+        registration.add(name("type=Checkpoints,job=" + job), new Checkpoints(registration, metrics),
+            CheckpointsMXBean.class);
+        for (String backend : metrics.backendNames()) {
+          registration.add(name("type=Backend,job=" + job + ",backend=" + value(backend)),
+              new Backend(registration, metrics, backend), BackendMXBean.class);
+          registration.published.put(backend, new HashSet<>());
         }
+        registration.addNewStates(false);
       }
     } catch (JMException | RuntimeException e) {
       registration.close();
@@ -58,14 +72,65 @@ public final class MBeanRegistration implements AutoCloseable {
     return registration;
   }
 
-  /** Returns the names registered, Checkpoints first. */
-  public List<ObjectName> names() {
+  /** Returns the names registered, Checkpoints first, then in the order they were registered. */
+  public synchronized List<ObjectName> names() {
     return List.copyOf(names);
+  }
+
+  /**
+   * Registers an MBean for every state registered with a backend since the last look; a no-op after
+   * {@link #close()}. Reads of the job's attributes call it at most once a second by themselves.
+   *
+   * @return the names registered now, in registration order
+   * @throws IllegalStateException if an MBean cannot be registered (its name is taken)
+   */
+  public synchronized List<ObjectName> refresh() {
+    if (closed) {
+      return List.of();
+    }
+    int before = names.size();
+    try {
+      addNewStates(true);
+    } catch (JMException e) {
+      throw new IllegalStateException("cannot register a state MBean of job '" + metrics.job() + "': " + e, e);
+    }
+    return List.copyOf(names.subList(before, names.size()));
+  }
+
+  /** Called by every attribute read: {@link #refresh()} if the last look is a second old. */
+  void refreshIfDue() {
+    long now = System.nanoTime();
+    if (now - lastRefreshNanos >= REFRESH_NANOS) {
+      lastRefreshNanos = now;
+      try {
+        refresh();
+      } catch (RuntimeException e) {
+        LOG.warn("Could not publish the MBeans of new states of job '{}'", metrics.job(), e);
+      }
+    }
+  }
+
+  /** Registers the MBeans of states without one; with {@code fresh}, reads the backends' figures anew. */
+  private void addNewStates(boolean fresh) throws JMException {
+    String job = value(metrics.job());
+    lastRefreshNanos = System.nanoTime();
+    for (String backend : metrics.backendNames()) {
+      Set<String> states = published.get(backend);
+      BackendMetrics figures = fresh ? metrics.refreshed(backend) : metrics.cached(backend);
+      for (StateMetrics state : figures.states()) {
+        if (!states.contains(state.name())) {
+          add(name("type=State,job=" + job + ",backend=" + value(backend) + ",state=" + value(state.name())),
+              new State(this, metrics, backend, state.name()), StateMXBean.class);
+          states.add(state.name());
+        }
+      }
+    }
   }
 
   /** Unregisters every MBean; idempotent. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    closed = true;
     for (ObjectName name : names) {
       try {
         if (server.isRegistered(name)) {
@@ -77,8 +142,7 @@ public final class MBeanRegistration implements AutoCloseable {
     }
   }
 
-  private static <T> void add(MBeanServer server, List<ObjectName> names, ObjectName name, T bean, Class<T> type)
-      throws JMException {
+  private <T> void add(ObjectName name, T bean, Class<T> type) throws JMException {
     server.registerMBean(new javax.management.StandardMBean(bean, type, true), name);
     names.add(name);
   }
@@ -96,13 +160,15 @@ public final class MBeanRegistration implements AutoCloseable {
     return value;
   }
 
-  private record Checkpoints(CairnMetrics metrics) implements CheckpointsMXBean {
+  private record Checkpoints(MBeanRegistration registration, CairnMetrics metrics) implements CheckpointsMXBean {
     private CheckpointStats last() {
+      registration.refreshIfDue();
       return metrics.checkpoints().lastCompleted();
     }
 
     @Override
     public long getCompleted() {
+      registration.refreshIfDue();
       return metrics.checkpoints().completed();
     }
 
@@ -177,8 +243,9 @@ public final class MBeanRegistration implements AutoCloseable {
     }
   }
 
-  private record Backend(CairnMetrics metrics, String name) implements BackendMXBean {
+  private record Backend(MBeanRegistration registration, CairnMetrics metrics, String name) implements BackendMXBean {
     private BackendMetrics figures() {
+      registration.refreshIfDue();
       return metrics.cached(name);
     }
 
@@ -247,22 +314,28 @@ public final class MBeanRegistration implements AutoCloseable {
     }
   }
 
-  private record State(CairnMetrics metrics, String backend, String name) implements StateMXBean {
+  private record State(MBeanRegistration registration, CairnMetrics metrics, String backend, String name)
+      implements StateMXBean {
+    private StateMetrics figures() {
+      registration.refreshIfDue();
+      return metrics.cachedState(backend, name);
+    }
+
     @Override
     public String getKind() {
-      StateMetrics figures = metrics.cachedState(backend, name);
+      StateMetrics figures = figures();
       return figures == null ? "" : figures.kind().name();
     }
 
     @Override
     public long getEntries() {
-      StateMetrics figures = metrics.cachedState(backend, name);
+      StateMetrics figures = figures();
       return figures == null ? 0 : figures.entries();
     }
 
     @Override
     public long getBytes() {
-      StateMetrics figures = metrics.cachedState(backend, name);
+      StateMetrics figures = figures();
       return figures == null ? 0 : figures.bytes();
     }
   }
