@@ -15,5 +15,6 @@ module dev.cairn.checkpoint {
 
   exports dev.cairn.checkpoint;
   exports dev.cairn.checkpoint.metrics;
+  exports dev.cairn.checkpoint.processor;
   exports dev.cairn.checkpoint.storage;
 }
