@@ -604,6 +604,7 @@ public final class SavepointReader {
 
   private StateMetaInfo requireKind(String name, StateKind... kinds) {
     StateMetaInfo meta = meta(name);
+    requireCanonical();
     if (!List.of(kinds).contains(meta.kind())) {
       String method = switch (meta.kind()) {
         case LIST -> "readLists";
