@@ -1,5 +1,6 @@
 package dev.cairn.examples;
 
+import dev.cairn.examples.bootstrap.Bootstrap;
 import dev.cairn.examples.exactlyonce.ExactlyOnce;
 import dev.cairn.examples.queryserver.QueryServer;
 import dev.cairn.examples.runningcount.RunningCount;
@@ -15,6 +16,7 @@ import java.util.TreeMap;
  * java -jar examples/target/cairn-examples.jar running-count [events] [seed]
  * java -jar examples/target/cairn-examples.jar exactly-once --input IN --output OUT --checkpoint-dir DIR --backend heap|rocksdb
  * java -jar examples/target/cairn-examples.jar query-server [--port N] [--backend heap|rocksdb]
+ * java -jar examples/target/cairn-examples.jar bootstrap [--input users.csv] [--savepoint DIR] [--backend heap|rocksdb]
  * }</pre>
  */
 public final class Examples {
@@ -27,7 +29,7 @@ public final class Examples {
   }
 
   private static final Map<String, Example> EXAMPLES = new TreeMap<>(Map.of("running-count", RunningCount::main, "exactly-once", ExactlyOnce::main,
-      "query-server", QueryServer::main));
+      "query-server", QueryServer::main, "bootstrap", Bootstrap::main));
 
   private Examples() {}
 
