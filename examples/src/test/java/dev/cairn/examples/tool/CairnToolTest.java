@@ -43,7 +43,7 @@ class CairnToolTest {
 
   private static Path runExample(String backend, boolean incremental) throws Exception {
     Path base = shared.resolve(backend);
-    List<String> args = new java.util.ArrayList<>(List.of("--generate", "100000",
+    List<String> args = new java.util.ArrayList<>(List.of("--generate", "40000",
         "--input", base.resolve("events.csv").toString(), "--output", base.resolve("totals.csv").toString(),
         "--checkpoint-dir", base.resolve("state").toString(), "--backend", backend, "--checkpoint-interval-ms", "5"));
     if (incremental) {
