@@ -369,6 +369,46 @@ class StateProcessorTest {
         .isInstanceOf(CheckpointException.class).hasMessageContaining("savepoint");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"heap", "rocksdb"})
+  void incrementalCheckpoint_readThroughBackendsOfItsKind_roundTripsExactly(String backend) {
+    Path job = dir.resolve("incremental-" + backend);
+    Map<Long, String> saved;
+    try (TestJob testJob = new TestJob(backend(backend), KeyGroupRange.all(128)).open();
+        CheckpointCoordinator coordinator = CheckpointCoordinator.builder(job).incrementalCheckpoints().build()) {
+      CheckpointParticipant task = coordinator.register(testJob.backend, testJob.operatorState);
+      testJob.processRange(0, RECORDS, KEYS);
+      checkpoint(coordinator, List.of(task));
+      testJob.processRange(RECORDS, RECORDS + 10, KEYS); // few keys change: deltas on the base
+      checkpoint(coordinator, List.of(task));
+      testJob.processRange(RECORDS + 10, RECORDS + 20, KEYS);
+      checkpoint(coordinator, List.of(task));
+      saved = testJob.dump();
+    }
+    Function<KeyGroupRange, KeyedStateBackend<Long>> factory = backend(backend);
+    try (SavepointReader reader = SavepointReader.open(job.resolve("chk-3"), (format, maxParallelism, range) -> {
+      assertThat(format).isEqualTo(backend.equals("heap") ? "heap-incremental-v1" : "rocksdb-native-v1");
+      return factory.apply(range);
+    })) {
+      assertThat(reader.isCanonical()).isFalse();
+      assertThat(reader.isReadable()).isTrue();
+      assertThat(reader.participants().get(0).files()).as("a chain of files").isGreaterThan(1);
+      assertThat(reader.state("count").entries()).isEqualTo(KEYS);
+      assertThat(reader.state("count").keySerializer()).isEqualTo(Serializers.LONG.snapshot());
+      Map<Long, Long> counts = collect(reader.readValues("count", Serializers.LONG, Serializers.LONG));
+      assertThat(counts).hasSize(KEYS).containsEntry(3L, Long.parseLong(saved.get(3L).split("\\|")[0]));
+      SavepointWriter.from(reader, Serializers.LONG).write(dir.resolve("from-incremental"));
+    }
+    try (TestJob restored = new TestJob(backend(backend.equals("heap") ? "rocksdb" : "heap"), KeyGroupRange.all(128));
+        CheckpointCoordinator coordinator = CheckpointCoordinator.builder(dir.resolve("job2")).build()) {
+      coordinator.register(restored.backend, restored.operatorState);
+      coordinator.restore(dir.resolve("from-incremental"));
+      restored.open();
+      assertThat(restored.dump()).isEqualTo(saved);
+      assertThat(restored.offset()).isEqualTo(RECORDS + 20);
+    }
+  }
+
   @Test
   void fullCheckpoint_ofAJobDirectory_isReadLikeASavepoint() {
     Path job = dir.resolve("full");

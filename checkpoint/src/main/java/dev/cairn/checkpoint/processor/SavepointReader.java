@@ -27,8 +27,16 @@ import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.KeyedSnapshotFormat;
 import dev.cairn.state.spi.KeyedSnapshotReader;
 import dev.cairn.state.spi.StateMetaInfo;
+import dev.cairn.state.KeyedStateBackend;
+import dev.cairn.state.spi.SharedFileHandle;
+import dev.cairn.state.spi.SnapshotMode;
+import dev.cairn.state.spi.SnapshotOutput;
+import dev.cairn.state.spi.Snapshotable;
+import dev.cairn.state.spi.StateSnapshot;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -64,12 +72,14 @@ import java.util.stream.Stream;
  * <p>Every file is verified as it is read (framing, size and CRC32C against the metadata); damage is a
  * {@link CheckpointCorruptedException} naming the file. Entries are read from canonical snapshots:
  * savepoints and full checkpoints. Incremental checkpoints ({@code rocksdb-native-v1}, {@code
- * heap-incremental-v1}) can be listed and verified, but reading their entries is refused with a
- * message saying how to get a savepoint. Reads are streamed one participant at a time: a stream holds
- * the entries of one participant's part of the state in memory. A reader holds no open file between
- * calls and is safe to use from one thread at a time.
+ * heap-incremental-v1}) can always be listed and verified; their entries are read when the reader is
+ * opened with {@link NativeFormatBackends} (each participant is restored into a backend of its kind
+ * and snapshotted canonically into a temporary file, removed by {@link #close()}), and otherwise
+ * refused with a message saying how to get a savepoint. Reads are streamed one participant at a time:
+ * a stream holds the entries of one participant's part of the state in memory. A reader holds no open
+ * file between calls and is safe to use from one thread at a time.
  */
-public final class SavepointReader {
+public final class SavepointReader implements AutoCloseable {
 
   /** The largest operator-state payload read (as the coordinator's limit). */
   private static final int MAX_OPERATOR_STATE_BYTES = 256 << 20;
@@ -95,15 +105,20 @@ public final class SavepointReader {
   private final CheckpointStorage job;
   private final CheckpointMetadata metadata;
   private final Map<String, StateMetaInfo> metaInfos = new LinkedHashMap<>();
+  private final NativeFormatBackends backends;
+  /** Canonical snapshots of participants in a backend's own format, by participant index. */
+  private final Map<Integer, Path> converted = new java.util.HashMap<>();
   private List<StateInfo> states;
   private TypeSerializerSnapshot<?> keySerializer;
   private boolean keySerializerRead;
 
-  private SavepointReader(Path directory, CheckpointStorage location, CheckpointStorage job, CheckpointMetadata metadata) {
+  private SavepointReader(
+      Path directory, CheckpointStorage location, CheckpointStorage job, CheckpointMetadata metadata, NativeFormatBackends backends) {
     this.directory = directory;
     this.location = location;
     this.job = job;
     this.metadata = metadata;
+    this.backends = backends;
     for (CheckpointMetadata.Participant p : metadata.participants()) {
       for (StateMetaInfo state : p.states()) {
         metaInfos.putIfAbsent(state.name(), state);
@@ -121,6 +136,17 @@ public final class SavepointReader {
    * @throws CheckpointCorruptedException naming the file if the metadata is damaged or truncated
    */
   public static SavepointReader open(Path directory) {
+    return open(directory, null);
+  }
+
+  /**
+   * Like {@link #open(Path)}, and reads incremental checkpoints too: participants in a backend's own
+   * format are restored into backends from {@code backends} (see {@link NativeFormatBackends}).
+   * Close the reader to remove the temporary files this makes.
+   *
+   * @param backends builds the backends, or null to refuse such participants
+   */
+  public static SavepointReader open(Path directory, NativeFormatBackends backends) {
     Objects.requireNonNull(directory, "directory");
     Path absolute = directory.toAbsolutePath().normalize();
     if (!Files.exists(absolute, LinkOption.NOFOLLOW_LINKS) && !Files.exists(absolute)) {
@@ -154,7 +180,7 @@ public final class SavepointReader {
       throw new CheckpointCorruptedException(metadata.checkpointId(), file, new CorruptFileException(file,
           "metadata of checkpoint " + metadata.checkpointId() + " in the directory of checkpoint " + idOfDirectory.getAsLong()));
     }
-    return new SavepointReader(absolute, location, job, metadata);
+    return new SavepointReader(absolute, location, job, metadata, backends);
   }
 
   static String noCheckpointMessage(Path directory, CheckpointStorage location) throws IOException {
@@ -210,9 +236,20 @@ public final class SavepointReader {
     return metadata.participants().isEmpty() ? -1 : metadata.participants().get(0).maxParallelism();
   }
 
-  /** Returns whether every participant's keyed snapshot is canonical, so that its entries can be read. */
+  /**
+   * Returns whether every participant's keyed snapshot is canonical (a savepoint or a full
+   * checkpoint).
+   */
   public boolean isCanonical() {
     return metadata.participants().stream().allMatch(p -> p.format().equals(KeyedSnapshotFormat.FORMAT));
+  }
+
+  /**
+   * Returns whether the entries can be read: the snapshot is canonical, or the reader was opened with
+   * {@link NativeFormatBackends}.
+   */
+  public boolean isReadable() {
+    return backends != null || isCanonical();
   }
 
   /** Returns the participants, in index order. */
@@ -244,7 +281,8 @@ public final class SavepointReader {
 
   /**
    * Returns its keyed states with their serializer snapshots, entry counts and sizes. The counts
-   * come from reading every entry once (cached): for a backend's own format they are -1.
+   * come from reading every entry once (cached); -1 when the entries cannot be read (see {@link
+   * #isReadable()}).
    *
    * @throws CheckpointCorruptedException naming the file if a file is damaged
    */
@@ -252,7 +290,7 @@ public final class SavepointReader {
     if (states == null) {
       Map<String, long[]> counts = new LinkedHashMap<>();
       metaInfos.keySet().forEach(name -> counts.put(name, new long[2]));
-      if (isCanonical()) {
+      if (isReadable()) {
         for (int i = 0; i < metadata.participants().size(); i++) {
           readParticipant(i, null, (name, e) -> {
             long[] c = counts.get(name);
@@ -289,13 +327,13 @@ public final class SavepointReader {
 
   /**
    * Returns the snapshot of the key serializer, read from the first participant's canonical stream
-   * header, or null for a backend's own format.
+   * header, or null when the entries cannot be read (see {@link #isReadable()}).
    */
   public TypeSerializerSnapshot<?> keySerializer() {
     if (!keySerializerRead) {
-      if (isCanonical() && !metadata.participants().isEmpty()) {
+      if (isReadable() && !metadata.participants().isEmpty()) {
         FileSnapshotInput input = input(0);
-        try (InputStream in = input.openStream(KeyedSnapshotFormat.STREAM_NAME)) {
+        try (InputStream in = openCanonical(0, input)) {
           keySerializer = new KeyedSnapshotReader(in, input.description()).keySerializer();
         } catch (IOException | SnapshotException e) {
           throw damage(input, e);
@@ -326,7 +364,8 @@ public final class SavepointReader {
    * participant's part is read when the stream reaches it).
    *
    * @throws IllegalArgumentException if there is no such state
-   * @throws CheckpointException if the snapshot is not canonical (an incremental checkpoint)
+   * @throws CheckpointException if the snapshot is not canonical (an incremental checkpoint) and the
+   *     reader has no {@link NativeFormatBackends}
    * @throws CheckpointCorruptedException naming the file, when the stream reaches a damaged one
    */
   public Stream<StateEntry> entries(String name) {
@@ -535,12 +574,8 @@ public final class SavepointReader {
 
   /** Reads participant {@code index}'s canonical stream to its end (verifying it), passing the entries of {@code onlyState} (or all). */
   void readParticipant(int index, String onlyState, EntryConsumer consumer) {
-    CheckpointMetadata.Participant p = metadata.participants().get(index);
-    if (!p.format().equals(KeyedSnapshotFormat.FORMAT)) {
-      throw notCanonical(index);
-    }
     FileSnapshotInput input = input(index);
-    try (InputStream in = input.openStream(KeyedSnapshotFormat.STREAM_NAME)) {
+    try (InputStream in = openCanonical(index, input)) {
       KeyedSnapshotReader reader = new KeyedSnapshotReader(in, input.description());
       List<String> names = reader.states().stream().map(StateMetaInfo::name).toList();
       reader.readEntries(reader.keyGroupRange(), new KeyedSnapshotReader.EntryVisitor() {
@@ -571,6 +606,81 @@ public final class SavepointReader {
     }
   }
 
+  /** Opens participant {@code index}'s canonical stream: stored, or made from its own format. */
+  private InputStream openCanonical(int index, FileSnapshotInput input) throws IOException {
+    CheckpointMetadata.Participant p = metadata.participants().get(index);
+    if (p.format().equals(KeyedSnapshotFormat.FORMAT)) {
+      return input.openStream(KeyedSnapshotFormat.STREAM_NAME);
+    }
+    if (backends == null) {
+      throw notCanonical(index);
+    }
+    Path file = converted.get(index);
+    if (file == null) {
+      file = convert(index, input);
+      converted.put(index, file);
+    }
+    return Files.newInputStream(file);
+  }
+
+  /** Restores participant {@code index} into a backend of its kind and writes its canonical snapshot to a temporary file. */
+  private Path convert(int index, FileSnapshotInput input) throws IOException {
+    CheckpointMetadata.Participant p = metadata.participants().get(index);
+    Path file = Files.createTempFile("cairn-processor-task-" + index + "-", ".keyed-state");
+    boolean done = false;
+    try (KeyedStateBackend<?> backend = Objects.requireNonNull(
+        backends.backendFor(p.format(), p.maxParallelism(), p.keyGroupRange()), "the backend for format " + p.format())) {
+      if (backend.maxParallelism() != p.maxParallelism() || !backend.keyGroupRange().equals(p.keyGroupRange())) {
+        throw new IllegalArgumentException("the backend for " + input.description() + " has max parallelism "
+            + backend.maxParallelism() + " and key groups " + backend.keyGroupRange() + "; it needs " + p.maxParallelism()
+            + " and " + p.keyGroupRange());
+      }
+      Snapshotable snapshotable = Snapshotable.of(backend);
+      snapshotable.restore(List.of(input));
+      try (StateSnapshot snapshot = snapshotable.snapshot(metadata.checkpointId(), SnapshotMode.CANONICAL)) {
+        snapshot.writeTo(new SnapshotOutput() {
+          @Override
+          public OutputStream createStream(String name) throws IOException {
+            if (!name.equals(KeyedSnapshotFormat.STREAM_NAME)) {
+              throw new IllegalArgumentException("a canonical snapshot has one stream, " + KeyedSnapshotFormat.STREAM_NAME
+                  + ", not '" + name + "'");
+            }
+            return new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024);
+          }
+
+          @Override
+          public SharedFileHandle writeShared(String name, ContentWriter content) {
+            throw new IllegalArgumentException("a canonical snapshot writes no shared file ('" + name + "')");
+          }
+
+          @Override
+          public void referenceShared(String name, SharedFileHandle handle) {
+            throw new IllegalArgumentException("a canonical snapshot references no shared file ('" + name + "')");
+          }
+        });
+      }
+      done = true;
+      return file;
+    } finally {
+      if (!done) {
+        Files.deleteIfExists(file);
+      }
+    }
+  }
+
+  /** Removes the temporary files made for participants in a backend's own format. Idempotent. */
+  @Override
+  public void close() {
+    for (Path file : converted.values()) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        // a temporary file: left to the OS
+      }
+    }
+    converted.clear();
+  }
+
   private CheckpointException damage(FileSnapshotInput input, Exception e) {
     if (e instanceof CorruptFileException c) {
       return new CheckpointCorruptedException(metadata.checkpointId(), c.file(), c);
@@ -588,7 +698,7 @@ public final class SavepointReader {
 
   void requireCanonical() {
     for (int i = 0; i < metadata.participants().size(); i++) {
-      if (!metadata.participants().get(i).format().equals(KeyedSnapshotFormat.FORMAT)) {
+      if (backends == null && !metadata.participants().get(i).format().equals(KeyedSnapshotFormat.FORMAT)) {
         throw notCanonical(i);
       }
     }
@@ -597,9 +707,9 @@ public final class SavepointReader {
   private CheckpointException notCanonical(int index) {
     return new CheckpointException(describe() + ": task " + index + " stored its keyed state in format '"
         + metadata.participants().get(index).format() + "' (an incremental checkpoint), which the state processor"
-        + " does not read; it reads canonical snapshots: take a savepoint of the job (coordinator.triggerSavepoint(dir)"
-        + " or task.savepointNow(dir) on the task thread) or a full checkpoint (a coordinator without"
-        + " incrementalCheckpoints()), and open that");
+        + " reads only through backends of that kind (SavepointReader.open(dir, NativeFormatBackends)); otherwise"
+        + " take a savepoint of the job (coordinator.triggerSavepoint(dir) or task.savepointNow(dir) on the task thread)"
+        + " or a full checkpoint (a coordinator without incrementalCheckpoints()), and open that");
   }
 
   private StateMetaInfo requireKind(String name, StateKind... kinds) {
