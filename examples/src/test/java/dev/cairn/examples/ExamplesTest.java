@@ -11,4 +11,9 @@ class ExamplesTest {
   void main_runningCount_runs() {
     assertThatCode(() -> Examples.main(new String[] {"running-count", "100", "1"})).doesNotThrowAnyException();
   }
+
+  @Test
+  void main_bootstrap_runsWithNoArguments() {
+    assertThatCode(() -> Examples.main(new String[] {"bootstrap"})).doesNotThrowAnyException();
+  }
 }

@@ -436,7 +436,7 @@ public final class SavepointWriter<K> {
     }
     try {
       if (Files.exists(absolute) && (!Files.isDirectory(absolute) || Files.isSymbolicLink(absolute))) {
-        throw new CheckpointException("savepoint directory " + target + " is not a directory");
+        throw new CheckpointException("savepoint directory " + target + " is not a directory (symbolic links are refused)");
       }
       if (Files.isDirectory(absolute)) {
         try (Stream<Path> children = Files.list(absolute)) {
