@@ -62,9 +62,9 @@ import java.util.stream.Stream;
  * generic rows decoded from the snapshots alone ({@link #rows}).
  *
  * <pre>{@code
- * SavepointReader savepoint = SavepointReader.open(Path.of("/backups/sp-1"));
- * for (StateInfo s : savepoint.states()) System.out.println(s.name() + " " + s.kind() + " " + s.entries());
- * try (Stream<KeyedRow<String, Long>> rows = savepoint.readValues("count", Serializers.STRING, Serializers.LONG)) {
+ * try (SavepointReader savepoint = SavepointReader.open(Path.of("/backups/sp-1"));
+ *     Stream<KeyedRow<String, Long>> rows = savepoint.readValues("count", Serializers.STRING, Serializers.LONG)) {
+ *   for (StateInfo s : savepoint.states()) System.out.println(s.name() + " " + s.kind() + " " + s.entries());
  *   rows.forEach(row -> System.out.println(row.key() + " = " + row.value()));
  * }
  * }</pre>

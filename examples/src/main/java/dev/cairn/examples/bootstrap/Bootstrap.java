@@ -112,11 +112,12 @@ public final class Bootstrap {
           .withMapState(PER_COUNTRY, users.stream().map(u -> new MapRow<>(u.user(), u.country(), u.visits())))
           .withOperatorListState("offset", Serializers.LONG, List.of(0L))
           .write(savepoint);
-      SavepointReader written = SavepointReader.open(savepoint);
-      out.println("bootstrapped " + written.describe() + " with " + entries + " entries:");
-      for (StateInfo s : written.states()) {
-        out.println("  " + s.name() + " (" + s.kind().name().toLowerCase(java.util.Locale.ROOT) + "): " + s.entries()
-            + " entries, " + s.bytes() + " bytes");
+      try (SavepointReader written = SavepointReader.open(savepoint)) {
+        out.println("bootstrapped " + written.describe() + " with " + entries + " entries:");
+        for (StateInfo s : written.states()) {
+          out.println("  " + s.name() + " (" + s.kind().name().toLowerCase(java.util.Locale.ROOT) + "): " + s.entries()
+              + " entries, " + s.bytes() + " bytes");
+        }
       }
 
       // 2. a job starts from it and goes on counting
