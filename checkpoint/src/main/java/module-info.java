@@ -4,7 +4,10 @@
  * {@code LocalCheckpointStorage}, {@code FileLayer}, {@code CorruptFileException}). File formats,
  * metadata, the job store and the shared-file registry live in {@code dev.cairn.checkpoint.internal},
  * which is not exported. {@code dev.cairn.checkpoint.metrics} publishes figures through JMX and, with
- * Micrometer on the path (an optional dependency), a {@code MeterBinder}.
+ * Micrometer on the path (an optional dependency), a {@code MeterBinder}. {@code
+ * dev.cairn.checkpoint.processor} reads and writes checkpoints and savepoints offline (the State
+ * Processor API); {@code dev.cairn.checkpoint.tool} holds the command line over it ({@code
+ * cairn-tool.jar}), not exported.
  */
 @SuppressWarnings("requires-automatic")
 module dev.cairn.checkpoint {
@@ -15,5 +18,6 @@ module dev.cairn.checkpoint {
 
   exports dev.cairn.checkpoint;
   exports dev.cairn.checkpoint.metrics;
+  exports dev.cairn.checkpoint.processor;
   exports dev.cairn.checkpoint.storage;
 }

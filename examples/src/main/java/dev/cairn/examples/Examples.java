@@ -1,5 +1,6 @@
 package dev.cairn.examples;
 
+import dev.cairn.examples.bootstrap.Bootstrap;
 import dev.cairn.examples.checkpointinterval.CheckpointInterval;
 import dev.cairn.examples.exactlyonce.ExactlyOnce;
 import dev.cairn.examples.failurerecovery.FailureRecovery;
@@ -9,7 +10,9 @@ import dev.cairn.examples.runningcount.RunningCount;
 import dev.cairn.examples.statetypes.StateTypes;
 import dev.cairn.examples.ttlbounded.TtlBounded;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -25,6 +28,7 @@ import java.util.TreeMap;
  * java -jar examples/target/cairn-examples.jar ttl-bounded [--backend heap|rocksdb] [--ttl-ms N]
  * java -jar examples/target/cairn-examples.jar monitor-state [--out DIR] [--backend heap|rocksdb]
  * java -jar examples/target/cairn-examples.jar failure-recovery [--backend heap|rocksdb]
+ * java -jar examples/target/cairn-examples.jar bootstrap [--input users.csv] [--savepoint DIR] [--backend heap|rocksdb]
  * }</pre>
  */
 public final class Examples {
@@ -36,23 +40,23 @@ public final class Examples {
     int run(String[] args) throws Exception;
   }
 
-  private static final Map<String, Example> EXAMPLES = new TreeMap<>(Map.of("running-count", RunningCount::main, "exactly-once", ExactlyOnce::main,
-      "query-server", QueryServer::main));
-
-  static {
-    // the course module's examples: each runs with no arguments as a self-contained demo
-    EXAMPLES.put("state-types", StateTypes::main);
-    EXAMPLES.put("checkpoint-interval", CheckpointInterval::main);
-    EXAMPLES.put("ttl-bounded", TtlBounded::main);
-    EXAMPLES.put("monitor-state", MonitorState::main);
-    EXAMPLES.put("failure-recovery", FailureRecovery::main);
-  }
+  private static final Map<String, Example> EXAMPLES = new TreeMap<>(Map.ofEntries(
+      Map.entry("running-count", RunningCount::main),
+      Map.entry("exactly-once", ExactlyOnce::main),
+      Map.entry("query-server", QueryServer::main),
+      // the course module's examples: each runs with no arguments as a self-contained demo
+      Map.entry("state-types", StateTypes::main),
+      Map.entry("checkpoint-interval", CheckpointInterval::main),
+      Map.entry("ttl-bounded", TtlBounded::main),
+      Map.entry("monitor-state", MonitorState::main),
+      Map.entry("failure-recovery", FailureRecovery::main),
+      Map.entry("bootstrap", Bootstrap::main)));
 
   private Examples() {}
 
   /** Returns the names of the registered examples, sorted. */
-  static java.util.Set<String> names() {
-    return java.util.Collections.unmodifiableSet(EXAMPLES.keySet());
+  static Set<String> names() {
+    return Collections.unmodifiableSet(EXAMPLES.keySet());
   }
 
   public static void main(String[] args) throws Exception {

@@ -41,4 +41,9 @@ class ExamplesTest {
     }
     assertThat(listed).containsExactlyInAnyOrderElementsOf(Examples.names());
   }
+
+  @Test
+  void main_bootstrap_runsWithNoArguments() {
+    assertThatCode(() -> Examples.main(new String[] {"bootstrap"})).doesNotThrowAnyException();
+  }
 }

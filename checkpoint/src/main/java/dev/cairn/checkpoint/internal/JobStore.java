@@ -54,12 +54,18 @@ public final class JobStore implements AutoCloseable {
   /** Checkpoints restored without claiming them: this run never deletes them. */
   private final Set<Long> unclaimed = new HashSet<>();
   private final Set<String> failedDeletes = new HashSet<>();
+  /** Whether opening only lists what it would remove ({@link #collectGarbage} without deleting). */
+  private final boolean dryRun;
+  /** What opening removed (or, in a dry run, would remove), as described by the storage. */
+  private final List<String> collected = new ArrayList<>();
+  private boolean collecting;
   private UUID jobId;
   private long maxSeenId;
 
-  private JobStore(CheckpointStorage storage, AutoCloseable lease) {
+  private JobStore(CheckpointStorage storage, AutoCloseable lease, boolean dryRun) {
     this.storage = storage;
     this.lease = lease;
+    this.dryRun = dryRun;
   }
 
   /**
@@ -69,6 +75,29 @@ public final class JobStore implements AutoCloseable {
    * @throws IOException if the storage cannot be read, or the lease cannot be taken (read-only, say)
    */
   public static JobStore open(CheckpointStorage storage) throws IOException {
+    return open(storage, false, false);
+  }
+
+  /**
+   * Collects the garbage of a job's storage as opening it does, under its lease (so never while a
+   * coordinator runs on it): unfinished checkpoint directories (only the files Cairn writes there),
+   * temporary files, and shared files no complete checkpoint lists (none while a checkpoint's
+   * metadata is unreadable). The complete checkpoints and everything Cairn did not write stay.
+   *
+   * @param delete whether to delete; if false, only lists what would be deleted
+   * @return what was (or would be) deleted, as described by the storage
+   * @throws StateException if a live coordinator holds the lease
+   * @throws IOException if the storage cannot be read, or the lease cannot be taken
+   */
+  public static List<String> collectGarbage(CheckpointStorage storage, boolean delete) throws IOException {
+    try (JobStore store = open(storage, !delete, true)) {
+      synchronized (store) {
+        return List.copyOf(store.collected);
+      }
+    }
+  }
+
+  private static JobStore open(CheckpointStorage storage, boolean dryRun, boolean collect) throws IOException {
     AutoCloseable lease;
     try {
       lease = storage.lease();
@@ -78,7 +107,8 @@ public final class JobStore implements AutoCloseable {
     if (lease == null) {
       throw new StateException("checkpoint directory " + storage.describe("") + " is in use by another live coordinator");
     }
-    JobStore store = new JobStore(storage, lease);
+    JobStore store = new JobStore(storage, lease, dryRun);
+    store.collecting = collect;
     try {
       store.scan();
     } catch (IOException | RuntimeException e) {
@@ -137,7 +167,10 @@ public final class JobStore implements AutoCloseable {
         complete.put(id.getAsLong(), metadata);
         for (String file : checkpoint.list("").files()) {
           if (LocalCheckpointStorage.isTemporary(file)) {
-            checkpoint.delete(file);
+            if (!dryRun) {
+              checkpoint.delete(file);
+            }
+            collected(checkpoint.describe(file));
           }
         }
       } catch (CorruptFileException e) {
@@ -170,7 +203,7 @@ public final class JobStore implements AutoCloseable {
       if (!CheckpointLayout.isSharedFile(file)) {
         LOG.warn("Leaving {}: Cairn did not write it", storage.describe(path));
       } else if (!registry.isReferenced(path)) {
-        LOG.info("Removing shared file {}: no complete checkpoint lists it", path);
+        LOG.info("{} shared file {}: no complete checkpoint lists it", dryRun ? "Would remove" : "Removing", path);
         delete(path);
       }
     }
@@ -184,8 +217,14 @@ public final class JobStore implements AutoCloseable {
       CheckpointStorage.Listing listing = checkpoint.list("");
       for (String file : listing.files()) {
         if (CheckpointLayout.isCheckpointFile(file)) {
-          checkpoint.delete(file);
+          if (!dryRun) {
+            checkpoint.delete(file);
+          }
+          collected(checkpoint.describe(file));
         }
+      }
+      if (dryRun) {
+        return;
       }
       if (!storage.deletePrefix(directory)) {
         LOG.warn("Left unfinished checkpoint directory {} in place: it holds entries Cairn did not write ({})",
@@ -197,9 +236,21 @@ public final class JobStore implements AutoCloseable {
     }
   }
 
+  /** Records what a scan removed, for {@link #collectGarbage} only (a running store keeps no such list). */
+  private synchronized void collected(String what) {
+    if (collecting) {
+      collected.add(what);
+    }
+  }
+
   private void delete(String path) {
+    if (dryRun) {
+      collected(storage.describe(path));
+      return;
+    }
     try {
       storage.delete(path);
+      collected(storage.describe(path));
       synchronized (this) {
         failedDeletes.remove(path);
       }
