@@ -30,10 +30,11 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -806,7 +807,7 @@ public final class S3CheckpointStorage implements CheckpointStorage {
       S3Client c = client;
       if (c == null) {
         S3ClientBuilder b = S3Client.builder()
-            .httpClient(UrlConnectionHttpClient.builder().socketTimeout(attemptTimeout).build())
+            .httpClient(ApacheHttpClient.builder().socketTimeout(attemptTimeout).maxConnections(64).build())
             .overrideConfiguration(ClientOverrideConfiguration.builder()
                 .retryStrategy(AwsRetryStrategy.doNotRetry()) // one bounded, logged policy: S3Retry
                 .apiCallAttemptTimeout(attemptTimeout)
@@ -814,7 +815,10 @@ public final class S3CheckpointStorage implements CheckpointStorage {
             // checksums are Cairn's: CRC32C sent with every PUT and part, verified by the server
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-            .forcePathStyle(pathStyle)
+            // path style for S3-compatible servers; no "Expect: 100-continue" (a round trip per PUT, and
+            // HttpURLConnection loses kept-alive connections over it)
+            .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle)
+                .expectContinueEnabled(false).build())
             .credentialsProvider(credentials != null ? credentials : DefaultCredentialsProvider.builder().build());
         if (endpoint != null) {
           b.endpointOverride(endpoint);

@@ -187,12 +187,21 @@ final class S3Lease implements AutoCloseable {
       String renewed = store.replaceIfMatch(new Content(owner, System.currentTimeMillis() + duration.toMillis()).encode(), expected);
       if (renewed == null) {
         Versioned now = store.read();
-        String taker = now == null ? "nobody (it was deleted)" : Content.decode(now.content(), store.describe()).owner();
+        String holder = now == null ? "nobody (it was deleted)" : Content.decode(now.content(), store.describe()).owner();
+        if (holder.equals(owner)) {
+          // an earlier renewal whose outcome was unknown (all attempts failed) was applied after all:
+          // nobody else wrote it (a taker writes its own id), so it is still ours
+          synchronized (lock) {
+            etag = now.etag();
+          }
+          renew();
+          return;
+        }
         synchronized (lock) {
-          lostTo = taker;
+          lostTo = holder;
         }
         LOG.error("Lost the lease {}: taken over by {}; this coordinator's storage refuses every further write",
-            store.describe(), taker);
+            store.describe(), holder);
       } else {
         synchronized (lock) {
           etag = renewed;
@@ -242,17 +251,25 @@ final class S3Lease implements AutoCloseable {
       closed = true;
       expected = lostTo == null ? etag : null;
     }
-    renewer.shutdownNow();
+    renewer.shutdown(); // a renewal in flight finishes (interrupting it would leave its outcome unknown)
     try {
-      renewer.awaitTermination(10, TimeUnit.SECONDS);
+      renewer.awaitTermination(1, TimeUnit.MINUTES);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    synchronized (lock) {
+      expected = lostTo == null ? etag : null;
     }
     if (expected == null) {
       return;
     }
     try {
       if (store.replaceIfMatch(new Content(owner, 0).encode(), expected) == null) {
+        Versioned now = store.read();
+        if (now != null && Content.decode(now.content(), store.describe()).owner().equals(owner)
+            && store.replaceIfMatch(new Content(owner, 0).encode(), now.etag()) != null) {
+          return; // our own renewal had moved the ETag on
+        }
         LOG.warn("Lease {} was taken over before it was released", store.describe());
       }
     } catch (IOException | RuntimeException e) {
