@@ -30,7 +30,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -807,7 +807,7 @@ public final class S3CheckpointStorage implements CheckpointStorage {
       S3Client c = client;
       if (c == null) {
         S3ClientBuilder b = S3Client.builder()
-            .httpClient(ApacheHttpClient.builder().socketTimeout(attemptTimeout).maxConnections(64).build())
+            .httpClient(Apache5HttpClient.builder().socketTimeout(attemptTimeout).maxConnections(64).build())
             .overrideConfiguration(ClientOverrideConfiguration.builder()
                 .retryStrategy(AwsRetryStrategy.doNotRetry()) // one bounded, logged policy: S3Retry
                 .apiCallAttemptTimeout(attemptTimeout)

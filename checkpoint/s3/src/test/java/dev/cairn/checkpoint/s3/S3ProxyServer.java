@@ -90,7 +90,7 @@ public final class S3ProxyServer {
         .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
             .pathStyleAccessEnabled(true).expectContinueEnabled(false).build())
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-        .httpClient(software.amazon.awssdk.http.apache.ApacheHttpClient.create())
+        .httpClient(software.amazon.awssdk.http.apache5.Apache5HttpClient.create())
         .build();
   }
 
