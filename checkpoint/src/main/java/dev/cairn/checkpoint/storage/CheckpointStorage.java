@@ -23,10 +23,10 @@ import java.util.regex.Pattern;
  *   <caption>How each implementation maps the operations</caption>
  *   <tr><th>operation</th><th>local directory (default)</th><th>object store (S3)</th><th>HDFS</th></tr>
  *   <tr><td>{@link #create}, then {@link Output#commit()}</td><td>temporary name, fsync, rename;
- *       the directory (and every directory it had to create) fsynced by the next {@link #sync()}</td><td>multipart upload,
- *       visible on completion</td><td>write, hsync, rename</td></tr>
+ *       the directory (and every directory it had to create) fsynced by the next {@link #sync()}</td><td>one PUT (a multipart upload when large)
+ *       with {@code If-None-Match: *}, visible on completion</td><td>write, hsync, rename</td></tr>
  *   <tr><td>{@link #commitMetadata}</td><td>{@link #sync()}, then create +
- *       commit + {@link #sync()}: rename is atomic</td>
+ *       commit + {@link #sync()}: the link that publishes it is atomic and never replaces</td>
  *       <td>a conditional put ({@code If-None-Match: *}): never partially visible, never
  *       overwrites</td><td>write a temporary file, hsync, rename (atomic in HDFS)</td></tr>
  *   <tr><td>{@link #open}</td><td>read, never through a symbolic link</td><td>GET</td><td>open</td></tr>
@@ -36,8 +36,8 @@ import java.util.regex.Pattern;
  *       #sync()}</td><td>DELETE</td><td>delete</td></tr>
  *   <tr><td>{@link #sync()}</td><td>fsync of every directory whose entries changed</td><td>nothing
  *       (every call is durable when it returns)</td><td>nothing</td></tr>
- *   <tr><td>{@link #lease()}</td><td>an OS file lock on {@code _lock}</td><td>a lease object with
- *       an expiry, renewed</td><td>HDFS lease on {@code _lock}</td></tr>
+ *   <tr><td>{@link #lease()}</td><td>an OS file lock on {@code _lock}</td><td>a lease object {@code _lock}
+ *       (owner, expiry) taken and renewed with conditional writes</td><td>HDFS lease on {@code _lock}</td></tr>
  * </table>
  *
  * <p>Readers verify what they read: checksums live in the files' framing (written and checked by the coordinator),

@@ -14,8 +14,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * Cairn's one retry policy for S3 requests (the SDK's own retries are switched off, so there is exactly
  * one bounded policy): up to {@code maxAttempts} attempts of a request that failed transiently — no
  * response (connection refused or reset, a timeout), HTTP 500, 502, 503, 504 or 429, or S3's
- * {@code SlowDown} / {@code InternalError} — with exponential backoff and full jitter between
- * {@code initialBackoff} and {@code maxBackoff}. Every retry is logged at WARN with the operation, the
+ * {@code SlowDown} / {@code InternalError} — after a backoff that starts at {@code initialBackoff}
+ * and doubles up to {@code maxBackoff}, each wait a random half to whole of it (jitter). Every retry is logged at WARN with the operation, the
  * object's URI and the cause; giving up throws an {@link IOException} naming them and the number of
  * attempts. Anything else (403, 404, 412, a malformed request) is not retried.
  */
