@@ -14,6 +14,7 @@ class S3IncrementalStorageCrashTest extends StorageCrashContract {
 
   @Override
   protected String location(String name) {
+    S3ProxyServer.credentialProperties(); // for the restarts in this JVM
     return S3ProxyServer.get().location("crash/" + name, S3ProxyServer.CRASH_LEASE);
   }
 
