@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * A child JVM writing incremental checkpoints of the heap backend (shared objects, retention) to S3 (s3proxy in this JVM) halted before
- * storage operations in turn — every third one, from an offset that changes per run, so that runs
+ * storage operations in turn — every fourth one, from an offset that changes per run, so that runs
  * together cover each ({@code -Dcairn.crash.stride=1} takes every one in one run). Each restart waits
  * for the killed holder's lease to run out (3 s + 0.1 s skew here), then must find only complete
  * checkpoints and restore exactly. {@link S3StorageCrashTest} does full checkpoints.
@@ -30,7 +30,7 @@ class S3IncrementalStorageCrashTest extends StorageCrashContract {
 
   @Override
   protected int stride(String variant) {
-    return 3;
+    return 4;
   }
 
   @Override
