@@ -20,4 +20,7 @@ module dev.cairn.checkpoint {
   exports dev.cairn.checkpoint.metrics;
   exports dev.cairn.checkpoint.processor;
   exports dev.cairn.checkpoint.storage;
+
+  // storage modules (cairn-checkpoint-s3: s3://bucket/prefix) found by CheckpointStorage.forLocation
+  uses dev.cairn.checkpoint.storage.CheckpointStorageFactory;
 }

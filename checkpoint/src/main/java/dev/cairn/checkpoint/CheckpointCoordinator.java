@@ -153,12 +153,39 @@ public final class CheckpointCoordinator implements AutoCloseable {
     return new Builder(jobDirectory, null);
   }
 
-  /** Starts configuring a coordinator for checkpoints in {@code storage} (an object store, say). */
+  /**
+   * Starts configuring a coordinator for checkpoints in {@code storage} (an object store, say). The
+   * storage stays the caller's: closing the coordinator does not close it.
+   */
   public static Builder builder(CheckpointStorage storage) {
     if (storage == null) {
       throw new IllegalArgumentException("storage must not be null");
     }
     return new Builder(null, storage);
+  }
+
+  /**
+   * Starts configuring a coordinator for checkpoints at {@code location}: a plain path (a local
+   * directory) or a URI such as {@code s3://bucket/prefix}, served by the storage module of its scheme
+   * ({@link CheckpointStorage#forLocation}). The coordinator owns that storage and closes it on {@link
+   * #close()} (or when {@code build()} fails).
+   *
+   * @throws IllegalArgumentException if the location is empty or no module serves its scheme
+   * @throws CheckpointException if the storage cannot be set up
+   */
+  public static Builder builder(String location) {
+    CheckpointStorage storage;
+    try {
+      storage = CheckpointStorage.forLocation(location);
+    } catch (IOException e) {
+      throw new CheckpointException("cannot set up checkpoint storage " + location + ": " + e, e);
+    }
+    if (storage instanceof LocalCheckpointStorage local) {
+      return new Builder(local.directory(), null);
+    }
+    Builder builder = new Builder(null, storage);
+    builder.ownsStorage = true;
+    return builder;
   }
 
   /** Returns the id of the job whose checkpoints this coordinator writes (kept across restarts). */
@@ -1003,6 +1030,9 @@ public final class CheckpointCoordinator implements AutoCloseable {
       store.deleteAll();
     }
     store.close();
+    if (config.ownsStorage) {
+      store.storage().close();
+    }
   }
 
   private void awaitTermination(ExecutorService executor, String what) {
@@ -1050,6 +1080,8 @@ public final class CheckpointCoordinator implements AutoCloseable {
     private InstantSource clock = InstantSource.system();
     private final List<CheckpointListener> listeners = new ArrayList<>();
     private final java.util.Set<String> set = new java.util.HashSet<>();
+    /** Built from a location: the coordinator closes the storage. */
+    private boolean ownsStorage;
 
     private Builder(Path jobDirectory, CheckpointStorage storage) {
       this.jobDirectory = jobDirectory;
@@ -1223,7 +1255,13 @@ public final class CheckpointCoordinator implements AutoCloseable {
       Object where = storage != null ? storage.describe("") : jobDirectory;
       try {
         return new CheckpointCoordinator(this);
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
+        if (ownsStorage) {
+          storage.close();
+        }
+        if (e instanceof RuntimeException r) {
+          throw r;
+        }
         boolean readOnly = e instanceof AccessDeniedException
             || e instanceof FileSystemException f && "Read-only file system".equals(f.getReason());
         throw new CheckpointException(readOnly

@@ -3,7 +3,13 @@ package dev.cairn.checkpoint.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.ServiceLoader;
+import java.util.regex.Pattern;
 
 /**
  * Where checkpoint bytes live: the storage SPI, shaped around <em>committing</em> a checkpoint rather
@@ -17,10 +23,10 @@ import java.util.List;
  *   <caption>How each implementation maps the operations</caption>
  *   <tr><th>operation</th><th>local directory (default)</th><th>object store (S3)</th><th>HDFS</th></tr>
  *   <tr><td>{@link #create}, then {@link Output#commit()}</td><td>temporary name, fsync, rename;
- *       the directory (and every directory it had to create) fsynced by the next {@link #sync()}</td><td>multipart upload,
- *       visible on completion</td><td>write, hsync, rename</td></tr>
+ *       the directory (and every directory it had to create) fsynced by the next {@link #sync()}</td><td>one PUT (a multipart upload when large)
+ *       with {@code If-None-Match: *}, visible on completion</td><td>write, hsync, rename</td></tr>
  *   <tr><td>{@link #commitMetadata}</td><td>{@link #sync()}, then create +
- *       commit + {@link #sync()}: rename is atomic</td>
+ *       commit + {@link #sync()}: the link that publishes it is atomic and never replaces</td>
  *       <td>a conditional put ({@code If-None-Match: *}): never partially visible, never
  *       overwrites</td><td>write a temporary file, hsync, rename (atomic in HDFS)</td></tr>
  *   <tr><td>{@link #open}</td><td>read, never through a symbolic link</td><td>GET</td><td>open</td></tr>
@@ -30,14 +36,56 @@ import java.util.List;
  *       #sync()}</td><td>DELETE</td><td>delete</td></tr>
  *   <tr><td>{@link #sync()}</td><td>fsync of every directory whose entries changed</td><td>nothing
  *       (every call is durable when it returns)</td><td>nothing</td></tr>
- *   <tr><td>{@link #lease()}</td><td>an OS file lock on {@code _lock}</td><td>a lease object with
- *       an expiry, renewed</td><td>HDFS lease on {@code _lock}</td></tr>
+ *   <tr><td>{@link #lease()}</td><td>an OS file lock on {@code _lock}</td><td>a lease object {@code _lock}
+ *       (owner, expiry) taken and renewed with conditional writes</td><td>HDFS lease on {@code _lock}</td></tr>
  * </table>
  *
  * <p>Readers verify what they read: checksums live in the files' framing (written and checked by the coordinator),
  * so every storage gets the same verification. Implementations must be thread-safe.
+ *
+ * <p>{@link #forLocation(String)} picks the storage of a location: a plain path is a local directory, a
+ * URI is served by the {@link CheckpointStorageFactory} of its scheme ({@code s3://bucket/prefix} by the
+ * {@code cairn-checkpoint-s3} module, found through {@link ServiceLoader}).
  */
-public interface CheckpointStorage {
+public interface CheckpointStorage extends AutoCloseable {
+
+  /** A URI with a scheme of two or more characters (so that {@code C:\dir} stays a path). */
+  Pattern URI_LOCATION = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.*");
+
+  /**
+   * Returns the storage of {@code location}: a plain path (or a {@code file:} URI) is a local directory
+   * ({@link LocalCheckpointStorage}); any other URI, such as {@code s3://bucket/prefix}, is served by the
+   * {@link CheckpointStorageFactory} registered for its scheme. The caller owns the result and closes it.
+   *
+   * @throws IllegalArgumentException if the location is empty, not a valid URI, or its scheme has no
+   *     factory on the class or module path (the message names the module to add)
+   * @throws IOException if the storage cannot be set up
+   */
+  static CheckpointStorage forLocation(String location) throws IOException {
+    if (location == null || location.isBlank()) {
+      throw new IllegalArgumentException("checkpoint location must not be empty");
+    }
+    if (!URI_LOCATION.matcher(location).matches()) {
+      return LocalCheckpointStorage.at(FileLayer.local(), Path.of(location));
+    }
+    URI uri;
+    try {
+      uri = new URI(location);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("checkpoint location '" + location + "' is not a valid URI: " + e.getMessage(), e);
+    }
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    if (scheme.equals("file")) {
+      return LocalCheckpointStorage.at(FileLayer.local(), Path.of(uri));
+    }
+    for (CheckpointStorageFactory factory : ServiceLoader.load(CheckpointStorageFactory.class)) {
+      if (factory.scheme().equalsIgnoreCase(scheme)) {
+        return factory.create(uri);
+      }
+    }
+    throw new IllegalArgumentException("no checkpoint storage for scheme '" + scheme + "' in '" + location
+        + "': add its module to the class path" + (scheme.equals("s3") ? " (dev.cairn:cairn-checkpoint-s3)" : ""));
+  }
 
   /** An object being written: invisible under its name until {@link #commit()} returns. */
   abstract class Output extends OutputStream {
@@ -145,4 +193,11 @@ public interface CheckpointStorage {
 
   /** Describes where {@code name} is, for messages: an absolute path or a URI. */
   String describe(String name);
+
+  /**
+   * Releases what the storage holds (clients, connections, threads); the storages of {@link #child}
+   * share them and are not closed themselves. Nothing by default (the local storage holds nothing).
+   */
+  @Override
+  default void close() {}
 }

@@ -42,7 +42,11 @@ public interface FileLayer {
   /** Opens a regular file for reading, refusing a symbolic link. */
   InputStream open(Path file) throws IOException;
 
-  /** Renames {@code from} to {@code to} atomically, replacing nothing: {@code to} must not exist. */
+  /**
+   * Renames {@code from} to {@code to} atomically, replacing nothing: if {@code to} exists (or appears
+   * concurrently) it fails with {@link java.nio.file.FileAlreadyExistsException} and changes nothing.
+   * The local layer links {@code to} to {@code from}, then unlinks {@code from}.
+   */
   void rename(Path from, Path to) throws IOException;
 
   /** Forces a directory's entries (creations, renames, deletions) to stable storage. */

@@ -26,7 +26,10 @@ import java.util.regex.Pattern;
  * through a {@link FileLayer}.
  *
  * <ul>
- *   <li>An object is written to {@code .tmp-<uuid>-<name>} beside its target, fsynced and renamed.
+ *   <li>An object is written to {@code .tmp-<uuid>-<name>} beside its target, fsynced and published
+ *       under its name by {@link FileLayer#rename} (locally a hard link, then the unlink of the
+ *       temporary name: unlike rename(2), it never replaces an existing object, so of two racing
+ *       metadata commits exactly one succeeds).
  *       The directories whose entries changed (by a rename, a deletion or a directory created on
  *       the way) are remembered and fsynced together by {@link #sync()}, which {@link
  *       #commitMetadata} runs first: one fsync per directory per checkpoint instead of one per
@@ -260,7 +263,7 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
 
   @Override
   public void commitMetadata(String name, byte[] bytes) throws IOException {
-    // a rename is atomic: the object appears whole or not at all
+    // publishing is atomic: the object appears whole or not at all, and never replaces another
     LocalOutput out = createLocal(name);
     try {
       out.write(bytes);

@@ -74,10 +74,22 @@ final class LocalFileLayer implements FileLayer {
 
   @Override
   public void rename(Path from, Path to) throws IOException {
-    if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
-      throw new java.nio.file.FileAlreadyExistsException(to.toString());
+    // link(2) then unlink(2): the link fails atomically if `to` exists, whereas rename(2) would replace
+    // it; a check followed by a rename lets two racing writers both "succeed" (the storage contract's
+    // race test caught it). A crash between the two leaves the temporary name, which cleanup removes.
+    try {
+      Files.createLink(to, from);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw e;
+    } catch (UnsupportedOperationException | IOException e) {
+      // no hard links on this file system: the best it offers is a check, then an atomic move
+      if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+        throw new java.nio.file.FileAlreadyExistsException(to.toString());
+      }
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+      return;
     }
-    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    Files.delete(from);
   }
 
   @Override
