@@ -5,6 +5,7 @@ import dev.cairn.benchmarks.BackendAdapters;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -25,6 +26,7 @@ import org.apache.flink.api.common.state.ReducingState;
 import org.apache.flink.api.common.state.ReducingStateDescriptor;
 import org.apache.flink.api.common.state.State;
 import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
@@ -69,10 +71,17 @@ import org.apache.flink.util.concurrent.FutureUtils;
  * Cairn's; {@code flink-rocksdb-incremental}, the same with incremental checkpoints, whose full
  * snapshots are canonical savepoints) as benchmark adapters, built standalone through their keyed-backend builders as
  * apache/flink-benchmarks does: no cluster, no namespace (VoidNamespace), Flink's LongSerializer.
+ * {@code flink-heap-ttl} and {@code flink-rocksdb-ttl} give every state Flink's {@code StateTtlConfig}
+ * of one day (it never fires in a benchmark) with Flink's default cleanup (in the background:
+ * incremental on heap, the compaction filter on RocksDB), as {@code cairn-*-ttl} do with Cairn's.
  */
 public final class FlinkAdapters implements BackendAdapters.Factory {
 
-  private static final Set<String> NAMES = Set.of("flink-heap", "flink-rocksdb", "flink-rocksdb-incremental");
+  private static final Set<String> NAMES =
+      Set.of("flink-heap", "flink-rocksdb", "flink-rocksdb-incremental", "flink-heap-ttl", "flink-rocksdb-ttl");
+
+  /** The TTL of the {@code -ttl} adapters: a day, with Flink's default cleanup. */
+  private static final StateTtlConfig TTL = StateTtlConfig.newBuilder(Duration.ofDays(1)).build();
   private static final KeyGroupRange ALL = KeyGroupRange.of(0, BackendAdapters.MAX_PARALLELISM - 1);
 
   /** Handles of the snapshots written in this JVM, by directory, for restoring them. */
@@ -81,7 +90,7 @@ public final class FlinkAdapters implements BackendAdapters.Factory {
   @Override
   public BackendAdapter open(String name) throws Exception {
     return NAMES.contains(name)
-        ? new Adapter(name.startsWith("flink-rocksdb"), name.endsWith("-incremental"), List.of())
+        ? new Adapter(name.startsWith("flink-rocksdb"), name.endsWith("-incremental"), name.endsWith("-ttl"), List.of())
         : null;
   }
 
@@ -116,6 +125,7 @@ public final class FlinkAdapters implements BackendAdapters.Factory {
 
     private final boolean rocksDb;
     private final boolean incremental;
+    private final boolean ttl;
     /** Incremental checkpoints' handles, by id, for restoring them. */
     private final Map<Long, KeyedStateHandle> incrementalHandles = new ConcurrentHashMap<>();
     private Path jobDirectory;
@@ -125,9 +135,11 @@ public final class FlinkAdapters implements BackendAdapters.Factory {
     private RocksDBResourceContainer resources;
     private Path directory;
 
-    Adapter(boolean rocksDb, boolean incremental, Collection<KeyedStateHandle> restoreFrom) throws Exception {
+    Adapter(boolean rocksDb, boolean incremental, boolean ttl, Collection<KeyedStateHandle> restoreFrom)
+        throws Exception {
       this.rocksDb = rocksDb;
       this.incremental = incremental;
+      this.ttl = ttl;
       TaskKvStateRegistry kvStates = new KvStateRegistry().createTaskRegistry(new JobID(), new JobVertexID());
       ClassLoader classLoader = getClass().getClassLoader();
       if (rocksDb) {
@@ -156,6 +168,9 @@ public final class FlinkAdapters implements BackendAdapters.Factory {
     }
 
     private <S extends State> S state(StateDescriptor<S, ?> descriptor) throws Exception {
+      if (ttl) {
+        descriptor.enableTimeToLive(TTL);
+      }
       descriptors.add(descriptor);
       return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor);
     }
@@ -366,7 +381,7 @@ public final class FlinkAdapters implements BackendAdapters.Factory {
       if (handle == null) {
         throw new IllegalArgumentException("no incremental checkpoint " + checkpointId + " in " + jobDirectory);
       }
-      Adapter restored = new Adapter(rocksDb, incremental, List.of(handle));
+      Adapter restored = new Adapter(rocksDb, incremental, ttl, List.of(handle));
       for (String name : stateNames) {
         restored.value(name);
       }
@@ -379,7 +394,7 @@ public final class FlinkAdapters implements BackendAdapters.Factory {
       if (handle == null) {
         throw new IllegalArgumentException("no snapshot was written to " + source + " in this JVM");
       }
-      Adapter restored = new Adapter(rocksDb, incremental, List.of(handle));
+      Adapter restored = new Adapter(rocksDb, incremental, ttl, List.of(handle));
       for (String name : stateNames) {
         restored.value(name);
       }
