@@ -529,7 +529,9 @@ public final class CheckpointCoordinator implements AutoCloseable {
    * thread, which would wait for itself until the timeout; call {@link
    * CheckpointParticipant#checkpointNow()} there.
    *
-   * @return completes when the checkpoint is durable, or exceptionally when it is aborted
+   * @return completes when the checkpoint is durable (committed), or exceptionally when it is
+   *     aborted; retention of older checkpoints follows on the coordinator thread ({@link
+   *     #completedCheckpoints()} answers after it)
    */
   public CompletableFuture<CompletedCheckpoint> triggerCheckpoint() {
     return trigger(false, null, false);
