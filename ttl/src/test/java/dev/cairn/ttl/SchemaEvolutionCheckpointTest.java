@@ -13,6 +13,9 @@ import dev.cairn.state.MapState;
 import dev.cairn.state.StateDescriptors;
 import dev.cairn.state.TtlConfig;
 import dev.cairn.state.ValueState;
+import dev.cairn.state.kit.SchemaEvolutionContract;
+import dev.cairn.state.kit.SchemaEvolutionContract.Account;
+import dev.cairn.state.kit.SchemaEvolutionContract.AccountV1;
 import dev.cairn.state.kit.SchemaEvolutionContract.Color;
 import dev.cairn.state.kit.SchemaEvolutionContract.ColorV1;
 import dev.cairn.state.kit.UserState;
@@ -31,8 +34,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Schema evolution through the checkpoint coordinator, for each backend, bare and under TTL,
  * restored from a checkpoint and from a savepoint: one state per compatibility outcome (as is,
- * reconfigured enum keys with widened values, a record component widened, the hand-written
- * versioned serializer) reads exactly the migrated original, and an incompatible change fails naming
+ * reconfigured enum keys with widened values, a record component widened, a POJO evolved, the
+ * hand-written versioned serializer) reads exactly the migrated original, and an incompatible change fails naming
  * the state, component and types, leaving the state readable with its old serializer. (The kit's
  * {@code SchemaEvolutionContract} covers the other record changes on every backend.)
  */
@@ -75,6 +78,8 @@ class SchemaEvolutionCheckpointTest {
       MapState<ColorV1, Integer> colors =
           backend.getState(StateDescriptors.map("per-color", Serializers.enumOf(ColorV1.class), Serializers.INT));
       ValueState<Item> bad = backend.getState(StateDescriptors.value("bad", item(Serializers.STRING)));
+      ValueState<AccountV1> account =
+          backend.getState(StateDescriptors.value("account", SchemaEvolutionContract.accountV1()));
       for (long key = 0; key < KEYS; key++) {
         backend.setCurrentKey(key);
         same.update("s" + key);
@@ -83,6 +88,7 @@ class SchemaEvolutionCheckpointTest {
         colors.put(ColorV1.BLUE, (int) key);
         colors.put(ColorV1.RED, (int) -key);
         bad.update(new Item("forty"));
+        account.update(new AccountV1("user " + key, (int) key, "n"));
       }
       if (savepoint) {
         drive(coordinator.triggerSavepoint(dir.resolve("sp")), task);
@@ -116,6 +122,7 @@ class SchemaEvolutionCheckpointTest {
       ValueState<UserState> user = backend.getState(StateDescriptors.value("user", new UserStateSerializer()));
       MapState<Color, Long> colors =
           backend.getState(StateDescriptors.map("per-color", Serializers.enumOf(Color.class), Serializers.LONG));
+      ValueState<Account> account = backend.getState(StateDescriptors.value("account", Serializers.pojo(Account.class)));
 
       for (long key = 0; key < KEYS; key++) {
         backend.setCurrentKey(key);
@@ -126,6 +133,7 @@ class SchemaEvolutionCheckpointTest {
         Map<Color, Long> read = new HashMap<>();
         colors.entries().forEach(e -> read.put(e.getKey(), e.getValue()));
         assertThat(read).isEqualTo(Map.of(Color.BLUE, key, Color.RED, -key));
+        assertThat(account.value()).isEqualTo(new Account("user " + key, key, "EUR"));
       }
     }
   }

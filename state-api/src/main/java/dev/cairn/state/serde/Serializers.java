@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Cairn's serializers. Scalars are constants; collections, records, enums and Kryo are made by
- * factories.
+ * Cairn's serializers. Scalars are constants; collections, records, POJOs, enums and Kryo are made
+ * by factories; {@link #of(Class)} picks the serializer for a class.
  */
 public final class Serializers {
 
@@ -138,6 +138,49 @@ public final class Serializers {
    */
   public static <R extends Record> TypeSerializer<R> record(Class<R> type, TypeSerializer<?>... componentSerializers) {
     return new RecordSerializer<>(type, componentSerializers);
+  }
+
+  /**
+   * Returns a serializer of the POJO class {@code type}: a concrete class (a static member class if
+   * nested) with a no-argument constructor of any visibility, whose state is its non-static,
+   * non-transient, non-final fields, its superclasses' included. Fields are written in the order of
+   * their names, each serializer derived from the field's type as for {@link #record(Class)} (nested
+   * POJOs included); a value is read back by the no-argument constructor and then each field set.
+   * Fields are read and written directly (as Flink does), or through a public {@code getX} / {@code
+   * isX} and {@code setX} when the field cannot be made accessible (a named module that does not
+   * open its package to {@code dev.cairn.state}). POJOs are mutable: values are copied on read and
+   * write (heap backend), field by field. The stable hash is {@code 31 * h + fieldHash} over the
+   * fields in name order, starting at 1, 0 for null.
+   *
+   * <p><b>Evolution</b> follows the rules of {@link #record(Class)}: fields are matched by name (or
+   * {@link StateAlias}), their order is free, a removed field's values are dropped, widenings
+   * migrate, nested records and POJOs evolve recursively, and a change no rule covers is
+   * incompatible, naming the state, the field and its old and new serializer. An added field takes
+   * its {@link StateDefault}, or otherwise keeps what the no-argument constructor gave it (its
+   * type's zero or null, unless the class initializes it). A POJO may become a record of the same
+   * class name, and a record a POJO: the state migrates by the same rules.
+   *
+   * @throws IllegalArgumentException naming the class (and the field) if {@code type} is not a POJO,
+   *     a field is final, two fields share a name, a field's type has no automatic serializer, a field
+   *     can be reached neither directly nor through a getter and setter, or a {@link StateDefault}
+   *     does not parse
+   */
+  public static <T> TypeSerializer<T> pojo(Class<T> type) {
+    return RecordDerivation.derivePojo(type);
+  }
+
+  /**
+   * Returns the serializer Cairn derives for {@code type}, the automatic choice: the constant for a
+   * boxed scalar (or its primitive), {@code String}, {@code byte[]}, {@code long[]}, {@code int[]}
+   * and {@code double[]}; {@link #enumOf} for an enum; {@link #record(Class)} for a record; {@link
+   * #pojo(Class)} for any other class outside {@code java.*} and {@code javax.*} that has the shape
+   * of a POJO. Generic types ({@code List<X>}, ...) need their factories ({@link #listOf}, ...).
+   *
+   * @throws IllegalArgumentException naming the class and why if there is no automatic serializer
+   *     (then use {@link #kryo(Class, Class[])} or a hand-written serializer)
+   */
+  public static <T> TypeSerializer<T> of(Class<T> type) {
+    return RecordDerivation.of(type);
   }
 
   /**

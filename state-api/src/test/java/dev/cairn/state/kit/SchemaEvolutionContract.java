@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +59,70 @@ public interface SchemaEvolutionContract extends KitSupport {
   /** Today's enum: reordered, one constant added. */
   enum Color { RED, GREEN, BLUE }
 
+  /** Version 1 of {@link Account}, a POJO. */
+  class AccountV1 {
+    public String owner;
+    public int cents;
+    public String note;
+
+    public AccountV1() {}
+
+    public AccountV1(String owner, int cents, String note) {
+      this.owner = owner;
+      this.cents = cents;
+      this.note = note;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof AccountV1 a && Objects.equals(owner, a.owner) && cents == a.cents
+          && Objects.equals(note, a.note);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(owner, cents, note);
+    }
+  }
+
+  /** An account, a POJO: {@code cents} widened, {@code currency} added with a default, {@code note} removed. */
+  class Account {
+    public String owner;
+    public long cents;
+    @StateDefault("EUR")
+    public String currency;
+
+    public Account() {}
+
+    public Account(String owner, long cents, String currency) {
+      this.owner = owner;
+      this.cents = cents;
+      this.currency = currency;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Account a && Objects.equals(owner, a.owner) && cents == a.cents
+          && Objects.equals(currency, a.currency);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(owner, cents, currency);
+    }
+
+    @Override
+    public String toString() {
+      return "Account(" + owner + ", " + cents + ", " + currency + ")";
+    }
+  }
+
   int KEYS = 50;
+
+  /** The serializer version 1 of {@link Account} was written with. */
+  static TypeSerializer<AccountV1> accountV1() {
+    return OlderVersions.asOlderVersion(Serializers.pojo(AccountV1.class), Map.of(AccountV1.class, Account.class));
+  }
 
   private static TypeSerializer<ProfileV1> profileV1() {
     return OlderVersions.asOlderVersion(
@@ -82,6 +146,8 @@ public interface SchemaEvolutionContract extends KitSupport {
     MapState<ColorV1, Integer> map =
         backend.getState(StateDescriptors.map("per-color", Serializers.enumOf(ColorV1.class), Serializers.INT));
     ValueState<UserState> user = backend.getState(StateDescriptors.value("user", new UserStateSerializer(1)));
+    MapState<String, AccountV1> accounts =
+        backend.getState(StateDescriptors.map("accounts", Serializers.STRING, accountV1()));
     for (long key = 0; key < KEYS; key++) {
       backend.setCurrentKey(key);
       value.update(v1(key));
@@ -91,6 +157,8 @@ public interface SchemaEvolutionContract extends KitSupport {
         map.put(ColorV1.RED, -(int) key);
       }
       user.update(new UserState("user " + key, (int) key, "")); // format 1 stores no email
+      accounts.put("main", new AccountV1("user " + key, (int) key * 100, "note"));
+      accounts.put("empty", null);
     }
     return snapshotOf(backend).input();
   }
@@ -106,6 +174,21 @@ public interface SchemaEvolutionContract extends KitSupport {
       restored.setCurrentKey(key);
       assertThat(value.value()).as("key %d", key).isEqualTo(migrated(key));
       assertThat(list.get()).as("key %d", key).containsExactly(migrated(key), migrated(key + 1000));
+    }
+  }
+
+  @Test
+  default void getState_pojoEvolved_migratesMapValues() {
+    KeyedStateBackend<Long> restored = restored(backend(), version1Snapshot());
+
+    MapState<String, Account> accounts =
+        restored.getState(StateDescriptors.map("accounts", Serializers.STRING, Serializers.pojo(Account.class)));
+
+    for (long key = 0; key < KEYS; key++) {
+      restored.setCurrentKey(key);
+      assertThat(accounts.get("main")).as("key %d", key).isEqualTo(new Account("user " + key, key * 100, "EUR"));
+      assertThat(accounts.contains("empty")).isTrue();
+      assertThat(accounts.get("empty")).isNull();
     }
   }
 
