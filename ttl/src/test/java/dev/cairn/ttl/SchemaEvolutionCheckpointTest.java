@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Schema evolution through the checkpoint coordinator, for each backend, bare and under TTL,
  * restored from a checkpoint and from a savepoint: one state per compatibility outcome (as is,
  * reconfigured enum keys with widened values, a record component widened, a POJO evolved, the
- * hand-written versioned serializer) reads exactly the migrated original, and an incompatible change fails naming
+ * hand-written versioned serializer, a user {@code StateMigrator}) reads exactly the migrated original, and an incompatible change fails naming
  * the state, component and types, leaving the state readable with its old serializer. (The kit's
  * {@code SchemaEvolutionContract} covers the other record changes on every backend.)
  */
@@ -80,8 +80,10 @@ class SchemaEvolutionCheckpointTest {
       ValueState<Item> bad = backend.getState(StateDescriptors.value("bad", item(Serializers.STRING)));
       ValueState<AccountV1> account =
           backend.getState(StateDescriptors.value("account", SchemaEvolutionContract.accountV1()));
+      ValueState<Long> millis = backend.getState(StateDescriptors.value("duration", Serializers.LONG));
       for (long key = 0; key < KEYS; key++) {
         backend.setCurrentKey(key);
+        millis.update(key * 1000);
         same.update("s" + key);
         widened.update(new Item(key % 2 == 0 ? null : (int) key));
         user.update(new UserState("user " + key, (int) key, ""));
@@ -123,6 +125,8 @@ class SchemaEvolutionCheckpointTest {
       MapState<Color, Long> colors =
           backend.getState(StateDescriptors.map("per-color", Serializers.enumOf(Color.class), Serializers.LONG));
       ValueState<Account> account = backend.getState(StateDescriptors.value("account", Serializers.pojo(Account.class)));
+      ValueState<Long> seconds = backend.getState(StateDescriptors.value("duration",
+          Serializers.migrating("millis-to-seconds", Serializers.LONG, Serializers.LONG, ms -> ms / 1000)));
 
       for (long key = 0; key < KEYS; key++) {
         backend.setCurrentKey(key);
@@ -134,6 +138,7 @@ class SchemaEvolutionCheckpointTest {
         colors.entries().forEach(e -> read.put(e.getKey(), e.getValue()));
         assertThat(read).isEqualTo(Map.of(Color.BLUE, key, Color.RED, -key));
         assertThat(account.value()).isEqualTo(new Account("user " + key, key, "EUR"));
+        assertThat(seconds.value()).isEqualTo(key);
       }
     }
   }

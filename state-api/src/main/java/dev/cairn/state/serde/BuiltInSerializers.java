@@ -58,6 +58,7 @@ final class BuiltInSerializers {
     EnumSerializer.registerReader();
     RecordSerializer.registerReader();
     KryoSerializer.registerReader();
+    MigratingSerializer.registerReader();
   }
 
   /** Base of serializers of immutable values with a configuration-free snapshot. */

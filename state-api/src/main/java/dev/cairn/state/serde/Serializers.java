@@ -184,6 +184,30 @@ public final class Serializers {
   }
 
   /**
+   * Returns {@code now} with a user {@link StateMigrator} from the data {@code old} reads: give it to
+   * the state's descriptor in place of {@code now}. When a restored state is registered with it, the
+   * backend reads every stored value (list element, map value) with {@code old} — itself resolved
+   * against the stored serializer, so {@code old} may be an evolved version of what wrote the data —
+   * converts it with {@code migrator} and keeps the result as {@code now} writes it. The migration's
+   * {@code name} is stored with the state's serializer snapshot: state it already migrated (restored
+   * from a later checkpoint) is read as is, so the conversion runs exactly once even when {@code old}
+   * and {@code now} write the same bytes (a change of units). Otherwise the serializer is {@code now}:
+   * same bytes, copies and hash.
+   *
+   * @param name names this migration, for the snapshot and messages (such as {@code
+   *     "millis-to-seconds"}); a later migration of the same state needs another name
+   * @param old reads the stored data (the state's serializer before this migration)
+   * @param now the state's serializer from now on
+   * @param migrator converts one old value to a new one
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   */
+  public static <O, N> TypeSerializer<N> migrating(
+      String name, TypeSerializer<O> old, TypeSerializer<N> now, StateMigrator<O, N> migrator) {
+    return new MigratingSerializer<>(name, old, now, migrator);
+  }
+
+  /**
    * Returns a Kryo 5 serializer of {@code type} and its subclasses, with class registration
    * required: {@code type} and then {@code registeredClasses} are registered with fixed ids in this
    * order, and every other class is refused (when writing, and when reading bytes that name it).

@@ -7,6 +7,7 @@ import dev.cairn.state.IncompatibleSchemaException;
 import dev.cairn.state.KeyedStateBackend;
 import dev.cairn.state.ListState;
 import dev.cairn.state.MapState;
+import dev.cairn.state.SerializationException;
 import dev.cairn.state.StateDescriptors;
 import dev.cairn.state.ValueState;
 import dev.cairn.state.serde.OlderVersions;
@@ -175,6 +176,85 @@ public interface SchemaEvolutionContract extends KitSupport {
       assertThat(value.value()).as("key %d", key).isEqualTo(migrated(key));
       assertThat(list.get()).as("key %d", key).containsExactly(migrated(key), migrated(key + 1000));
     }
+  }
+
+  /** Durations stored in milliseconds by version 1 are seconds in version 2: the same bytes, other units. */
+  private static TypeSerializer<Long> millisToSeconds() {
+    return Serializers.migrating("millis-to-seconds", Serializers.LONG, Serializers.LONG, ms -> ms / 1000);
+  }
+
+  /** A backend with durations in milliseconds (value and list state) written by version 1, snapshotted. */
+  private SnapshotInput millisSnapshot() {
+    KeyedStateBackend<Long> backend = backend();
+    ValueState<Long> value = backend.getState(StateDescriptors.value("duration", Serializers.LONG));
+    ListState<Long> list = backend.getState(StateDescriptors.list("durations", Serializers.LONG));
+    for (long key = 0; key < KEYS; key++) {
+      backend.setCurrentKey(key);
+      value.update(key * 1000);
+      list.update(List.of(key * 1000, key * 2000));
+    }
+    return snapshotOf(backend).input();
+  }
+
+  @Test
+  default void getState_userMigrator_convertsEveryValueOnceAcrossLaterRestores() {
+    KeyedStateBackend<Long> restored = restored(backend(), millisSnapshot());
+    ValueState<Long> value = restored.getState(StateDescriptors.value("duration", millisToSeconds()));
+    ListState<Long> list = restored.getState(StateDescriptors.list("durations", millisToSeconds()));
+    for (long key = 0; key < KEYS; key++) {
+      restored.setCurrentKey(key);
+      assertThat(value.value()).as("key %d", key).isEqualTo(key);
+      assertThat(list.get()).as("key %d", key).containsExactly(key, 2 * key);
+    }
+    restored.setCurrentKey(1L);
+    value.update(60L);
+
+    KeyedStateBackend<Long> again = restored(restored, snapshotOf(restored).input());
+    ValueState<Long> valueAgain = again.getState(StateDescriptors.value("duration", millisToSeconds()));
+    ListState<Long> listAgain = again.getState(StateDescriptors.list("durations", Serializers.LONG));
+
+    for (long key = 0; key < KEYS; key++) {
+      again.setCurrentKey(key);
+      assertThat(valueAgain.value()).as("key %d, migrated once", key).isEqualTo(key == 1 ? 60 : key);
+      assertThat(listAgain.get()).as("key %d, without the migrator", key).containsExactly(key, 2 * key);
+    }
+  }
+
+  @Test
+  default void getState_userMigratorThrows_failsNamingStateKeyAndMigrationAndLeavesStateReadable() {
+    KeyedStateBackend<Long> restored = restored(backend(), millisSnapshot());
+    TypeSerializer<Long> failing = Serializers.migrating("checked-seconds", Serializers.LONG, Serializers.LONG, ms -> {
+      if (ms == 7000) {
+        throw new IllegalStateException("seven is not allowed");
+      }
+      return ms / 1000;
+    });
+
+    assertThatThrownBy(() -> restored.getState(StateDescriptors.value("duration", failing)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("state 'duration'")
+        .hasMessageContaining("key '7'")
+        .hasMessageContaining("migration 'checked-seconds'")
+        .hasMessageContaining("seven is not allowed");
+
+    ValueState<Long> unchanged = restored.getState(StateDescriptors.value("duration", Serializers.LONG));
+    for (long key = 0; key < KEYS; key++) {
+      restored.setCurrentKey(key);
+      assertThat(unchanged.value()).isEqualTo(key * 1000);
+    }
+  }
+
+  @Test
+  default void getState_userMigratorWhoseOldSerializerCannotReadTheData_isIncompatible() {
+    KeyedStateBackend<Long> restored = restored(backend(), millisSnapshot());
+    TypeSerializer<Long> wrongSource =
+        Serializers.migrating("text-to-number", Serializers.STRING, Serializers.LONG, Long::parseLong);
+
+    assertThatThrownBy(() -> restored.getState(StateDescriptors.value("duration", wrongSource)))
+        .isInstanceOf(IncompatibleSchemaException.class)
+        .hasMessageContaining("state 'duration'")
+        .hasMessageContaining("migration 'text-to-number'")
+        .hasMessageContaining("cairn.string");
   }
 
   @Test

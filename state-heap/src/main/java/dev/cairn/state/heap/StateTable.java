@@ -217,9 +217,11 @@ final class StateTable<K> {
         continue;
       }
       SlotMap<K, Object> group = writableGroup(index);
+      K key = null;
       try {
         for (RestoredState.Entry entry : entries) {
-          K key = read(keySerializer, entry.key(), in);
+          key = null;
+          key = read(keySerializer, entry.key(), in);
           switch (kind) {
             case LIST -> {
               @SuppressWarnings("unchecked")
@@ -247,6 +249,7 @@ final class StateTable<K> {
         }
       } catch (SerializationException e) {
         throw new SerializationException("state '" + name + "': cannot read restored entry"
+            + (key == null ? "" : " of key " + StateMigration.describeKey(key))
             + (migration == null ? "" : " (migrating: " + migration.reason() + ")") + ": " + e.getMessage(), e);
       }
     }

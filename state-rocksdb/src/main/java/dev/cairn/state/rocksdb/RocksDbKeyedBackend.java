@@ -467,6 +467,7 @@ final class RocksDbKeyedBackend<K>
     LOG.info("state '{}' in {}: migrating to the new serializers ({})", column.name, directory.root(), migration.reason());
     long start = System.nanoTime();
     long entries = 0;
+    byte[] key = null;
     try (RocksIterator iterator = db.newIterator(column.handle, readOptions)) {
       List<String> passes = migration.userKeyReader() == null
           ? List.of("converted", "rewrote")
@@ -476,7 +477,7 @@ final class RocksDbKeyedBackend<K>
         long lastLog = passStart;
         entries = 0;
         for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
-          byte[] key = iterator.key();
+          key = iterator.key();
           switch (pass) {
             case "deleted" -> batchDelete(column, key);
             case "rewrote" -> batchPut(column, convert.key(key), convert.value(iterator.value()));
@@ -501,8 +502,9 @@ final class RocksDbKeyedBackend<K>
       }
     } catch (SerializationException e) {
       batch.clear();
-      throw new SerializationException("state '" + column.name + "': cannot migrate a restored entry ("
-          + migration.reason() + "), nothing was changed: " + e.getMessage(), e);
+      throw new SerializationException("state '" + column.name + "': cannot migrate the restored entry of key "
+          + (key == null ? "?" : convert.describeKey(key)) + " (" + migration.reason() + "), nothing was changed: "
+          + e.getMessage(), e);
     }
     long nanos = System.nanoTime() - start;
     LOG.info("state '{}': migrated {} entries in {} ms ({} entries/s)", column.name, entries, nanos / 1_000_000,
