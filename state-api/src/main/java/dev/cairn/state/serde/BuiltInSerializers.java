@@ -59,6 +59,7 @@ final class BuiltInSerializers {
     RecordSerializer.registerReader();
     KryoSerializer.registerReader();
     MigratingSerializer.registerReader();
+    AvroSnapshot.registerReader();
   }
 
   /** Base of serializers of immutable values with a configuration-free snapshot. */

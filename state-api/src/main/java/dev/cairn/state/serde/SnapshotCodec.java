@@ -101,7 +101,8 @@ final class SnapshotCodec {
     if (old instanceof MigratingSerializer.Snapshot<?> migrated) {
       return skippable(migrated.now());
     }
-    return old instanceof EnumSerializer.Snapshot<?> || old instanceof KryoSerializer.Snapshot<?>;
+    return old instanceof EnumSerializer.Snapshot<?> || old instanceof KryoSerializer.Snapshot<?>
+        || old instanceof AvroSnapshot<?>;
   }
 
   /** Reads past one value written by {@code old}'s serializer, which {@link #skippable} accepts. */
@@ -131,7 +132,7 @@ final class SnapshotCodec {
       }
     } else if (old instanceof EnumSerializer.Snapshot<?>) {
       in.readVarInt();
-    } else if (old instanceof KryoSerializer.Snapshot<?>) {
+    } else if (old instanceof KryoSerializer.Snapshot<?> || old instanceof AvroSnapshot<?>) {
       in.skip(in.readLength(1));
     } else if (old instanceof MigratingSerializer.Snapshot<?> migrated) {
       skip(migrated.now(), in);
