@@ -212,8 +212,12 @@ public final class Serializers {
    * required: {@code type} and then {@code registeredClasses} are registered with fixed ids in this
    * order, and every other class is refused (when writing, and when reading bytes that name it).
    * Register every concrete class a value can contain (collection classes such as {@code
-   * java.util.ArrayList} included). The registration is part of the format: changing it, or its
-   * order, makes stored data incompatible. The stable hash is {@link java.util.Arrays#hashCode(byte[])}
+   * java.util.ArrayList} included). The registration is part of the format (class ids are stored):
+   * classes added at the end read stored data as is; a reordered or inserted registration migrates
+   * (the stored order is read through a reconfigured serializer); a class no longer registered is
+   * incompatible; bytes naming a class id that is not registered fail with a {@link
+   * dev.cairn.state.SerializationException}, never instantiating anything. The fields of a class
+   * cannot change in this mode: use {@link #kryoCompatibleFields} for evolving classes. The stable hash is {@link java.util.Arrays#hashCode(byte[])}
    * of the serialized bytes. Never falls back to Java serialization.
    *
    * <p>Reading hostile bytes fails with {@link dev.cairn.state.SerializationException} in memory
@@ -226,6 +230,20 @@ public final class Serializers {
    */
   public static <T> TypeSerializer<T> kryo(Class<T> type, Class<?>... registeredClasses) {
     return new KryoSerializer<>(type, true, registeredClasses);
+  }
+
+  /**
+   * Returns a Kryo 5 serializer of {@code type} in <b>compatible-field mode</b>, for classes that
+   * evolve: objects are written with Kryo's {@code CompatibleFieldSerializer} (each field's name,
+   * chunked), so fields may be added (they keep what the instantiated object has), removed (their
+   * data is skipped) and reordered without a migration. Registration is required as for {@link
+   * #kryo(Class, Class[])}, whose rules for changed registrations apply too; the bytes are larger and
+   * slower than the default mode's, and a state cannot switch between the two modes.
+   *
+   * @throws IllegalArgumentException if a class is listed twice or cannot be registered
+   */
+  public static <T> TypeSerializer<T> kryoCompatibleFields(Class<T> type, Class<?>... registeredClasses) {
+    return new KryoSerializer<>(type, true, true, registeredClasses);
   }
 
   /**

@@ -258,6 +258,28 @@ public interface SchemaEvolutionContract extends KitSupport {
   }
 
   @Test
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  default void getState_kryoRegistrationReordered_migratesThroughTheStoredOrder() {
+    KeyedStateBackend<Long> backend = backend();
+    TypeSerializer<ArrayList> v1 = Serializers.kryo(ArrayList.class, AddressV1.class, Address.class);
+    ValueState<ArrayList> written = backend.getState(StateDescriptors.value("kryo", v1));
+    for (long key = 0; key < KEYS; key++) {
+      backend.setCurrentKey(key);
+      written.update(new ArrayList<>(List.of(new Address("street " + key, "z"), new AddressV1("old " + key))));
+    }
+    KeyedStateBackend<Long> restored = restored(backend, snapshotOf(backend).input());
+
+    ValueState<ArrayList> read = restored.getState(
+        StateDescriptors.value("kryo", Serializers.kryo(ArrayList.class, Address.class, AddressV1.class)));
+
+    for (long key = 0; key < KEYS; key++) {
+      restored.setCurrentKey(key);
+      assertThat(read.value()).as("key %d", key)
+          .containsExactly(new Address("street " + key, "z"), new AddressV1("old " + key));
+    }
+  }
+
+  @Test
   default void getState_pojoEvolved_migratesMapValues() {
     KeyedStateBackend<Long> restored = restored(backend(), version1Snapshot());
 
