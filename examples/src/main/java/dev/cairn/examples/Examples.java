@@ -3,6 +3,8 @@ package dev.cairn.examples;
 import dev.cairn.examples.exactlyonce.ExactlyOnce;
 import dev.cairn.examples.queryserver.QueryServer;
 import dev.cairn.examples.runningcount.RunningCount;
+import dev.cairn.examples.savepointupgrade.SavepointUpgrade;
+import dev.cairn.examples.statemigration.StateMigration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,6 +17,8 @@ import java.util.TreeMap;
  * java -jar examples/target/cairn-examples.jar running-count [events] [seed]
  * java -jar examples/target/cairn-examples.jar exactly-once --input IN --output OUT --checkpoint-dir DIR --backend heap|rocksdb
  * java -jar examples/target/cairn-examples.jar query-server [--port N] [--backend heap|rocksdb]
+ * java -jar examples/target/cairn-examples.jar savepoint-upgrade [--backend heap|rocksdb] [--users N]
+ * java -jar examples/target/cairn-examples.jar state-migration [--backend heap|rocksdb] [--sensors N]
  * }</pre>
  */
 public final class Examples {
@@ -27,7 +31,8 @@ public final class Examples {
   }
 
   private static final Map<String, Example> EXAMPLES = new TreeMap<>(Map.of("running-count", RunningCount::main, "exactly-once", ExactlyOnce::main,
-      "query-server", QueryServer::main));
+      "query-server", QueryServer::main, "savepoint-upgrade", SavepointUpgrade::main,
+      "state-migration", StateMigration::main));
 
   private Examples() {}
 

@@ -136,6 +136,15 @@ final class RecordSerializer<R> implements TypeSerializer<R> {
     this.snapshot = new Snapshot<>(type.getName(), snapshotComponents, pojo);
   }
 
+  /** Returns whether {@code className} is this serializer's class or one of its {@link StateAlias}es. */
+  private boolean isOrWas(String className) {
+    if (type.getName().equals(className)) {
+      return true;
+    }
+    StateAlias alias = type.getAnnotation(StateAlias.class);
+    return alias != null && List.of(alias.value()).contains(className);
+  }
+
   private static String kind(boolean pojo) {
     return pojo ? "POJO" : "record";
   }
@@ -549,9 +558,10 @@ final class RecordSerializer<R> implements TypeSerializer<R> {
       if (!(newSerializer instanceof RecordSerializer<?> now)) {
         return SnapshotCodec.otherFamily(this, newSerializer);
       }
-      if (!recordClass.equals(now.type.getName())) {
+      if (!now.isOrWas(recordClass)) {
         return SchemaCompatibility.incompatible(
-            kind(pojo) + " class changed from " + recordClass + " to " + now.type.getName());
+            kind(pojo) + " class changed from " + recordClass + " to " + now.type.getName()
+                + " (a renamed class declares its former names with @StateAlias)");
       }
       int[] source = sources(now);
       SchemaCompatibility verdict = SchemaCompatibility.compatibleAsIs();
@@ -595,6 +605,9 @@ final class RecordSerializer<R> implements TypeSerializer<R> {
           }
           changes.add(part + c.name + "' removed");
         }
+      }
+      if (!recordClass.equals(now.type.getName())) {
+        changes.add(0, "class renamed from " + recordClass);
       }
       if (changes.isEmpty()) {
         return verdict;
@@ -641,7 +654,7 @@ final class RecordSerializer<R> implements TypeSerializer<R> {
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public TypeSerializer<R> restoreSerializer(TypeSerializer<R> newSerializer) {
-      if (!(newSerializer instanceof RecordSerializer<?> now) || !recordClass.equals(now.type.getName())) {
+      if (!(newSerializer instanceof RecordSerializer<?> now) || !now.isOrWas(recordClass)) {
         return TypeSerializerSnapshot.super.restoreSerializer(newSerializer);
       }
       int[] source = sources(now);

@@ -123,6 +123,11 @@ class PojoSerializerTest {
   /** A record with UserV1's fields: a POJO turned into a record keeps its state. */
   record UserRecord(String name, long age) {}
 
+  record OldName(String name) {}
+
+  @StateAlias("dev.cairn.state.serde.PojoSerializerTest$OldName")
+  record NewName(String name, @StateDefault("x") String extra) {}
+
   static class WithFinal {
     final String name = "x";
   }
@@ -300,5 +305,19 @@ class PojoSerializerTest {
 
     assertThat(verdict.kind()).isEqualTo(Kind.INCOMPATIBLE);
     assertThat(verdict.reason()).contains("POJO " + LongAge.class.getName(), "field 'age'", "cairn.string", "cairn.long");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void evolution_classRenamedWithAnAlias_migrates_andWithoutOneIsIncompatible() {
+    TypeSerializer<OldName> old = Serializers.record(OldName.class);
+
+    SchemaCompatibility verdict = compatibility(old, Serializers.record(NewName.class));
+    NewName read = read(((TypeSerializerSnapshot<NewName>) snapshotRoundTrip(old)).restoreSerializer(
+        Serializers.record(NewName.class)), bytesOf(old, new OldName("ann")));
+
+    assertThat(verdict.reason()).contains("class renamed from " + OldName.class.getName());
+    assertThat(read).isEqualTo(new NewName("ann", "x"));
+    assertThat(compatibility(old, Serializers.record(UserRecord.class)).reason()).contains("@StateAlias");
   }
 }
