@@ -129,14 +129,37 @@ final class AvroSerializer<T> implements TypeSerializer<T> {
   @Override
   public T deserialize(DataInputBuffer in) {
     Codec<T> c = codec.get();
-    return decode(c.reader, c, in);
+    return decode(schema, c.reader, c, in);
   }
 
-  /** Reads one length-prefixed value with {@code reader}, which must consume exactly its bytes. */
-  private T decode(DatumReader<T> reader, Codec<T> c, DataInputBuffer in) {
+  /** How many more array and map elements than bytes one value may hold (elements may take no bytes). */
+  static final int FREE_ELEMENTS = 4096;
+
+  /** The deepest nesting of records, arrays, maps and unions in one value. */
+  static final int MAX_DEPTH = 1000;
+
+  /**
+   * Reads one length-prefixed value written with {@code writer} with {@code reader}, which must
+   * consume exactly its bytes. The bytes are first walked against {@code writer}: every string and
+   * bytes length is checked against the bytes left, array and map elements number at most the
+   * value's length plus {@link #FREE_ELEMENTS}, nesting is at most {@link #MAX_DEPTH} deep, union
+   * branches and enum symbols exist, so that hostile bytes fail before Avro allocates for them.
+   */
+  private T decode(Schema writer, DatumReader<T> reader, Codec<T> c, DataInputBuffer in) {
     int length = in.readLength(1);
     int start = in.position();
     in.skip(length);
+    try {
+      java.io.ByteArrayInputStream bytes = new java.io.ByteArrayInputStream(in.array(), start, length);
+      BinaryDecoder check = DecoderFactory.get().directBinaryDecoder(bytes, null);
+      checkValue(writer, check, bytes, new long[] {(long) length + FREE_ELEMENTS}, 0);
+      if (bytes.available() != 0) {
+        throw new SerializationException(bytes.available() + " bytes left after the record");
+      }
+    } catch (IOException | RuntimeException | StackOverflowError e) {
+      throw new SerializationException(this + ": corrupt Avro data of " + length + " bytes at position " + start + ": "
+          + e, e);
+    }
     c.decoder = DecoderFactory.get().binaryDecoder(in.array(), start, length, c.decoder);
     T value;
     try {
@@ -149,6 +172,70 @@ final class AvroSerializer<T> implements TypeSerializer<T> {
           + e, e);
     }
     return value;
+  }
+
+  /** Walks one value of {@code schema}, checking lengths, counts, indexes and depth (see {@link #decode}). */
+  private static void checkValue(Schema schema, BinaryDecoder d, java.io.ByteArrayInputStream bytes, long[] elements,
+      int depth) throws IOException {
+    if (depth > MAX_DEPTH) {
+      throw new SerializationException("Avro value nested deeper than " + MAX_DEPTH);
+    }
+    switch (schema.getType()) {
+      case NULL -> d.readNull();
+      case BOOLEAN -> d.readBoolean();
+      case INT -> d.readInt();
+      case LONG -> d.readLong();
+      case FLOAT -> d.readFloat();
+      case DOUBLE -> d.readDouble();
+      case STRING, BYTES -> {
+        long n = d.readLong();
+        if (n < 0 || n > bytes.available()) {
+          throw new SerializationException("Avro " + schema.getType() + " of " + n + " bytes, " + bytes.available()
+              + " left");
+        }
+        d.skipFixed((int) n);
+      }
+      case FIXED -> d.skipFixed(schema.getFixedSize());
+      case ENUM -> {
+        int i = d.readEnum();
+        if (i < 0 || i >= schema.getEnumSymbols().size()) {
+          throw new SerializationException("Avro enum " + schema.getFullName() + " has no symbol " + i);
+        }
+      }
+      case UNION -> {
+        int i = d.readIndex();
+        if (i < 0 || i >= schema.getTypes().size()) {
+          throw new SerializationException("Avro union has no branch " + i);
+        }
+        checkValue(schema.getTypes().get(i), d, bytes, elements, depth + 1);
+      }
+      case RECORD -> {
+        for (Schema.Field f : schema.getFields()) {
+          checkValue(f.schema(), d, bytes, elements, depth + 1);
+        }
+      }
+      case ARRAY, MAP -> {
+        for (long n = d.readLong(); n != 0; n = d.readLong()) {
+          if (n < 0) {
+            n = -n;
+            d.readLong(); // the block's size in bytes
+          }
+          elements[0] -= n;
+          if (n < 0 || elements[0] < 0) {
+            throw new SerializationException("Avro " + schema.getType() + " with more elements than the value allows");
+          }
+          for (long i = 0; i < n; i++) {
+            if (schema.getType() == Schema.Type.MAP) {
+              checkValue(Schema.create(Schema.Type.STRING), d, bytes, elements, depth + 1);
+              checkValue(schema.getValueType(), d, bytes, elements, depth + 1);
+            } else {
+              checkValue(schema.getElementType(), d, bytes, elements, depth + 1);
+            }
+          }
+        }
+      }
+      default -> throw new SerializationException("unsupported Avro type " + schema.getType());
+    }
   }
 
   @Override
@@ -198,7 +285,7 @@ final class AvroSerializer<T> implements TypeSerializer<T> {
   static <T> TypeSerializer<T> reading(AvroSnapshot<?> stored, AvroSerializer<T> now) {
     Schema writer = parse(stored.writerSchema(), "the stored writer schema of " + stored);
     ThreadLocal<DatumReader<T>> readers = ThreadLocal.withInitial(() -> now.readerOf(writer, now.schema));
-    return new RestoreSerializer<>(now, in -> now.decode(readers.get(), now.codec.get(), in),
+    return new RestoreSerializer<>(now, in -> now.decode(writer, readers.get(), now.codec.get(), in),
         "avro " + writer.getFullName() + " as written");
   }
 }
