@@ -85,8 +85,9 @@ def incremental_section(scores):
         return [], {}
     md = ["## Incremental checkpoints of one `ValueState` (ms, one shot each)", "",
           "After filling and one completed base checkpoint, each measured checkpoint follows new values for "
-          "`changed` × `keys` fresh keys (untimed); it is timed with its completion (Cairn: metadata commit, "
-          "notification, retention; Flink: `notifyCheckpointComplete`). Bytes written per incremental "
+          "`changed` × `keys` fresh keys (untimed); it is timed with its completion (Cairn: metadata commit "
+          "and notification, where the coordinator completes the checkpoint's future; retention follows untimed; "
+          "Flink: `notifyCheckpointComplete`). Bytes written per incremental "
           "checkpoint against a full checkpoint of the same state (Flink: a canonical savepoint); "
           "restore: a new backend from the base checkpoint, natively.", "",
           "| backend | keys | changed | incremental checkpoint | bytes written | full checkpoint bytes | "

@@ -32,9 +32,11 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *   <li>{@code incrementalCheckpoint}: before each invocation, untimed, {@code changed} × {@code
  *       keys} keys get a new value (fresh keys each time, from a seeded permutation); the invocation
  *       times one incremental checkpoint: synchronous part, asynchronous part (files on local disk),
- *       then its completion (Cairn: metadata commit, backend notification, retention of the last two
- *       checkpoints as {@code CheckpointCoordinator} does; Flink: {@code notifyCheckpointComplete},
- *       as Flink's task does; the job manager's shared-state registry is not run). The {@code bytes}
+ *       then its completion (Cairn: metadata commit and backend notification, where {@code
+ *       CheckpointCoordinator} completes the checkpoint's future; Flink: {@code
+ *       notifyCheckpointComplete}, as Flink's task does). Housekeeping follows untimed, after each
+ *       invocation: Cairn removes the checkpoints beyond the last two, as the coordinator does next
+ *       on its thread; Flink's job manager, which would discard subsumed checkpoints, is not run. The {@code bytes}
  *       counter is what the checkpoint wrote (Flink: {@code getCheckpointedSize()}), to compare with
  *       {@code fullBytes};
  *   <li>{@code restore}: a new backend from the base checkpoint, natively (RocksDB: its files placed,
@@ -127,6 +129,7 @@ public class IncrementalCheckpointBenchmark extends KeyedStateBenchmarkBase {
       baseBytes = snapshot.complete();
     }
     adapter.checkpointCompleted(baseId);
+    adapter.expireCheckpoints();
     order = new int[keys];
     for (int i = 0; i < keys; i++) {
       order[i] = i;
@@ -157,6 +160,7 @@ public class IncrementalCheckpointBenchmark extends KeyedStateBenchmarkBase {
 
   @TearDown(Level.Invocation)
   public void release() throws Exception {
+    adapter.expireCheckpoints();
     if (restored != null) {
       restored.close();
       restored = null;

@@ -91,6 +91,7 @@ public class ManyStatesBenchmark {
       snapshot.complete();
     }
     filled.checkpointCompleted(checkpointId);
+    filled.expireCheckpoints();
   }
 
   @TearDown(Level.Invocation)

@@ -38,12 +38,14 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,6 +114,8 @@ public final class CheckpointCoordinator implements AutoCloseable {
   private final Builder config;
   private final FileLayer files;
   private final JobStore store;
+  private static final String COORDINATOR_THREAD = "cairn-checkpoint-coordinator";
+
   private final ScheduledThreadPoolExecutor scheduler;
   private final ExecutorService asyncExecutor;
   private final List<CheckpointParticipant> participants = new ArrayList<>();
@@ -136,7 +140,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     this.store = JobStore.open(storage);
     this.nextId = store.maxSeenId() + 1;
     this.lastCompletionNanos = System.nanoTime() - config.minPause.toNanos();
-    this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("cairn-checkpoint-coordinator"));
+    this.scheduler = new ScheduledThreadPoolExecutor(1, daemon(COORDINATOR_THREAD));
     this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.asyncExecutor = Executors.newCachedThreadPool(daemon("cairn-checkpoint-async"));
   }
@@ -802,12 +806,14 @@ public final class CheckpointCoordinator implements AutoCloseable {
       }
       notify(listener, l -> l.onCheckpointStats(stats));
     }
+    // the checkpoint is complete: retention is housekeeping, not part of its time. It runs next on
+    // this same thread, so it always finishes before the next checkpoint commits
+    checkpoint.future.complete(done);
     if (!checkpoint.savepoint) {
       for (long expired : store.retain(config.retained)) {
         notifyBackends(b -> b.notifyCheckpointSubsumed(expired));
       }
     }
-    checkpoint.future.complete(done);
   }
 
   /** Aborts a pending checkpoint; only {@link Abort#FAILED} counts towards the tolerated failures. */
@@ -908,18 +914,44 @@ public final class CheckpointCoordinator implements AutoCloseable {
 
   // ---------------------------------------------------------------- inspection and shutdown
 
-  /** Returns the retained complete checkpoints of the job, oldest first. */
+  /**
+   * Returns the retained complete checkpoints of the job, oldest first, as of the end of the
+   * retention that follows the last completed checkpoint (a checkpoint's future completes at its
+   * commit, just before that retention).
+   */
   public List<CompletedCheckpoint> completedCheckpoints() {
-    List<CompletedCheckpoint> result = new ArrayList<>();
-    for (long id : store.completeIds()) {
-      result.add(new CompletedCheckpoint(id, store.checkpointStorage(id).describe(""), false));
-    }
-    return result;
+    return afterHousekeeping(() -> {
+      List<CompletedCheckpoint> result = new ArrayList<>();
+      for (long id : store.completeIds()) {
+        result.add(new CompletedCheckpoint(id, store.checkpointStorage(id).describe(""), false));
+      }
+      return result;
+    });
   }
 
-  /** Returns the number of shared files the retained checkpoints list. */
+  /** Returns the number of shared files the retained checkpoints list, as {@link #completedCheckpoints()}. */
   public int sharedFileCount() {
-    return store.referencedSharedFiles();
+    return afterHousekeeping(store::referencedSharedFiles);
+  }
+
+  /**
+   * Runs {@code read} on the coordinator thread, after what that thread is doing (a completion's
+   * retention, say); directly if called on that thread or once the coordinator is closed.
+   */
+  private <T> T afterHousekeeping(Supplier<T> read) {
+    if (Thread.currentThread().getName().startsWith(COORDINATOR_THREAD) || scheduler.isShutdown()) {
+      return read.get();
+    }
+    try {
+      return scheduler.submit(read::get).get();
+    } catch (RejectedExecutionException e) {
+      return read.get(); // closed meanwhile
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CheckpointException("interrupted while waiting for the coordinator thread", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new CheckpointException(e.getCause().toString(), e.getCause());
+    }
   }
 
   /**

@@ -27,8 +27,15 @@ class CheckpointCoordinatorTest {
   @TempDir Path dir;
 
   /** Triggers a checkpoint and drives the participants' safe points until it completes. */
+  /**
+   * Triggers a checkpoint and drives the tasks until it completes, then waits for the retention that
+   * follows it on the coordinator thread ({@code completedCheckpoints()} answers after it), so that
+   * callers see the job directory as the next checkpoint will find it.
+   */
   static CompletedCheckpoint checkpoint(CheckpointCoordinator coordinator, List<CheckpointParticipant> tasks) {
-    return drive(coordinator.triggerCheckpoint(), tasks);
+    CompletedCheckpoint done = drive(coordinator.triggerCheckpoint(), tasks);
+    coordinator.completedCheckpoints();
+    return done;
   }
 
   static CompletedCheckpoint drive(CompletableFuture<CompletedCheckpoint> future, List<CheckpointParticipant> tasks) {

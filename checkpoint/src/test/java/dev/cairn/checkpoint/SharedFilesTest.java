@@ -96,9 +96,11 @@ class SharedFilesTest {
 
       releaseOlder.countDown();
       assertThat(drive(older, tasks).checkpointId()).isEqualTo(2); // retention drops 1: its files are 3's now
+      coordinator.completedCheckpoints(); // answers once that retention has run
       assertThat(new JobDirectory(dir).sharedFiles()).as("files of 1 pinned by pending 3").containsAll(filesOfFirst);
       releaseNewer.countDown();
       assertThat(drive(newer, tasks).checkpointId()).isEqualTo(3);
+      coordinator.completedCheckpoints();
       tasks.get(0).checkpointIfPending();
       TreeMap<Long, CheckpointMetadata> stored = new JobDirectory(dir).assertClean("after 3 completed");
       assertThat(stored.keySet()).containsExactly(3L);

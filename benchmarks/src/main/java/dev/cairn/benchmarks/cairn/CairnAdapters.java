@@ -321,10 +321,15 @@ public final class CairnAdapters implements BackendAdapters.Factory {
       if (part == null) {
         throw new IllegalStateException("incremental checkpoint " + checkpointId + " was not written");
       }
-      // as CheckpointCoordinator's completion: commit, notify the backend, expire old checkpoints
+      // as CheckpointCoordinator's completion: commit, notify the backend (its future completes here)
       store.commit(new CheckpointMetadata(store.jobId(), checkpointId, System.currentTimeMillis(), false, List.of(part)));
       COMPLETED.put(new Completed(storeDirectory, checkpointId), part);
       Snapshotable.of(backend).notifyCheckpointComplete(checkpointId);
+    }
+
+    @Override
+    public void expireCheckpoints() {
+      // as CheckpointCoordinator's housekeeping after a completion
       for (long expired : store.retain(RETAINED)) {
         COMPLETED.remove(new Completed(storeDirectory, expired));
         Snapshotable.of(backend).notifyCheckpointSubsumed(expired);

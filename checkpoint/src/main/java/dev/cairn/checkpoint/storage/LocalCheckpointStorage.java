@@ -3,6 +3,7 @@ package dev.cairn.checkpoint.storage;
 import dev.cairn.checkpoint.internal.CheckpointLayout;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -11,6 +12,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -23,6 +31,8 @@ import java.util.regex.Pattern;
  *       the way) are remembered and fsynced together by {@link #sync()}, which {@link
  *       #commitMetadata} runs first: one fsync per directory per checkpoint instead of one per
  *       file, and still no committed checkpoint can lose an object to a lost directory entry.
+ *       The fsyncs of one sync (and the metadata's own) run concurrently, so that their waits for
+ *       the disk overlap.
  *   <li>Nothing is followed through a symbolic link: below the root, every path segment must be a
  *       real directory, and links met while listing are reported apart, never read or deleted.
  *   <li>Only regular files and empty directories are deleted.
@@ -32,6 +42,9 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
 
   /** The prefix of temporary objects, removed by cleanup. */
   public static final String TEMP_PREFIX = ".tmp-";
+
+  /** Runs the fsyncs of one {@link #sync()} concurrently; idle threads end after a minute. */
+  private static final ExecutorService SYNC_THREADS = syncThreads();
 
   private static final Pattern SEGMENT = Pattern.compile("(\\.tmp-)?[A-Za-z0-9_][A-Za-z0-9._-]{0,199}");
 
@@ -60,6 +73,17 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
   public static LocalCheckpointStorage at(FileLayer files, Path directory) {
     return new LocalCheckpointStorage(files, directory.toAbsolutePath().normalize(), "",
         ConcurrentHashMap.newKeySet(), ConcurrentHashMap.newKeySet());
+  }
+
+  private static ExecutorService syncThreads() {
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(8, 8, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, "cairn-checkpoint-sync-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /** Returns the directory this storage is rooted at. */
@@ -146,6 +170,10 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
 
   @Override
   public Output create(String name) throws IOException {
+    return createLocal(name);
+  }
+
+  private LocalOutput createLocal(String name) throws IOException {
     Path target = resolve(name);
     checkNoLinks(target);
     Path directory = target.getParent();
@@ -154,76 +182,96 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
       throw new FileAlreadyExistsException(target.toString());
     }
     Path temp = directory.resolve(TEMP_PREFIX + UUID.randomUUID() + "-" + target.getFileName());
-    FileLayer.SyncableOutputStream raw = files.create(temp);
-    return new Output() {
-      private boolean done;
+    return new LocalOutput(files.create(temp), temp, target);
+  }
 
-      @Override
-      public void write(int b) throws IOException {
-        raw.write(b);
+  /** An object being written to its temporary file, renamed to its target when committed. */
+  private final class LocalOutput extends Output {
+    private final FileLayer.SyncableOutputStream raw;
+    private final Path temp;
+    private final Path target;
+    private boolean done;
+
+    LocalOutput(FileLayer.SyncableOutputStream raw, Path temp, Path target) {
+    this.raw = raw;
+    this.temp = temp;
+    this.target = target;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      raw.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      raw.write(b, off, len);
+    }
+
+    @Override
+    public void commit() throws IOException {
+      commit(true);
+    }
+
+    /** Renames the object to its target, after an fsync unless the caller synced it already. */
+    void commit(boolean sync) throws IOException {
+      if (done) {
+        throw new IllegalStateException(target + " is already committed or aborted");
       }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        raw.write(b, off, len);
-      }
-
-      @Override
-      public void commit() throws IOException {
-        if (done) {
-          throw new IllegalStateException(target + " is already committed or aborted");
-        }
-        try {
+      try {
+        if (sync) {
           raw.sync();
-          raw.close();
-          files.rename(temp, target);
-        } catch (IOException | RuntimeException e) {
-          abort();
-          throw e;
         }
-        done = true;
-        unsyncedDirectories.add(directory);
+        raw.close();
+        files.rename(temp, target);
+      } catch (IOException | RuntimeException e) {
+        abort();
+        throw e;
       }
+      done = true;
+      unsyncedDirectories.add(target.getParent());
+    }
 
-      @Override
-      public void abort() {
-        if (done) {
-          return;
-        }
-        done = true;
-        try {
-          raw.close();
-        } catch (IOException | RuntimeException e) {
-          // the temporary file is deleted below, or by the next cleanup
-        }
-        try {
-          files.delete(temp);
-        } catch (IOException | RuntimeException e) {
-          // left for the next cleanup, which removes every temporary file
-        }
+    @Override
+    public void abort() {
+      if (done) {
+        return;
       }
+      done = true;
+      try {
+        raw.close();
+      } catch (IOException | RuntimeException e) {
+        // the temporary file is deleted below, or by the next cleanup
+      }
+      try {
+        files.delete(temp);
+      } catch (IOException | RuntimeException e) {
+        // left for the next cleanup, which removes every temporary file
+      }
+    }
 
-      @Override
-      public void close() throws IOException {
-        if (!done) {
-          commit();
-        }
+    @Override
+    public void close() throws IOException {
+      if (!done) {
+        commit();
       }
-    };
+    }
   }
 
   @Override
   public void commitMetadata(String name, byte[] bytes) throws IOException {
     // a rename is atomic: the object appears whole or not at all
-    Output out = create(name);
+    LocalOutput out = createLocal(name);
     try {
       out.write(bytes);
-      sync(); // everything the metadata lists is durable before the metadata exists
+      // everything the metadata lists is durable before the metadata exists; its own bytes are
+      // synced at the same time as those directories
+      sync(out.raw::sync);
     } catch (IOException | RuntimeException e) {
       out.abort();
       throw e;
     }
-    out.commit();
+    out.commit(false);
     sync();
   }
 
@@ -234,20 +282,81 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
    */
   @Override
   public void sync() throws IOException {
+    sync(null);
+  }
+
+  /**
+   * Fsyncs the changed directories, and runs {@code alsoSync} if not null, concurrently: each
+   * fsync waits for the disk (on a busy disk, behind other writes), so the waits overlap instead
+   * of adding up. Returns when all are done; throws the first failure.
+   */
+  private void sync(IoAction alsoSync) throws IOException {
+    List<IoAction> actions = new ArrayList<>();
+    if (alsoSync != null) {
+      actions.add(alsoSync);
+    }
     for (Path directory : List.copyOf(unsyncedDirectories)) {
-      if (!unsyncedDirectories.remove(directory)) {
-        continue; // synced meanwhile by another thread
-      }
-      try {
-        files.syncDirectory(directory);
-      } catch (IOException | RuntimeException e) {
-        if (files.type(directory) == FileLayer.EntryType.MISSING) {
-          continue; // removed meanwhile: its entries no longer matter
-        }
-        unsyncedDirectories.add(directory);
-        throw e;
+      if (unsyncedDirectories.remove(directory)) { // else synced meanwhile by another thread
+        actions.add(() -> syncDirectory(directory));
       }
     }
+    if (actions.size() == 1) {
+      actions.get(0).run();
+      return;
+    }
+    List<Future<?>> running = new ArrayList<>(actions.size());
+    for (IoAction action : actions.subList(1, actions.size())) {
+      running.add(SYNC_THREADS.submit(() -> {
+        action.run();
+        return null;
+      }));
+    }
+    IOException failure = null;
+    try {
+      actions.get(0).run();
+    } catch (IOException e) {
+      failure = e;
+    }
+    for (Future<?> future : running) {
+      try {
+        future.get();
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException r) {
+          throw r;
+        }
+        if (cause instanceof Error error) {
+          throw error;
+        }
+        if (failure == null) {
+          failure = cause instanceof IOException io ? io : new IOException(cause);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while syncing " + describe(""));
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void syncDirectory(Path directory) throws IOException {
+    try {
+      files.syncDirectory(directory);
+    } catch (IOException | RuntimeException e) {
+      if (files.type(directory) == FileLayer.EntryType.MISSING) {
+        return; // removed meanwhile: its entries no longer matter
+      }
+      unsyncedDirectories.add(directory); // the next sync tries again
+      throw e;
+    }
+  }
+
+  /** An fsync. */
+  @FunctionalInterface
+  private interface IoAction {
+    void run() throws IOException;
   }
 
   @Override

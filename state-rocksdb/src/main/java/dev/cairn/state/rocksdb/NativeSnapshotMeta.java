@@ -26,13 +26,16 @@ import java.util.regex.Pattern;
  *              keySerializerSnapshot stateCount:varint state* fileCount:varint file*
  * state     := name:string kind:byte valueSerializerSnapshot [userKeySerializerSnapshot, map only]
  *              columnFamily:bytes
- * file      := entryName:string size:long crc32c:int shared:boolean
+ * file      := entryName:string size:long crc32c:int location:byte [content:bytes, inline only]
  * </pre>
  *
- * Every other entry of the snapshot is one file of a RocksDB checkpoint, stored under its own name
- * ({@code 000042.sst}, {@code MANIFEST-000005}, {@code CURRENT}, {@code OPTIONS-000007}); SST files
- * are shared entries, the rest private. Each file's size and CRC32C are recorded here, so restore
- * finds a damaged or truncated file whatever the storage checks.
+ * Each file of the RocksDB checkpoint ({@code 000042.sst}, {@code MANIFEST-000005}, {@code
+ * CURRENT}, {@code OPTIONS-000007}) has a location: SST files are shared entries of their own name;
+ * the small rest (at most {@value #INLINE_LIMIT} bytes each) is inline, its bytes in this stream,
+ * so that a checkpoint stores one private object instead of four; a larger one is a private entry of
+ * its own name. Each file's size and CRC32C are recorded here, so restore finds a damaged or
+ * truncated file whatever the storage checks. Version 1 (still read) had {@code shared:boolean}
+ * instead of the location, and no inline files.
  */
 final class NativeSnapshotMeta {
 
@@ -43,15 +46,46 @@ final class NativeSnapshotMeta {
   static final String STREAM_NAME = "cairn-meta";
 
   static final int MAGIC = 0x43524E4D; // "CRNM"
-  static final int VERSION = 1;
+  static final int VERSION = 2;
+  /** The largest private file stored inline in the meta stream. */
+  static final int INLINE_LIMIT = 1024 * 1024;
   private static final int MAX_LENGTH = 64 * 1024 * 1024;
   private static final Pattern ENTRY_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   /** A state and the column family that holds it. */
   record State(StateMetaInfo meta, byte[] columnFamily) {}
 
-  /** One file of the checkpoint, stored as the entry of the same name. */
-  record FileEntry(String name, long size, int crc32c, boolean shared) {}
+  /** Where a file of the checkpoint is stored. */
+  enum Location {
+    /** A private entry of the file's name. */
+    PRIVATE,
+    /** A shared entry of the file's name. */
+    SHARED,
+    /** In the meta stream itself. */
+    INLINE
+  }
+
+  /**
+   * One file of the checkpoint.
+   *
+   * @param content the file's bytes if {@code location} is {@link Location#INLINE}, else null
+   */
+  record FileEntry(String name, long size, int crc32c, Location location, byte[] content) {
+    FileEntry {
+      if ((location == Location.INLINE) != (content != null)) {
+        throw new IllegalArgumentException("file " + name + ": content goes with an inline location only");
+      }
+    }
+
+    /** A file stored as an entry of its own name. */
+    static FileEntry stored(String name, long size, int crc32c, boolean shared) {
+      return new FileEntry(name, size, crc32c, shared ? Location.SHARED : Location.PRIVATE, null);
+    }
+
+    boolean shared() {
+      return location == Location.SHARED;
+    }
+  }
 
   final int maxParallelism;
   final KeyGroupRange keyGroupRange;
@@ -101,7 +135,10 @@ final class NativeSnapshotMeta {
       out.writeString(file.name());
       out.writeLong(file.size());
       out.writeInt(file.crc32c());
-      out.writeBoolean(file.shared());
+      out.writeByte(file.location().ordinal());
+      if (file.location() == Location.INLINE) {
+        out.writeLengthPrefixed(file.content(), 0, file.content().length);
+      }
     }
     return out.toByteArray();
   }
@@ -135,8 +172,8 @@ final class NativeSnapshotMeta {
             + Integer.toHexString(magic) + ")");
       }
       int version = in.readInt();
-      if (version != VERSION) {
-        throw new SnapshotException(where + " has version " + version + ", this backend reads version " + VERSION);
+      if (version != 1 && version != VERSION) {
+        throw new SnapshotException(where + " has version " + version + ", this backend reads versions 1 to " + VERSION);
       }
       int maxParallelism = in.readInt();
       int start = in.readInt();
@@ -164,7 +201,26 @@ final class NativeSnapshotMeta {
         if (!isEntryName(name) || name.equals(STREAM_NAME)) {
           throw new SnapshotException(where + " is damaged: bad file name '" + name + "'");
         }
-        files.add(new FileEntry(name, in.readLong(), in.readInt(), in.readBoolean()));
+        long size = in.readLong();
+        int crc32c = in.readInt();
+        if (version == 1) {
+          files.add(FileEntry.stored(name, size, crc32c, in.readBoolean()));
+          continue;
+        }
+        int location = in.readUnsignedByte();
+        if (location >= Location.values().length) {
+          throw new SnapshotException(where + " is damaged: file '" + name + "' has location " + location);
+        }
+        if (location == Location.INLINE.ordinal()) {
+          byte[] content = in.readLengthPrefixed();
+          if (content.length != size) {
+            throw new SnapshotException(where + " is damaged: inline file '" + name + "' has " + content.length
+                + " bytes, its entry says " + size);
+          }
+          files.add(new FileEntry(name, size, crc32c, Location.INLINE, content));
+        } else {
+          files.add(new FileEntry(name, size, crc32c, Location.values()[location], null));
+        }
       }
       if (in.remaining() != 0) {
         throw new SnapshotException(where + " is damaged: " + in.remaining() + " unread bytes");

@@ -38,6 +38,7 @@ import dev.cairn.state.spi.StateMetaInfo;
 import dev.cairn.state.spi.StateMigration;
 import dev.cairn.state.spi.SnapshotMode;
 import dev.cairn.state.spi.StateSnapshot;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -65,7 +66,6 @@ import java.util.stream.StreamSupport;
 import java.util.zip.CRC32C;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
-import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -1198,34 +1198,59 @@ final class RocksDbKeyedBackend<K>
 
   /**
    * The synchronous part of an incremental snapshot: flushes every state's memtables (each at most
-   * 8 MiB) and hard-links the database's files into a new checkpoint directory. Nothing of the live
-   * database is pinned afterwards: the links keep the files, whatever compaction does.
+   * 8 MiB), disables the deletion of obsolete files and lists the database's live files (as
+   * RocksDB's own backups do). The asynchronous part reads them where they are; compaction goes on,
+   * and the files it makes obsolete stay until the snapshot is closed ({@link
+   * RocksDbIncrementalSnapshot#release}). Nothing is copied or linked here, and nothing fsynced but
+   * the flush's own files.
    */
   private StateSnapshot nativeSnapshot(long checkpointId) {
-    Path target;
-    try {
-      target = directory.newCheckpointPath(checkpointId);
-    } catch (IOException e) {
-      throw new SnapshotException("cannot create the directory of snapshot " + checkpointId + " in "
-          + directory.root() + ": " + e, e);
-    }
-    try (FlushOptions flush = new FlushOptions().setWaitForFlush(true).setAllowWriteStall(true);
-        Checkpoint checkpoint = Checkpoint.create(database())) {
+    RocksDB database = database();
+    RocksDB.LiveFiles live;
+    try (FlushOptions flush = new FlushOptions().setWaitForFlush(true).setAllowWriteStall(true)) {
       List<ColumnFamilyHandle> handles = flushHandles;
       if (!handles.isEmpty()) {
-        db.flush(flush, handles);
+        database.flush(flush, handles);
       }
-      checkpoint.createCheckpoint(target.toString());
+      database.disableFileDeletions();
+      try {
+        live = database.getLiveFiles(false); // flushed above, and only this thread writes
+      } catch (RocksDBException | RuntimeException e) {
+        database.enableFileDeletions();
+        throw e;
+      }
     } catch (RocksDBException e) {
-      WorkingDirectory.deleteQuietly(target);
-      throw new RocksDbStateException("create the native checkpoint of snapshot " + checkpointId + " in", null, e);
+      throw new RocksDbStateException("list the live files of snapshot " + checkpointId + " in", null, e);
     }
     List<NativeSnapshotMeta.State> states = new ArrayList<>(columns.size());
     for (RocksDbColumn column : columns.values()) {
       states.add(new NativeSnapshotMeta.State(column.meta, columnFamilyName(column.name)));
     }
-    return new RocksDbIncrementalSnapshot(this, checkpointId, target, states, keySerializer.snapshot(),
-        maxParallelism, keyGroupRange, sharedFiles.generation());
+    return new RocksDbIncrementalSnapshot(this, checkpointId, database, directory.dbPath(), live, states,
+        keySerializer.snapshot(), maxParallelism, keyGroupRange, sharedFiles.generation());
+  }
+
+  /**
+   * Lets the database delete obsolete files again after a native snapshot that disabled it ends;
+   * nothing if the backend is closing or the database was replaced (closing it ended the pin).
+   * Any thread.
+   */
+  void enableFileDeletions(RocksDB pinned, long checkpointId) {
+    try {
+      guard.acquire();
+    } catch (BackendClosedException e) {
+      return;
+    }
+    try {
+      if (db == pinned) {
+        pinned.enableFileDeletions();
+      }
+    } catch (RocksDBException e) {
+      LOG.warn("Could not re-enable the deletion of obsolete RocksDB files after snapshot {} in {}: {}",
+          checkpointId, directory.dbPath(), e.toString());
+    } finally {
+      guard.release();
+    }
   }
 
   /** Returns which stored files incremental snapshots may reference. */
@@ -1403,7 +1428,7 @@ final class RocksDbKeyedBackend<K>
       String where = "snapshot " + input.description() + ", entry '" + file.name() + "'";
       CRC32C crc = new CRC32C();
       long size = 0;
-      try (InputStream in = input.openStream(file.name());
+      try (InputStream in = file.content() != null ? new ByteArrayInputStream(file.content()) : input.openStream(file.name());
           OutputStream out = Files.newOutputStream(target.resolve(file.name()))) {
         for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
           out.write(buffer, 0, n);

@@ -8,7 +8,7 @@ import java.io.IOException;
 
 /**
  * The lifecycle both RocksDB snapshots share: written at most once, closed any number of times, and
- * what it pins (a native snapshot, a directory of hard links) released exactly once, never while a
+ * what it pins (a native snapshot, the live files) released exactly once, never while a
  * write is in progress. A writer checks {@link #checkNotClosing(ResourceGuard)} between chunks of
  * work, so closing the snapshot or the backend stops it promptly.
  */

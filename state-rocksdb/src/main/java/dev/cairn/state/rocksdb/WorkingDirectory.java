@@ -17,10 +17,10 @@ import java.util.stream.Stream;
 /**
  * The directory a backend's RocksDB lives in, locked against a second backend (in this process or
  * another) by an OS file lock on {@value #LOCK_FILE}. The database goes to the subdirectory {@value
- * #DB_DIR}; native checkpoints of incremental snapshots to {@value #SNAPSHOTS_DIR}{@code
- * /chk-<id>-<n>}; files of a restored native snapshot to {@value #RESTORE_DIR}{@code /<n>}, where a
- * restore that places them keeps the database from then on ({@link #replaceDatabase}). All three are
- * removed when the backend opens (left over from a crash) and when it closes: a backend always
+ * #DB_DIR}; files of a restored native snapshot to {@value #RESTORE_DIR}{@code /<n>}, where a
+ * restore that places them keeps the database from then on ({@link #replaceDatabase}). Both are
+ * removed when the backend opens (left over from a crash) and when it closes, as is {@value
+ * #OLD_SNAPSHOTS_DIR}, where earlier versions put native checkpoints: a backend always
  * starts empty and gets its state back by restore. A temporary directory is removed entirely on
  * close.
  */
@@ -28,7 +28,8 @@ final class WorkingDirectory implements AutoCloseable {
 
   static final String LOCK_FILE = "cairn-rocksdb.lock";
   static final String DB_DIR = "db";
-  static final String SNAPSHOTS_DIR = "snapshots";
+  /** Native checkpoints of incremental snapshots, before they read the live files instead. */
+  static final String OLD_SNAPSHOTS_DIR = "snapshots";
   static final String RESTORE_DIR = "restore";
 
   private final Path root;
@@ -93,12 +94,6 @@ final class WorkingDirectory implements AutoCloseable {
     return dbPath;
   }
 
-  /** Returns a new, not yet existing directory for a native checkpoint; its parent exists. */
-  Path newCheckpointPath(long checkpointId) throws IOException {
-    Path parent = Files.createDirectories(root.resolve(SNAPSHOTS_DIR));
-    return parent.resolve("chk-" + checkpointId + "-" + nextDirectory.incrementAndGet());
-  }
-
   /** Creates and returns a new, empty directory for the files of a restored snapshot. */
   Path newRestorePath() throws IOException {
     Path parent = Files.createDirectories(root.resolve(RESTORE_DIR));
@@ -146,7 +141,7 @@ final class WorkingDirectory implements AutoCloseable {
 
   private void deleteOwnDirectories() throws IOException {
     deleteRecursively(root.resolve(DB_DIR));
-    deleteRecursively(root.resolve(SNAPSHOTS_DIR));
+    deleteRecursively(root.resolve(OLD_SNAPSHOTS_DIR));
     deleteRecursively(root.resolve(RESTORE_DIR));
   }
 

@@ -15,6 +15,7 @@ import dev.cairn.state.KeyedStateBackend;
 import dev.cairn.state.SnapshotException;
 import dev.cairn.state.ValueState;
 import dev.cairn.state.kit.MemorySnapshotStore;
+import dev.cairn.state.serde.DataOutputBuffer;
 import dev.cairn.state.serde.Serializers;
 import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.SharedFileHandle;
@@ -368,6 +369,66 @@ class RocksDbIncrementalRestoreTest {
         .hasMessageContaining("cairn-meta")
         .hasMessageContaining("damaged");
     assertHoldsNothing(restored);
+  }
+
+  @Test
+  void restore_damagedInlineFile_throwsNamingSnapshotAndFile() {
+    KeyedStateBackend<Long> source = fixture.backend();
+    MemorySnapshotStore store = filledSnapshot(source, "chk-1");
+    NativeSnapshotMeta meta = NativeSnapshotMeta.read(input(store, false));
+    List<NativeSnapshotMeta.FileEntry> files = new ArrayList<>();
+    String damaged = null;
+    for (NativeSnapshotMeta.FileEntry file : meta.files) {
+      if (damaged == null && file.location() == NativeSnapshotMeta.Location.INLINE && file.name().startsWith("MANIFEST-")) {
+        byte[] flipped = file.content().clone();
+        flipped[flipped.length / 2] ^= 0x10;
+        file = new NativeSnapshotMeta.FileEntry(file.name(), file.size(), file.crc32c(), file.location(), flipped);
+        damaged = file.name();
+      }
+      files.add(file);
+    }
+    assertThat(damaged).as("the MANIFEST is stored inline").isNotNull();
+    store.put(NativeSnapshotMeta.STREAM_NAME,
+        new NativeSnapshotMeta(meta.maxParallelism, meta.keyGroupRange, meta.keySerializer, meta.states, files).toBytes());
+    KeyedStateBackend<Long> restored = fixture.backend();
+
+    assertThatThrownBy(() -> Snapshotable.of(restored).restore(List.of(input(store, false))))
+        .isInstanceOf(SnapshotException.class)
+        .hasMessageContaining("chk-1")
+        .hasMessageContaining(damaged)
+        .hasMessageContaining("damaged");
+    assertHoldsNothing(restored);
+  }
+
+  /** Version 1 of the meta stream (before inline files) stored every file as an entry of its own. */
+  @Test
+  void restore_metaVersion1_withEveryFileAnEntry_restoresExactly() {
+    KeyedStateBackend<Long> source = fixture.backend();
+    MemorySnapshotStore store = filledSnapshot(source, "chk-1");
+    NativeSnapshotMeta meta = NativeSnapshotMeta.read(input(store, false));
+    // the same header and states, version 1, then the v1 file list; inline files become entries
+    byte[] head = new NativeSnapshotMeta(meta.maxParallelism, meta.keyGroupRange, meta.keySerializer, meta.states,
+        List.of()).toBytes();
+    DataOutputBuffer v1 = new DataOutputBuffer(1024);
+    v1.writeBytes(Arrays.copyOf(head, head.length - 1)); // without the empty file list's count
+    v1.writeVarInt(meta.files.size());
+    for (NativeSnapshotMeta.FileEntry file : meta.files) {
+      v1.writeString(file.name());
+      v1.writeLong(file.size());
+      v1.writeInt(file.crc32c());
+      v1.writeBoolean(file.shared());
+      if (file.location() == NativeSnapshotMeta.Location.INLINE) {
+        store.put(file.name(), file.content());
+      }
+    }
+    byte[] bytes = v1.toByteArray();
+    bytes[7] = 1; // the version int follows the magic
+    store.put(NativeSnapshotMeta.STREAM_NAME, bytes);
+    KeyedStateBackend<Long> restored = fixture.backend();
+
+    Snapshotable.of(restored).restore(List.of(input(store, false)));
+
+    assertThat(contents(restored)).isEqualTo(contents(source));
   }
 
   @Test

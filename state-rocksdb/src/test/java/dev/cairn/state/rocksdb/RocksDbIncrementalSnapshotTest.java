@@ -24,6 +24,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -31,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.rocksdb.RocksDBException;
 
 /** Incremental snapshots of the RocksDB backend: native files, shared and referenced after completion. */
 class RocksDbIncrementalSnapshotTest {
@@ -60,7 +62,13 @@ class RocksDbIncrementalSnapshotTest {
     assertThat(result.states()).extracting(s -> s.name())
         .containsExactly("value-state", "list-state", "map-state", "reducing-state", "aggregating-state");
     assertThat(result.streamNames()).containsExactlyInAnyOrderElementsOf(store.streamNames());
-    assertThat(result.streamNames()).contains("cairn-meta", "CURRENT").anyMatch(n -> n.startsWith("MANIFEST-"));
+    // the small private files (CURRENT, MANIFEST, OPTIONS) go inline in the meta stream; no empty WAL
+    assertThat(result.streamNames()).contains("cairn-meta")
+        .allMatch(n -> n.equals("cairn-meta") || n.endsWith(".sst"));
+    assertThat(NativeSnapshotMeta.read(input(store, false)).files)
+        .filteredOn(f -> f.location() == NativeSnapshotMeta.Location.INLINE)
+        .extracting(NativeSnapshotMeta.FileEntry::name)
+        .contains("CURRENT").anyMatch(n -> n.startsWith("MANIFEST-")).noneMatch(n -> n.endsWith(".log"));
     assertThat(sstEntries(store)).isNotEmpty();
     KeyedStateBackend<Long> restored = fixture.backend();
     Snapshotable.of(restored).restore(List.of(input(store, false)));
@@ -191,37 +199,68 @@ class RocksDbIncrementalSnapshotTest {
     assertThat(restoredValue.value()).isNull();
   }
 
+  private static boolean fileDeletionsEnabled(KeyedStateBackend<Long> backend) throws RocksDBException {
+    return ((RocksDbKeyedBackend<Long>) backend).db().getLongProperty("rocksdb.is-file-deletions-enabled") != 0;
+  }
+
   @Test
-  void writeTo_done_secondWriteRejectedAndCloseDeletesCheckpointDirectory() throws IOException {
+  void writeTo_done_secondWriteRejected_fileDeletionsDisabledUntilClosed() throws Exception {
     KeyedStateBackend<Long> backend = fixture.backend();
     fill(backend, 0, 100);
     RocksDbIncrementalSnapshot snapshot =
         (RocksDbIncrementalSnapshot) Snapshotable.of(backend).snapshot(1, SnapshotMode.INCREMENTAL);
-    Path directory = snapshot.directory();
-    assertThat(directory).isDirectory();
-    assertThat(directory.resolve("CURRENT")).isRegularFile();
+    assertThat(fileDeletionsEnabled(backend)).as("pinned by the snapshot").isFalse();
 
     snapshot.writeTo(new MemorySnapshotStore("chk-1"));
 
     assertThatThrownBy(() -> snapshot.writeTo(new MemorySnapshotStore("again")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("written already");
-    assertThat(directory).as("kept until closed").isDirectory();
+    assertThat(fileDeletionsEnabled(backend)).as("pinned until closed").isFalse();
     snapshot.close();
-    assertThat(directory).doesNotExist();
+    assertThat(fileDeletionsEnabled(backend)).isTrue();
+    snapshot.close();
+    assertThat(fileDeletionsEnabled(backend)).as("released once").isTrue();
   }
 
   @Test
-  void close_unwrittenSnapshot_checkpointDirectoryDeletedAndWriteRejected() {
+  void snapshot_compactionBeforeWriteTo_writesTheFilesAsOfTheSnapshotAndDeletesObsoleteOnesOnClose() throws Exception {
+    KeyedStateBackend<Long> backend = fixture.backend();
+    fill(backend, 0, 5_000);
+    Map<String, Map<Long, Object>> atSnapshot = contents(backend);
+    RocksDbIncrementalSnapshot snapshot =
+        (RocksDbIncrementalSnapshot) Snapshotable.of(backend).snapshot(1, SnapshotMode.INCREMENTAL);
+    fill(backend, 5_000, 10_000); // new entries; then compaction rewrites every file
+    RocksDbStateBackend.flushAndCompact(backend);
+    Path db = ((RocksDbKeyedBackend<Long>) backend).workingDirectory().resolve(WorkingDirectory.DB_DIR);
+    long filesWhilePinned = countSst(db);
+    MemorySnapshotStore store = new MemorySnapshotStore("chk-1");
+
+    snapshot.writeTo(store);
+    snapshot.close();
+
+    assertThat(countSst(db)).as("obsolete files deleted once the snapshot is closed").isLessThan(filesWhilePinned);
+    KeyedStateBackend<Long> restored = fixture.backend();
+    Snapshotable.of(restored).restore(List.of(input(store, false)));
+    assertThat(contents(restored)).isEqualTo(atSnapshot);
+  }
+
+  private static long countSst(Path directory) throws IOException {
+    try (var files = java.nio.file.Files.list(directory)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".sst")).count();
+    }
+  }
+
+  @Test
+  void close_unwrittenSnapshot_fileDeletionsEnabledAndWriteRejected() throws Exception {
     KeyedStateBackend<Long> backend = fixture.backend();
     fill(backend, 0, 100);
     RocksDbIncrementalSnapshot snapshot =
         (RocksDbIncrementalSnapshot) Snapshotable.of(backend).snapshot(1, SnapshotMode.INCREMENTAL);
-    Path directory = snapshot.directory();
 
     snapshot.close();
 
-    assertThat(directory).doesNotExist();
+    assertThat(fileDeletionsEnabled(backend)).isTrue();
     assertThatThrownBy(() -> snapshot.writeTo(new MemorySnapshotStore("chk-1")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
@@ -258,9 +297,8 @@ class RocksDbIncrementalSnapshotTest {
         .cause()
         .isInstanceOf(BackendClosedException.class)
         .hasMessageContaining("snapshot 5");
-    snapshot.close();
-    assertThat(snapshot.directory()).doesNotExist();
-    assertThat(root.resolve(WorkingDirectory.SNAPSHOTS_DIR)).doesNotExist();
+    snapshot.close(); // the database is closed: nothing to release
+    assertThat(root.resolve(WorkingDirectory.DB_DIR)).doesNotExist();
     assertThatThrownBy(() -> Snapshotable.of(backend).snapshot(6, SnapshotMode.INCREMENTAL))
         .isInstanceOf(BackendClosedException.class);
   }
