@@ -116,11 +116,19 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
     kryo.setReferences(false);
     kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
     if (compatibleFields) {
+      // not chunked: field values are read from the bounded input; a removed field's value is read
+      // (its class is written with it, and must be registered) and dropped
       CompatibleFieldSerializer.CompatibleFieldSerializerConfig config =
           new CompatibleFieldSerializer.CompatibleFieldSerializerConfig();
-      config.setChunkedEncoding(true); // a removed field's data is skipped without knowing its class
-      config.setReadUnknownFieldData(false);
-      kryo.setDefaultSerializer(new SerializerFactory.CompatibleFieldSerializerFactory(config));
+      config.setChunkedEncoding(false);
+      config.setReadUnknownFieldData(true);
+      kryo.setDefaultSerializer(new SerializerFactory.BaseSerializerFactory<BoundedCompatibleFieldSerializer<?>>() {
+        @Override
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        public BoundedCompatibleFieldSerializer<?> newSerializer(Kryo k, Class type) {
+          return new BoundedCompatibleFieldSerializer<>(k, type, config);
+        }
+      });
     }
     for (int i = 0; i < registered.size(); i++) {
       kryo.register(registered.get(i), FIRST_ID + i);
@@ -278,6 +286,27 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
    * A Kryo input over a fixed byte range that checks declared string and primitive array lengths
    * against the bytes left before allocating, so a corrupt length cannot exhaust the heap.
    */
+  /**
+   * Kryo's compatible field serializer, with the count of field names it reads at a class's first
+   * value checked against the bytes left (each name takes at least a byte) before Kryo allocates it.
+   */
+  private static final class BoundedCompatibleFieldSerializer<T> extends CompatibleFieldSerializer<T> {
+    BoundedCompatibleFieldSerializer(Kryo kryo, Class<T> type, CompatibleFieldSerializerConfig config) {
+      super(kryo, type, config);
+    }
+
+    @Override
+    public T read(Kryo kryo, Input input, Class<? extends T> type) {
+      if (kryo.getGraphContext().get(this) == null) {
+        int start = input.position();
+        int names = input.readVarInt(true);
+        input.setPosition(start);
+        requireBytes(input, names, 1);
+      }
+      return super.read(kryo, input, type);
+    }
+  }
+
   private static final class BoundedInput extends Input {
     BoundedInput(byte[] bytes, int offset, int length) {
       super(bytes, offset, length);

@@ -234,9 +234,10 @@ public final class Serializers {
 
   /**
    * Returns a Kryo 5 serializer of {@code type} in <b>compatible-field mode</b>, for classes that
-   * evolve: objects are written with Kryo's {@code CompatibleFieldSerializer} (each field's name,
-   * chunked), so fields may be added (they keep what the instantiated object has), removed (their
-   * data is skipped) and reordered without a migration. Registration is required as for {@link
+   * evolve: objects are written with Kryo's {@code CompatibleFieldSerializer} (each class's field
+   * names, each field's value with its class), so fields may be added (they keep what the
+   * instantiated object has), removed (their values are read and dropped: keep their classes
+   * registered) and reordered without a migration. Registration is required as for {@link
    * #kryo(Class, Class[])}, whose rules for changed registrations apply too; the bytes are larger and
    * slower than the default mode's, and a state cannot switch between the two modes.
    *
