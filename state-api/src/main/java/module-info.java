@@ -10,6 +10,7 @@ module dev.cairn.state {
   requires com.esotericsoftware.kryo;
   requires org.objenesis;
   requires org.slf4j;
+  requires static org.apache.avro; // optional: only AvroSerializers needs it
 
   exports dev.cairn.state;
   exports dev.cairn.state.metrics;

@@ -7,6 +7,8 @@ import dev.cairn.examples.failurerecovery.FailureRecovery;
 import dev.cairn.examples.monitorstate.MonitorState;
 import dev.cairn.examples.queryserver.QueryServer;
 import dev.cairn.examples.runningcount.RunningCount;
+import dev.cairn.examples.savepointupgrade.SavepointUpgrade;
+import dev.cairn.examples.statemigration.StateMigration;
 import dev.cairn.examples.statetypes.StateTypes;
 import dev.cairn.examples.ttlbounded.TtlBounded;
 import java.util.Arrays;
@@ -29,6 +31,8 @@ import java.util.TreeMap;
  * java -jar examples/target/cairn-examples.jar monitor-state [--out DIR] [--backend heap|rocksdb]
  * java -jar examples/target/cairn-examples.jar failure-recovery [--backend heap|rocksdb]
  * java -jar examples/target/cairn-examples.jar bootstrap [--input users.csv] [--savepoint DIR] [--backend heap|rocksdb]
+ * java -jar examples/target/cairn-examples.jar savepoint-upgrade [--backend heap|rocksdb] [--users N]
+ * java -jar examples/target/cairn-examples.jar state-migration [--backend heap|rocksdb] [--sensors N]
  * }</pre>
  */
 public final class Examples {
@@ -50,7 +54,9 @@ public final class Examples {
       Map.entry("ttl-bounded", TtlBounded::main),
       Map.entry("monitor-state", MonitorState::main),
       Map.entry("failure-recovery", FailureRecovery::main),
-      Map.entry("bootstrap", Bootstrap::main)));
+      Map.entry("bootstrap", Bootstrap::main),
+      Map.entry("savepoint-upgrade", SavepointUpgrade::main),
+      Map.entry("state-migration", StateMigration::main)));
 
   private Examples() {}
 

@@ -167,7 +167,7 @@ final class TtlSerializer<T> implements TypeSerializer<TtlValue<T>> {
     @SuppressWarnings({"unchecked", "rawtypes"})
     public SchemaCompatibility resolveCompatibility(TypeSerializer<TtlValue<T>> newSerializer) {
       if (newSerializer instanceof TtlSerializer<?> ttl && ttl.nullable == nullable) {
-        SchemaCompatibility verdict = ((TypeSerializerSnapshot) user).resolveCompatibility(ttl.user);
+        SchemaCompatibility verdict = SerializerSnapshots.resolve((TypeSerializerSnapshot) user, ttl.user);
         if (verdict.isCompatibleAsIs()) {
           return verdict;
         }
@@ -189,7 +189,7 @@ final class TtlSerializer<T> implements TypeSerializer<TtlValue<T>> {
         return TypeSerializerSnapshot.super.restoreSerializer(newSerializer);
       }
       TypeSerializerSnapshot old = user;
-      return new TtlSerializer<>(old.resolveCompatibility(ttl.user).isCompatibleAsIs() ? ttl.user : old.restoreSerializer(ttl.user), nullable);
+      return new TtlSerializer<>(SerializerSnapshots.readerOf(old, ttl.user), nullable);
     }
 
     @Override

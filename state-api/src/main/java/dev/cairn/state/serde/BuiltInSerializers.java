@@ -58,6 +58,8 @@ final class BuiltInSerializers {
     EnumSerializer.registerReader();
     RecordSerializer.registerReader();
     KryoSerializer.registerReader();
+    MigratingSerializer.registerReader();
+    AvroSnapshot.registerReader();
   }
 
   /** Base of serializers of immutable values with a configuration-free snapshot. */

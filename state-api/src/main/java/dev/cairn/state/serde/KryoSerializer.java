@@ -5,7 +5,9 @@ import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.SerializerFactory;
 import com.esotericsoftware.kryo.serializers.CollectionSerializer;
+import com.esotericsoftware.kryo.serializers.CompatibleFieldSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultArraySerializers.ObjectArraySerializer;
 import com.esotericsoftware.kryo.serializers.DefaultArraySerializers.StringArraySerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.ArraysAsListSerializer;
@@ -60,11 +62,17 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
   private final Class<T> type;
   private final List<Class<?>> registered;
   private final boolean registrationRequired;
+  /** Whether objects are written with Kryo's {@link CompatibleFieldSerializer} (field names, chunked). */
+  private final boolean compatibleFields;
   private final Snapshot<T> snapshot;
   private final Pool<BoundedKryo> kryos;
   private final Pool<Output> outputs;
 
   KryoSerializer(Class<T> type, boolean registrationRequired, Class<?>... registeredClasses) {
+    this(type, registrationRequired, false, registeredClasses);
+  }
+
+  KryoSerializer(Class<T> type, boolean registrationRequired, boolean compatibleFields, Class<?>... registeredClasses) {
     if (type == null) {
       throw new NullPointerException("type must not be null");
     }
@@ -84,7 +92,8 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
     this.type = type;
     this.registered = List.copyOf(classes);
     this.registrationRequired = registrationRequired;
-    this.snapshot = new Snapshot<>(type.getName(), names, registrationRequired);
+    this.compatibleFields = compatibleFields;
+    this.snapshot = new Snapshot<>(type.getName(), names, registrationRequired, compatibleFields);
     this.kryos = new Pool<>(true, false, POOL_SIZE) {
       @Override
       protected BoundedKryo create() {
@@ -106,6 +115,21 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
     kryo.setRegistrationRequired(registrationRequired);
     kryo.setReferences(false);
     kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+    if (compatibleFields) {
+      // not chunked: field values are read from the bounded input; a removed field's value is read
+      // (its class is written with it, and must be registered) and dropped
+      CompatibleFieldSerializer.CompatibleFieldSerializerConfig config =
+          new CompatibleFieldSerializer.CompatibleFieldSerializerConfig();
+      config.setChunkedEncoding(false);
+      config.setReadUnknownFieldData(true);
+      kryo.setDefaultSerializer(new SerializerFactory.BaseSerializerFactory<BoundedCompatibleFieldSerializer<?>>() {
+        @Override
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        public BoundedCompatibleFieldSerializer<?> newSerializer(Kryo k, Class type) {
+          return new BoundedCompatibleFieldSerializer<>(k, type, config);
+        }
+      });
+    }
     for (int i = 0; i < registered.size(); i++) {
       kryo.register(registered.get(i), FIRST_ID + i);
     }
@@ -134,6 +158,11 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
       value = kryo.readClassAndObject(input);
     } catch (RuntimeException | StackOverflowError | LinkageError e) {
       // untrusted bytes: Kryo and the classes' own code may throw anything; the Kryo is not reused
+      if (e instanceof KryoException && String.valueOf(e.getMessage()).contains("unregistered class ID")) {
+        throw new SerializationException(this + ": the stored value names a class this serializer does not register ("
+            + e.getMessage() + "); it is never instantiated. Registered: " + registered.stream().map(Class::getName)
+            .toList() + " (ids from " + FIRST_ID + " in this order): register the class that wrote it", e);
+      }
       throw new SerializationException(this + ": cannot read the stored value: " + e, e);
     }
     kryos.free(kryo);
@@ -220,13 +249,17 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
 
   @Override
   public String toString() {
-    return (registrationRequired ? "kryo(" : "unsafeKryoWithoutRegistration(") + type.getName() + ")";
+    return (registrationRequired ? "kryo(" : "unsafeKryoWithoutRegistration(") + type.getName()
+        + (compatibleFields ? ", compatible fields" : "") + ")";
   }
 
   static void registerReader() {
     SerializerSnapshots.register(ID, (version, in) -> {
-      SnapshotCodec.requireVersion(ID, version, 1);
-      return new Snapshot<>(in.readString(), SnapshotCodec.readNames(in), in.readBoolean());
+      if (version != 1 && version != 2) {
+        throw new SerializationException("unknown version " + version + " of serializer snapshot '" + ID + "'");
+      }
+      return new Snapshot<>(in.readString(), SnapshotCodec.readNames(in), in.readBoolean(),
+          version == 2 && in.readBoolean());
     });
   }
 
@@ -253,6 +286,27 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
    * A Kryo input over a fixed byte range that checks declared string and primitive array lengths
    * against the bytes left before allocating, so a corrupt length cannot exhaust the heap.
    */
+  /**
+   * Kryo's compatible field serializer, with the count of field names it reads at a class's first
+   * value checked against the bytes left (each name takes at least a byte) before Kryo allocates it.
+   */
+  private static final class BoundedCompatibleFieldSerializer<T> extends CompatibleFieldSerializer<T> {
+    BoundedCompatibleFieldSerializer(Kryo kryo, Class<T> type, CompatibleFieldSerializerConfig config) {
+      super(kryo, type, config);
+    }
+
+    @Override
+    public T read(Kryo kryo, Input input, Class<? extends T> type) {
+      if (kryo.getGraphContext().get(this) == null) {
+        int start = input.position();
+        int names = input.readVarInt(true);
+        input.setPosition(start);
+        requireBytes(input, names, 1);
+      }
+      return super.read(kryo, input, type);
+    }
+  }
+
   private static final class BoundedInput extends Input {
     BoundedInput(byte[] bytes, int offset, int length) {
       super(bytes, offset, length);
@@ -474,19 +528,29 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
   }
 
   /**
-   * The snapshot of a Kryo serializer: the type, the other registered classes in id order, and
-   * whether registration was required. Compatible as is only with an equal snapshot: Kryo's bytes
-   * carry the registration ids.
+   * The snapshot of a Kryo serializer: the type, the other registered classes in id order, whether
+   * registration was required, and whether fields are compatible ({@link CompatibleFieldSerializer}).
+   * Kryo's bytes carry the registration ids: registrations added at the end read the stored bytes as
+   * is; reordered or inserted ones through a reconfigured serializer that registers the stored order
+   * first (the state migrates to the new ids); a class no longer registered, another type, or a
+   * changed mode is incompatible. Encoded as version 2 (version 1, without the field mode, reads as
+   * not compatible).
    *
    * @param type the declared type's class name (registered first)
    * @param registeredClasses the other registered classes' names, in id order
    * @param registrationRequired whether unregistered classes are refused
+   * @param compatibleFields whether objects were written with Kryo's compatible field serializer
    */
-  record Snapshot<T>(String type, List<String> registeredClasses, boolean registrationRequired)
+  record Snapshot<T>(String type, List<String> registeredClasses, boolean registrationRequired, boolean compatibleFields)
       implements TypeSerializerSnapshot<T> {
 
     Snapshot {
       registeredClasses = List.copyOf(registeredClasses);
+    }
+
+    /** A snapshot of the default field mode. */
+    Snapshot(String type, List<String> registeredClasses, boolean registrationRequired) {
+      this(type, registeredClasses, registrationRequired, false);
     }
 
     @Override
@@ -496,7 +560,7 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
 
     @Override
     public int version() {
-      return 1;
+      return compatibleFields ? 2 : 1;
     }
 
     @Override
@@ -504,6 +568,9 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
       out.writeString(type);
       SnapshotCodec.writeNames(registeredClasses, out);
       out.writeBoolean(registrationRequired);
+      if (compatibleFields) {
+        out.writeBoolean(true);
+      }
     }
 
     @Override
@@ -514,14 +581,40 @@ final class KryoSerializer<T> implements TypeSerializer<T> {
       if (equals(kryo.snapshot)) {
         return SchemaCompatibility.compatibleAsIs();
       }
-      return SchemaCompatibility.incompatible(
-          "the Kryo registration changed (class ids are stored): stored " + this + ", new " + kryo.snapshot);
+      Snapshot<?> now = kryo.snapshot;
+      if (!type.equals(now.type) || registrationRequired != now.registrationRequired
+          || compatibleFields != now.compatibleFields) {
+        return SchemaCompatibility.incompatible("the Kryo type or mode (registration required, compatible fields) changed: stored " + this + ", new " + now);
+      }
+      List<String> missing = registeredClasses.stream().filter(c -> !now.registeredClasses.contains(c)).toList();
+      if (!missing.isEmpty()) {
+        return SchemaCompatibility.incompatible("the Kryo registration no longer holds " + missing + ", which the"
+            + " stored data may contain (class ids are stored): keep registering them; stored " + this + ", new " + now);
+      }
+      if (now.registeredClasses.subList(0, registeredClasses.size()).equals(registeredClasses)) {
+        return SchemaCompatibility.compatibleAsIs(); // classes appended: the stored ids are unchanged
+      }
+      List<Class<?>> order = new ArrayList<>();
+      for (String name : registeredClasses) {
+        order.add(kryo.registered.get(1 + now.registeredClasses.indexOf(name)));
+      }
+      for (Class<?> c : kryo.registered.subList(1, kryo.registered.size())) {
+        if (!order.contains(c)) {
+          order.add(c);
+        }
+      }
+      KryoSerializer<?> reconfigured = new KryoSerializer<>(kryo.type, registrationRequired, compatibleFields,
+          order.toArray(new Class<?>[0]));
+      return SchemaCompatibility.compatibleWithReconfiguredSerializer(
+          "the Kryo registrations were reordered: stored " + registeredClasses + ", new " + now.registeredClasses,
+          reconfigured);
     }
 
     @Override
     public String toString() {
       return "kryo(" + type + ", registered " + registeredClasses
-          + (registrationRequired ? "" : ", registration NOT required") + ")";
+          + (registrationRequired ? "" : ", registration NOT required")
+          + (compatibleFields ? ", compatible fields" : "") + ")";
     }
   }
 }

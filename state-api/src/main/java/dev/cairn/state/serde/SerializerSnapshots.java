@@ -88,6 +88,37 @@ public final class SerializerSnapshots {
     return snapshot;
   }
 
+  /**
+   * Resolves the stored snapshot {@code stored} against the new serializer {@code now}: {@link
+   * TypeSerializerSnapshot#resolveCompatibility}, except that a serializer made by {@link
+   * Serializers#migrating} decides itself (its migration runs on state written without it). Every
+   * backend and composite serializer resolves through this.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static <T> SchemaCompatibility resolve(TypeSerializerSnapshot<T> stored, TypeSerializer<T> now) {
+    if (now instanceof MigratingSerializer<?, ?> migrating) {
+      return migrating.resolveFrom(stored);
+    }
+    return ((TypeSerializerSnapshot) stored).resolveCompatibility(now);
+  }
+
+  /**
+   * Returns the serializer that reads what {@code stored}'s serializer wrote as values of {@code
+   * now}'s type: {@code now} itself when {@link #resolve} finds it compatible as is, else the
+   * reconfigured or restore serializer ({@link TypeSerializerSnapshot#restoreSerializer}), or a
+   * migrating serializer's reader. Call it only after {@link #resolve} found them compatible.
+   *
+   * @throws UnsupportedOperationException if {@code stored} cannot restore a serializer for {@code now}
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static <T> TypeSerializer<T> readerOf(TypeSerializerSnapshot<T> stored, TypeSerializer<T> now) {
+    if (now instanceof MigratingSerializer<?, ?> migrating) {
+      return (TypeSerializer<T>) migrating.readerFrom(stored);
+    }
+    return ((TypeSerializerSnapshot) stored).resolveCompatibility(now).isCompatibleAsIs()
+        ? now : ((TypeSerializerSnapshot) stored).restoreSerializer(now);
+  }
+
   /** Returns the bytes {@link #write} produces for {@code snapshot}. */
   public static byte[] toBytes(TypeSerializerSnapshot<?> snapshot) {
     DataOutputBuffer out = new DataOutputBuffer();

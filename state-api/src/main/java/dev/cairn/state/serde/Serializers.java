@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Cairn's serializers. Scalars are constants; collections, records, enums and Kryo are made by
- * factories.
+ * Cairn's serializers. Scalars are constants; collections, records, POJOs, enums and Kryo are made
+ * by factories; {@link #of(Class)} picks the serializer for a class.
  */
 public final class Serializers {
 
@@ -141,12 +141,83 @@ public final class Serializers {
   }
 
   /**
+   * Returns a serializer of the POJO class {@code type}: a concrete class (a static member class if
+   * nested) with a no-argument constructor of any visibility, whose state is its non-static,
+   * non-transient, non-final fields, its superclasses' included. Fields are written in the order of
+   * their names, each serializer derived from the field's type as for {@link #record(Class)} (nested
+   * POJOs included); a value is read back by the no-argument constructor and then each field set.
+   * Fields are read and written directly (as Flink does), or through a public {@code getX} / {@code
+   * isX} and {@code setX} when the field cannot be made accessible (a named module that does not
+   * open its package to {@code dev.cairn.state}). POJOs are mutable: values are copied on read and
+   * write (heap backend), field by field. The stable hash is {@code 31 * h + fieldHash} over the
+   * fields in name order, starting at 1, 0 for null.
+   *
+   * <p><b>Evolution</b> follows the rules of {@link #record(Class)}: fields are matched by name (or
+   * {@link StateAlias}), their order is free, a removed field's values are dropped, widenings
+   * migrate, nested records and POJOs evolve recursively, and a change no rule covers is
+   * incompatible, naming the state, the field and its old and new serializer. An added field takes
+   * its {@link StateDefault}, or otherwise keeps what the no-argument constructor gave it (its
+   * type's zero or null, unless the class initializes it). A POJO may become a record of the same
+   * class name, and a record a POJO: the state migrates by the same rules.
+   *
+   * @throws IllegalArgumentException naming the class (and the field) if {@code type} is not a POJO,
+   *     a field is final, two fields share a name, a field's type has no automatic serializer, a field
+   *     can be reached neither directly nor through a getter and setter, or a {@link StateDefault}
+   *     does not parse
+   */
+  public static <T> TypeSerializer<T> pojo(Class<T> type) {
+    return RecordDerivation.derivePojo(type);
+  }
+
+  /**
+   * Returns the serializer Cairn derives for {@code type}, the automatic choice: the constant for a
+   * boxed scalar (or its primitive), {@code String}, {@code byte[]}, {@code long[]}, {@code int[]}
+   * and {@code double[]}; {@link #enumOf} for an enum; {@link #record(Class)} for a record; {@link
+   * #pojo(Class)} for any other class outside {@code java.*} and {@code javax.*} that has the shape
+   * of a POJO. Generic types ({@code List<X>}, ...) need their factories ({@link #listOf}, ...).
+   *
+   * @throws IllegalArgumentException naming the class and why if there is no automatic serializer
+   *     (then use {@link #kryo(Class, Class[])} or a hand-written serializer)
+   */
+  public static <T> TypeSerializer<T> of(Class<T> type) {
+    return RecordDerivation.of(type);
+  }
+
+  /**
+   * Returns {@code now} with a user {@link StateMigrator} from the data {@code old} reads: give it to
+   * the state's descriptor in place of {@code now}. When a restored state is registered with it, the
+   * backend reads every stored value (list element, map value) with {@code old} — itself resolved
+   * against the stored serializer, so {@code old} may be an evolved version of what wrote the data —
+   * converts it with {@code migrator} and keeps the result as {@code now} writes it. The migration's
+   * {@code name} is stored with the state's serializer snapshot: state it already migrated (restored
+   * from a later checkpoint) is read as is, so the conversion runs exactly once even when {@code old}
+   * and {@code now} write the same bytes (a change of units). Otherwise the serializer is {@code now}:
+   * same bytes, copies and hash.
+   *
+   * @param name names this migration, for the snapshot and messages (such as {@code
+   *     "millis-to-seconds"}); a later migration of the same state needs another name
+   * @param old reads the stored data (the state's serializer before this migration)
+   * @param now the state's serializer from now on
+   * @param migrator converts one old value to a new one
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   */
+  public static <O, N> TypeSerializer<N> migrating(
+      String name, TypeSerializer<O> old, TypeSerializer<N> now, StateMigrator<O, N> migrator) {
+    return new MigratingSerializer<>(name, old, now, migrator);
+  }
+
+  /**
    * Returns a Kryo 5 serializer of {@code type} and its subclasses, with class registration
    * required: {@code type} and then {@code registeredClasses} are registered with fixed ids in this
    * order, and every other class is refused (when writing, and when reading bytes that name it).
    * Register every concrete class a value can contain (collection classes such as {@code
-   * java.util.ArrayList} included). The registration is part of the format: changing it, or its
-   * order, makes stored data incompatible. The stable hash is {@link java.util.Arrays#hashCode(byte[])}
+   * java.util.ArrayList} included). The registration is part of the format (class ids are stored):
+   * classes added at the end read stored data as is; a reordered or inserted registration migrates
+   * (the stored order is read through a reconfigured serializer); a class no longer registered is
+   * incompatible; bytes naming a class id that is not registered fail with a {@link
+   * dev.cairn.state.SerializationException}, never instantiating anything. The fields of a class
+   * cannot change in this mode: use {@link #kryoCompatibleFields} for evolving classes. The stable hash is {@link java.util.Arrays#hashCode(byte[])}
    * of the serialized bytes. Never falls back to Java serialization.
    *
    * <p>Reading hostile bytes fails with {@link dev.cairn.state.SerializationException} in memory
@@ -159,6 +230,21 @@ public final class Serializers {
    */
   public static <T> TypeSerializer<T> kryo(Class<T> type, Class<?>... registeredClasses) {
     return new KryoSerializer<>(type, true, registeredClasses);
+  }
+
+  /**
+   * Returns a Kryo 5 serializer of {@code type} in <b>compatible-field mode</b>, for classes that
+   * evolve: objects are written with Kryo's {@code CompatibleFieldSerializer} (each class's field
+   * names, each field's value with its class), so fields may be added (they keep what the
+   * instantiated object has), removed (their values are read and dropped: keep their classes
+   * registered) and reordered without a migration. Registration is required as for {@link
+   * #kryo(Class, Class[])}, whose rules for changed registrations apply too; the bytes are larger and
+   * slower than the default mode's, and a state cannot switch between the two modes.
+   *
+   * @throws IllegalArgumentException if a class is listed twice or cannot be registered
+   */
+  public static <T> TypeSerializer<T> kryoCompatibleFields(Class<T> type, Class<?>... registeredClasses) {
+    return new KryoSerializer<>(type, true, true, registeredClasses);
   }
 
   /**

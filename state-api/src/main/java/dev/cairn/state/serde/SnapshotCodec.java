@@ -44,7 +44,7 @@ final class SnapshotCodec {
   @SuppressWarnings({"unchecked", "rawtypes"})
   static SchemaCompatibility nested(String where, TypeSerializerSnapshot old, TypeSerializer<?> now) {
     SchemaCompatibility toOptional = OptionalSerializer.toOptional(old, now);
-    SchemaCompatibility verdict = toOptional != null ? toOptional : old.resolveCompatibility(now);
+    SchemaCompatibility verdict = toOptional != null ? toOptional : SerializerSnapshots.resolve(old, (TypeSerializer) now);
     if (verdict.isCompatibleAsIs()) {
       return verdict;
     }
@@ -65,7 +65,7 @@ final class SnapshotCodec {
     if (OptionalSerializer.toOptional(old, now) != null) {
       return (TypeSerializer<T>) OptionalSerializer.wrapping(old, (OptionalSerializer) now);
     }
-    return old.resolveCompatibility(now).isCompatibleAsIs() ? now : old.restoreSerializer(now);
+    return SerializerSnapshots.readerOf(old, now);
   }
 
   /** Returns the more severe of two verdicts ({@code a} when they are equally severe). */
@@ -98,7 +98,11 @@ final class SnapshotCodec {
     if (old instanceof RecordSerializer.Snapshot<?> record) {
       return record.components().stream().allMatch(c -> skippable(c.serializer()));
     }
-    return old instanceof EnumSerializer.Snapshot<?> || old instanceof KryoSerializer.Snapshot<?>;
+    if (old instanceof MigratingSerializer.Snapshot<?> migrated) {
+      return skippable(migrated.now());
+    }
+    return old instanceof EnumSerializer.Snapshot<?> || old instanceof KryoSerializer.Snapshot<?>
+        || old instanceof AvroSnapshot<?>;
   }
 
   /** Reads past one value written by {@code old}'s serializer, which {@link #skippable} accepts. */
@@ -128,8 +132,10 @@ final class SnapshotCodec {
       }
     } else if (old instanceof EnumSerializer.Snapshot<?>) {
       in.readVarInt();
-    } else if (old instanceof KryoSerializer.Snapshot<?>) {
+    } else if (old instanceof KryoSerializer.Snapshot<?> || old instanceof AvroSnapshot<?>) {
       in.skip(in.readLength(1));
+    } else if (old instanceof MigratingSerializer.Snapshot<?> migrated) {
+      skip(migrated.now(), in);
     } else {
       throw new IllegalArgumentException("cannot skip values of " + old);
     }

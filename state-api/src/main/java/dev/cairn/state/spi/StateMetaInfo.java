@@ -6,6 +6,7 @@ import dev.cairn.state.StateDescriptor;
 import dev.cairn.state.StateKind;
 import dev.cairn.state.StateRegistrationException;
 import dev.cairn.state.serde.SchemaCompatibility;
+import dev.cairn.state.serde.SerializerSnapshots;
 import dev.cairn.state.serde.TypeSerializer;
 import dev.cairn.state.serde.TypeSerializerSnapshot;
 
@@ -110,7 +111,7 @@ public record StateMetaInfo(
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private SchemaCompatibility resolve(String role, TypeSerializerSnapshot stored, TypeSerializer<?> now) {
-    SchemaCompatibility compatibility = stored.resolveCompatibility(now);
+    SchemaCompatibility compatibility = SerializerSnapshots.resolve(stored, now);
     if (compatibility.isIncompatible()) {
       throw IncompatibleSchemaException.serializerMismatch(
           "state '" + name + "': the new " + role + " serializer cannot read the restored data ("
@@ -122,7 +123,7 @@ public record StateMetaInfo(
   @SuppressWarnings({"unchecked", "rawtypes"})
   private TypeSerializer<Object> reader(TypeSerializerSnapshot stored, TypeSerializer now) {
     try {
-      return stored.restoreSerializer(now);
+      return SerializerSnapshots.readerOf(stored, now);
     } catch (UnsupportedOperationException e) {
       throw new IncompatibleSchemaException("state '" + name + "': " + e.getMessage(), e);
     }

@@ -22,6 +22,12 @@ import dev.cairn.state.serde.TypeSerializerSnapshot;
 public record StateMigration(
     String stateName, TypeSerializer<Object> valueReader, TypeSerializer<Object> userKeyReader, String reason) {
 
+  /** Returns {@code key} for an error message: its {@code toString}, cut at 200 characters. */
+  public static String describeKey(Object key) {
+    String s = key instanceof byte[] bytes ? java.util.HexFormat.of().formatHex(bytes) : String.valueOf(key);
+    return "'" + (s.length() <= 200 ? s : s.substring(0, 200) + "...") + "'";
+  }
+
   /**
    * Checks that the key serializer {@code now} reads keys written by the serializer {@code stored}
    * describes, as is: keys are never migrated, since their bytes and hash decide the key group.

@@ -1,17 +1,21 @@
 package dev.cairn.state.kit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.state.KeyedStateBackend;
 import dev.cairn.state.StateDescriptors;
+import dev.cairn.state.SerializationException;
 import dev.cairn.state.StateKind;
 import dev.cairn.state.ValueState;
 import dev.cairn.state.metrics.BackendMetrics;
 import dev.cairn.state.metrics.MeteredBackend;
+import dev.cairn.state.metrics.MigrationProgress;
 import dev.cairn.state.metrics.RestoreListener;
 import dev.cairn.state.metrics.RestoreProgress;
 import dev.cairn.state.metrics.StateMetrics;
 import dev.cairn.state.serde.Serializers;
+import dev.cairn.state.serde.TypeSerializer;
 import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import java.time.Duration;
@@ -160,6 +164,70 @@ public interface MetricsContract {
       assertThat(metrics.lastRestore()).isEqualTo(total);
       fill(restored, 0); // registers the restored state
       assertThat(count(restored).entries()).isEqualTo(20_000);
+    }
+  }
+
+  @Test
+  default void migration_reportsStartProgressPerPassAndEnd_andFailuresToo() throws Exception {
+    MemorySnapshotStore store = new MemorySnapshotStore("snapshot-to-migrate");
+    try (KeyedStateBackend<Long> backend = createMeteredBackend(null, Duration.ofSeconds(5))) {
+      fill(backend, 20_000);
+      try (StateSnapshot snapshot = Snapshotable.of(backend).snapshot(1)) {
+        snapshot.writeTo(store);
+      }
+    }
+    List<String> events = new ArrayList<>();
+    List<MigrationProgress> progress = new ArrayList<>();
+    AtomicReference<MigrationProgress> end = new AtomicReference<>();
+    AtomicReference<Throwable> endFailure = new AtomicReference<>();
+    RestoreListener listener = new RestoreListener() {
+      @Override
+      public void onMigrationStart(MigrationProgress p) {
+        events.add("start " + p.state());
+        assertThat(p.entries()).isZero();
+      }
+
+      @Override
+      public void onMigrationProgress(MigrationProgress p) {
+        progress.add(p);
+      }
+
+      @Override
+      public void onMigrationEnd(MigrationProgress p, Throwable failure) {
+        events.add(failure == null ? "end" : "failed");
+        end.set(p);
+        endFailure.set(failure);
+      }
+    };
+    try (KeyedStateBackend<Long> restored = createMeteredBackend(listener, Duration.ofNanos(1))) {
+      Snapshotable.of(restored).restore(List.of(store.input()));
+      TypeSerializer<Long> failing = Serializers.migrating("fails", Serializers.LONG, Serializers.LONG, v -> {
+        if (v == 19_999) {
+          throw new IllegalArgumentException("no");
+        }
+        return v;
+      });
+      assertThatThrownBy(() -> restored.getState(StateDescriptors.value("count", failing)))
+          .isInstanceOf(SerializationException.class);
+      assertThat(events).containsExactly("start count", "failed");
+      assertThat(endFailure.get()).isNotNull().hasMessageContaining("key '19999'");
+      events.clear();
+      progress.clear();
+
+      restored.getState(StateDescriptors.value("count",
+          Serializers.migrating("doubled", Serializers.LONG, Serializers.LONG, v -> 2 * v)));
+
+      assertThat(events).containsExactly("start count", "end");
+      assertThat(progress).as("progress calls while 20,000 entries migrate").isNotEmpty()
+          .allSatisfy(p -> {
+            assertThat(p.state()).isEqualTo("count");
+            assertThat(p.reason()).contains("migration 'doubled'");
+            assertThat(p.entries()).isBetween(1L, 20_000L);
+          });
+      assertThat(end.get().pass()).isEqualTo("done");
+      assertThat(end.get().entries()).isEqualTo(20_000);
+      assertThat(end.get().entriesPerSecond()).isPositive();
+      assertThat(endFailure.get()).isNull();
     }
   }
 }

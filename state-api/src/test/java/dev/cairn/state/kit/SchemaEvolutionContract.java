@@ -7,6 +7,7 @@ import dev.cairn.state.IncompatibleSchemaException;
 import dev.cairn.state.KeyedStateBackend;
 import dev.cairn.state.ListState;
 import dev.cairn.state.MapState;
+import dev.cairn.state.SerializationException;
 import dev.cairn.state.StateDescriptors;
 import dev.cairn.state.ValueState;
 import dev.cairn.state.serde.OlderVersions;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +60,70 @@ public interface SchemaEvolutionContract extends KitSupport {
   /** Today's enum: reordered, one constant added. */
   enum Color { RED, GREEN, BLUE }
 
+  /** Version 1 of {@link Account}, a POJO. */
+  class AccountV1 {
+    public String owner;
+    public int cents;
+    public String note;
+
+    public AccountV1() {}
+
+    public AccountV1(String owner, int cents, String note) {
+      this.owner = owner;
+      this.cents = cents;
+      this.note = note;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof AccountV1 a && Objects.equals(owner, a.owner) && cents == a.cents
+          && Objects.equals(note, a.note);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(owner, cents, note);
+    }
+  }
+
+  /** An account, a POJO: {@code cents} widened, {@code currency} added with a default, {@code note} removed. */
+  class Account {
+    public String owner;
+    public long cents;
+    @StateDefault("EUR")
+    public String currency;
+
+    public Account() {}
+
+    public Account(String owner, long cents, String currency) {
+      this.owner = owner;
+      this.cents = cents;
+      this.currency = currency;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Account a && Objects.equals(owner, a.owner) && cents == a.cents
+          && Objects.equals(currency, a.currency);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(owner, cents, currency);
+    }
+
+    @Override
+    public String toString() {
+      return "Account(" + owner + ", " + cents + ", " + currency + ")";
+    }
+  }
+
   int KEYS = 50;
+
+  /** The serializer version 1 of {@link Account} was written with. */
+  static TypeSerializer<AccountV1> accountV1() {
+    return OlderVersions.asOlderVersion(Serializers.pojo(AccountV1.class), Map.of(AccountV1.class, Account.class));
+  }
 
   private static TypeSerializer<ProfileV1> profileV1() {
     return OlderVersions.asOlderVersion(
@@ -82,6 +147,8 @@ public interface SchemaEvolutionContract extends KitSupport {
     MapState<ColorV1, Integer> map =
         backend.getState(StateDescriptors.map("per-color", Serializers.enumOf(ColorV1.class), Serializers.INT));
     ValueState<UserState> user = backend.getState(StateDescriptors.value("user", new UserStateSerializer(1)));
+    MapState<String, AccountV1> accounts =
+        backend.getState(StateDescriptors.map("accounts", Serializers.STRING, accountV1()));
     for (long key = 0; key < KEYS; key++) {
       backend.setCurrentKey(key);
       value.update(v1(key));
@@ -91,6 +158,8 @@ public interface SchemaEvolutionContract extends KitSupport {
         map.put(ColorV1.RED, -(int) key);
       }
       user.update(new UserState("user " + key, (int) key, "")); // format 1 stores no email
+      accounts.put("main", new AccountV1("user " + key, (int) key * 100, "note"));
+      accounts.put("empty", null);
     }
     return snapshotOf(backend).input();
   }
@@ -106,6 +175,122 @@ public interface SchemaEvolutionContract extends KitSupport {
       restored.setCurrentKey(key);
       assertThat(value.value()).as("key %d", key).isEqualTo(migrated(key));
       assertThat(list.get()).as("key %d", key).containsExactly(migrated(key), migrated(key + 1000));
+    }
+  }
+
+  /** Durations stored in milliseconds by version 1 are seconds in version 2: the same bytes, other units. */
+  private static TypeSerializer<Long> millisToSeconds() {
+    return Serializers.migrating("millis-to-seconds", Serializers.LONG, Serializers.LONG, ms -> ms / 1000);
+  }
+
+  /** A backend with durations in milliseconds (value and list state) written by version 1, snapshotted. */
+  private SnapshotInput millisSnapshot() {
+    KeyedStateBackend<Long> backend = backend();
+    ValueState<Long> value = backend.getState(StateDescriptors.value("duration", Serializers.LONG));
+    ListState<Long> list = backend.getState(StateDescriptors.list("durations", Serializers.LONG));
+    for (long key = 0; key < KEYS; key++) {
+      backend.setCurrentKey(key);
+      value.update(key * 1000);
+      list.update(List.of(key * 1000, key * 2000));
+    }
+    return snapshotOf(backend).input();
+  }
+
+  @Test
+  default void getState_userMigrator_convertsEveryValueOnceAcrossLaterRestores() {
+    KeyedStateBackend<Long> restored = restored(backend(), millisSnapshot());
+    ValueState<Long> value = restored.getState(StateDescriptors.value("duration", millisToSeconds()));
+    ListState<Long> list = restored.getState(StateDescriptors.list("durations", millisToSeconds()));
+    for (long key = 0; key < KEYS; key++) {
+      restored.setCurrentKey(key);
+      assertThat(value.value()).as("key %d", key).isEqualTo(key);
+      assertThat(list.get()).as("key %d", key).containsExactly(key, 2 * key);
+    }
+    restored.setCurrentKey(1L);
+    value.update(60L);
+
+    KeyedStateBackend<Long> again = restored(restored, snapshotOf(restored).input());
+    ValueState<Long> valueAgain = again.getState(StateDescriptors.value("duration", millisToSeconds()));
+    ListState<Long> listAgain = again.getState(StateDescriptors.list("durations", Serializers.LONG));
+
+    for (long key = 0; key < KEYS; key++) {
+      again.setCurrentKey(key);
+      assertThat(valueAgain.value()).as("key %d, migrated once", key).isEqualTo(key == 1 ? 60 : key);
+      assertThat(listAgain.get()).as("key %d, without the migrator", key).containsExactly(key, 2 * key);
+    }
+  }
+
+  @Test
+  default void getState_userMigratorThrows_failsNamingStateKeyAndMigrationAndLeavesStateReadable() {
+    KeyedStateBackend<Long> restored = restored(backend(), millisSnapshot());
+    TypeSerializer<Long> failing = Serializers.migrating("checked-seconds", Serializers.LONG, Serializers.LONG, ms -> {
+      if (ms == 7000) {
+        throw new IllegalStateException("seven is not allowed");
+      }
+      return ms / 1000;
+    });
+
+    assertThatThrownBy(() -> restored.getState(StateDescriptors.value("duration", failing)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("state 'duration'")
+        .hasMessageContaining("key '7'")
+        .hasMessageContaining("migration 'checked-seconds'")
+        .hasMessageContaining("seven is not allowed");
+
+    ValueState<Long> unchanged = restored.getState(StateDescriptors.value("duration", Serializers.LONG));
+    for (long key = 0; key < KEYS; key++) {
+      restored.setCurrentKey(key);
+      assertThat(unchanged.value()).isEqualTo(key * 1000);
+    }
+  }
+
+  @Test
+  default void getState_userMigratorWhoseOldSerializerCannotReadTheData_isIncompatible() {
+    KeyedStateBackend<Long> restored = restored(backend(), millisSnapshot());
+    TypeSerializer<Long> wrongSource =
+        Serializers.migrating("text-to-number", Serializers.STRING, Serializers.LONG, Long::parseLong);
+
+    assertThatThrownBy(() -> restored.getState(StateDescriptors.value("duration", wrongSource)))
+        .isInstanceOf(IncompatibleSchemaException.class)
+        .hasMessageContaining("state 'duration'")
+        .hasMessageContaining("migration 'text-to-number'")
+        .hasMessageContaining("cairn.string");
+  }
+
+  @Test
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  default void getState_kryoRegistrationReordered_migratesThroughTheStoredOrder() {
+    KeyedStateBackend<Long> backend = backend();
+    TypeSerializer<ArrayList> v1 = Serializers.kryo(ArrayList.class, AddressV1.class, Address.class);
+    ValueState<ArrayList> written = backend.getState(StateDescriptors.value("kryo", v1));
+    for (long key = 0; key < KEYS; key++) {
+      backend.setCurrentKey(key);
+      written.update(new ArrayList<>(List.of(new Address("street " + key, "z"), new AddressV1("old " + key))));
+    }
+    KeyedStateBackend<Long> restored = restored(backend, snapshotOf(backend).input());
+
+    ValueState<ArrayList> read = restored.getState(
+        StateDescriptors.value("kryo", Serializers.kryo(ArrayList.class, Address.class, AddressV1.class)));
+
+    for (long key = 0; key < KEYS; key++) {
+      restored.setCurrentKey(key);
+      assertThat(read.value()).as("key %d", key)
+          .containsExactly(new Address("street " + key, "z"), new AddressV1("old " + key));
+    }
+  }
+
+  @Test
+  default void getState_pojoEvolved_migratesMapValues() {
+    KeyedStateBackend<Long> restored = restored(backend(), version1Snapshot());
+
+    MapState<String, Account> accounts =
+        restored.getState(StateDescriptors.map("accounts", Serializers.STRING, Serializers.pojo(Account.class)));
+
+    for (long key = 0; key < KEYS; key++) {
+      restored.setCurrentKey(key);
+      assertThat(accounts.get("main")).as("key %d", key).isEqualTo(new Account("user " + key, key * 100, "EUR"));
+      assertThat(accounts.contains("empty")).isTrue();
+      assertThat(accounts.get("empty")).isNull();
     }
   }
 

@@ -89,7 +89,55 @@ class DecodingFuzzTest {
             new int[] {4}, new double[] {5}, Color.RED, List.of("x"), Map.of("k", List.of(6L)), new Inner(7, "i"), true,
             'c', 8f)),
         new Case<>(Serializers.kryo(Pojo.class, Arrays.copyOfRange(pojoClasses, 1, pojoClasses.length)), pojo()),
-        new Case<>(Serializers.unsafeKryoWithoutRegistration(Object.class), pojo()));
+        new Case<>(Serializers.unsafeKryoWithoutRegistration(Object.class), pojo()),
+        new Case<>(Serializers.kryoCompatibleFields(Pojo.class, Arrays.copyOfRange(pojoClasses, 1, pojoClasses.length)),
+            pojo()),
+        new Case<>(Serializers.pojo(Account.class), account()),
+        new Case<>(Serializers.migrating("fuzz", Serializers.STRING, Serializers.STRING, String::trim), "migrated"),
+        new Case<>(AvroSerializers.generic(AVRO), avro()));
+  }
+
+  /** A POJO of Cairn's own serializers. */
+  static final class Account {
+    String owner;
+    long cents;
+    List<Inner> history;
+  }
+
+  private static Account account() {
+    Account a = new Account();
+    a.owner = "ann";
+    a.cents = 42;
+    a.history = List.of(new Inner(1, "x"), new Inner(2, null));
+    return a;
+  }
+
+  private static final org.apache.avro.Schema AVRO = new org.apache.avro.Schema.Parser().parse("""
+      {"type": "record", "name": "Fuzzed", "fields": [
+        {"name": "name", "type": "string"},
+        {"name": "tags", "type": {"type": "array", "items": "string"}},
+        {"name": "counts", "type": {"type": "map", "values": "long"}},
+        {"name": "note", "type": ["null", "bytes"]},
+        {"name": "kind", "type": {"type": "enum", "name": "Kind", "symbols": ["A", "B"]}},
+        {"name": "id", "type": {"type": "fixed", "name": "Id", "size": 4}},
+        {"name": "next", "type": ["null", "Fuzzed"]}]}""");
+
+  private static org.apache.avro.generic.GenericRecord avro() {
+    org.apache.avro.generic.GenericRecord r = new org.apache.avro.generic.GenericData.Record(AVRO);
+    r.put("name", "avro-é");
+    r.put("tags", List.of("a", "b"));
+    r.put("counts", Map.of("k", 1L));
+    r.put("note", java.nio.ByteBuffer.wrap(new byte[] {1, 2}));
+    r.put("kind", new org.apache.avro.generic.GenericData.EnumSymbol(AVRO.getField("kind").schema(), "B"));
+    r.put("id", new org.apache.avro.generic.GenericData.Fixed(AVRO.getField("id").schema(), new byte[] {1, 2, 3, 4}));
+    org.apache.avro.generic.GenericRecord next = new org.apache.avro.generic.GenericData.Record(AVRO);
+    next.put("name", "n");
+    next.put("tags", List.of());
+    next.put("counts", Map.of());
+    next.put("kind", new org.apache.avro.generic.GenericData.EnumSymbol(AVRO.getField("kind").schema(), "A"));
+    next.put("id", new org.apache.avro.generic.GenericData.Fixed(AVRO.getField("id").schema(), new byte[4]));
+    r.put("next", next);
+    return r;
   }
 
   @Test

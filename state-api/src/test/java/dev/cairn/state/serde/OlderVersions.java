@@ -14,8 +14,8 @@ public final class OlderVersions {
   private OlderVersions() {}
 
   /**
-   * Returns {@code written}, whose snapshot renames record classes by {@code renames} (old look-alike
-   * name to current name), nested records included.
+   * Returns {@code written}, whose snapshot renames record and POJO classes by {@code renames} (old
+   * look-alike name to current name), nested ones included.
    */
   @SuppressWarnings("unchecked")
   public static <T> TypeSerializer<T> asOlderVersion(TypeSerializer<T> written, Map<Class<?>, Class<?>> renames) {
@@ -70,7 +70,10 @@ public final class OlderVersions {
           name = e.getValue().getName();
         }
       }
-      return new RecordSerializer.Snapshot<>(name, components);
+      return new RecordSerializer.Snapshot<>(name, components, record.pojo());
+    }
+    if (s instanceof OptionalSerializer.Snapshot<?> optional) {
+      return new OptionalSerializer.Snapshot<>(rename(optional.value(), renames));
     }
     if (s instanceof ListSerializer.Snapshot<?> list) {
       return new ListSerializer.Snapshot<>(rename(list.element(), renames));

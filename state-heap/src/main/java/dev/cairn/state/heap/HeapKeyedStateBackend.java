@@ -90,8 +90,8 @@ final class HeapKeyedStateBackend<K>
   private final Map<String, StateTable<K>> tables = new LinkedHashMap<>();
   /** The registered tables for {@link #metrics()}: replaced, never changed. */
   private volatile List<StateTable<K>> meteredTables = List.of();
-  private final RestoreListener restoreListener;
-  private final Duration restoreProgressInterval;
+  final RestoreListener restoreListener;
+  final Duration restoreProgressInterval;
   private volatile RestoreProgress lastRestore;
   private final Map<String, RestoredState> restored = new TreeMap<>();
   private String[] restoredFrom;

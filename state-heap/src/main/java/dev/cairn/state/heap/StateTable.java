@@ -10,6 +10,7 @@ import dev.cairn.state.serde.DataOutputBuffer;
 import dev.cairn.state.serde.TypeSerializer;
 import dev.cairn.state.spi.KeyedSnapshotWriter;
 import dev.cairn.state.spi.StateMetaInfo;
+import dev.cairn.state.spi.MigrationMonitor;
 import dev.cairn.state.spi.StateMigration;
 import java.io.IOException;
 import java.util.List;
@@ -211,15 +212,22 @@ final class StateTable<K> {
     TypeSerializer<Object> userKeySerializer = migration == null || migration.userKeyReader() == null
         ? this.userKeySerializer : migration.userKeyReader();
     DataInputBuffer in = new DataInputBuffer();
+    MigrationMonitor monitor = migration == null ? null
+        : MigrationMonitor.start("heap", migration, backend.restoreListener, backend.restoreProgressInterval);
+    if (monitor != null) {
+      monitor.pass("loaded");
+    }
     for (int index = 0; index < groups.length; index++) {
       List<RestoredState.Entry> entries = restored.entries(index);
       if (entries == null) {
         continue;
       }
       SlotMap<K, Object> group = writableGroup(index);
+      K key = null;
       try {
         for (RestoredState.Entry entry : entries) {
-          K key = read(keySerializer, entry.key(), in);
+          key = null;
+          key = read(keySerializer, entry.key(), in);
           switch (kind) {
             case LIST -> {
               @SuppressWarnings("unchecked")
@@ -244,11 +252,27 @@ final class StateTable<K> {
             }
             default -> group.put(key, read(valueSerializer, entry.value(), in));
           }
+          if (monitor != null) {
+            monitor.entry();
+          }
         }
       } catch (SerializationException e) {
-        throw new SerializationException("state '" + name + "': cannot read restored entry"
+        SerializationException failure = new SerializationException("state '" + name + "': cannot read restored entry"
+            + (key == null ? "" : " of key " + StateMigration.describeKey(key))
             + (migration == null ? "" : " (migrating: " + migration.reason() + ")") + ": " + e.getMessage(), e);
+        if (monitor != null) {
+          monitor.end(failure);
+        }
+        throw failure;
+      } catch (RuntimeException | Error e) {
+        if (monitor != null) {
+          monitor.end(e);
+        }
+        throw e;
       }
+    }
+    if (monitor != null) {
+      monitor.end(null);
     }
   }
 

@@ -30,6 +30,7 @@ import dev.cairn.state.spi.KeyedSnapshotFormat;
 import dev.cairn.state.spi.KeyedSnapshotReader;
 import dev.cairn.state.spi.OwnerThread;
 import dev.cairn.state.spi.QueryableBackend;
+import dev.cairn.state.spi.MigrationMonitor;
 import dev.cairn.state.spi.RestoreMonitor;
 import dev.cairn.state.spi.SnapshotInput;
 import dev.cairn.state.spi.Snapshotable;
@@ -464,19 +465,16 @@ final class RocksDbKeyedBackend<K>
     RocksDbMigration convert = new RocksDbMigration(column.kind(), migration, keySerializer,
         (TypeSerializer<Object>) descriptor.valueSerializer(),
         descriptor instanceof MapStateDescriptor<?, ?> map ? (TypeSerializer<Object>) map.userKeySerializer() : null);
-    LOG.info("state '{}' in {}: migrating to the new serializers ({})", column.name, directory.root(), migration.reason());
-    long start = System.nanoTime();
-    long entries = 0;
+    MigrationMonitor monitor = MigrationMonitor.start("rocksdb", migration, restoreListener, restoreProgressInterval);
+    byte[] key = null;
     try (RocksIterator iterator = db.newIterator(column.handle, readOptions)) {
       List<String> passes = migration.userKeyReader() == null
           ? List.of("converted", "rewrote")
           : List.of("converted", "deleted", "rewrote");
       for (String pass : passes) {
-        long passStart = System.nanoTime();
-        long lastLog = passStart;
-        entries = 0;
+        monitor.pass(pass);
         for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
-          byte[] key = iterator.key();
+          key = iterator.key();
           switch (pass) {
             case "deleted" -> batchDelete(column, key);
             case "rewrote" -> batchPut(column, convert.key(key), convert.value(iterator.value()));
@@ -488,11 +486,7 @@ final class RocksDbKeyedBackend<K>
           if (batch.getDataSize() >= RESTORE_BATCH_BYTES) {
             writeBatch("migrate", column);
           }
-          entries++;
-          if ((entries & 0xFFFF) == 0 && System.nanoTime() - lastLog > 10_000_000_000L) {
-            lastLog = System.nanoTime();
-            LOG.info("state '{}': {} {} entries ({} entries/s)", column.name, pass, entries, rate(entries, lastLog - passStart));
-          }
+          monitor.entry();
         }
         checkIteratorStatus(iterator, "migrate", column.name);
         if (batch.count() > 0) {
@@ -501,12 +495,16 @@ final class RocksDbKeyedBackend<K>
       }
     } catch (SerializationException e) {
       batch.clear();
-      throw new SerializationException("state '" + column.name + "': cannot migrate a restored entry ("
+      SerializationException failure = new SerializationException("state '" + column.name
+          + "': cannot migrate the restored entry of key " + (key == null ? "?" : convert.describeKey(key)) + " ("
           + migration.reason() + "), nothing was changed: " + e.getMessage(), e);
+      monitor.end(failure);
+      throw failure;
+    } catch (RuntimeException | Error e) {
+      monitor.end(e);
+      throw e;
     }
-    long nanos = System.nanoTime() - start;
-    LOG.info("state '{}': migrated {} entries in {} ms ({} entries/s)", column.name, entries, nanos / 1_000_000,
-        rate(entries, nanos));
+    monitor.end(null);
   }
 
   private static long rate(long entries, long nanos) {

@@ -53,6 +53,15 @@ final class RocksDbMigration {
     return out.toByteArray();
   }
 
+  /** Returns the state's key in the RocksDB key {@code raw}, for messages, or its bytes in hex. */
+  String describeKey(byte[] raw) {
+    try {
+      return StateMigration.describeKey(keySerializer.deserialize(new DataInputBuffer().wrap(raw, 2, raw.length - 2)));
+    } catch (RuntimeException e) {
+      return StateMigration.describeKey(raw);
+    }
+  }
+
   /** Returns the RocksDB value in the new format. */
   byte[] value(byte[] raw) {
     TypeSerializer<Object> reader = migration.valueReader();
