@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,8 +83,11 @@ class IncrementalCheckpointTest {
         checkpoint(coordinator, List.of(task));
         assertSharedFilesExactlyReferenced(jobDir);
       }
-      CheckpointStats last = stats.get(stats.size() - 1);
-      assertThat(last.incrementalSizeBytes()).as("bytes written by an incremental checkpoint")
+      // a RocksDB checkpoint also stores the output of a compaction that ran since the last one (the
+      // fourth flush triggers one, whenever it finishes): the typical checkpoint writes what changed
+      List<Long> written = LongStream.rangeClosed(2, 6).map(id -> statsOf(id).incrementalSizeBytes())
+          .sorted().boxed().toList();
+      assertThat(written.get(2)).as("median bytes written by the incremental checkpoints %s", written)
           .isLessThan(statsOf(1).incrementalSizeBytes() / 5);
       assertThat(CheckpointCoordinatorTest.entries(jobDir)).containsExactly("_lock", "chk-5", "chk-6", "shared");
     }
