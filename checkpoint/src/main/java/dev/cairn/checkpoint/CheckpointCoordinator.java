@@ -114,9 +114,9 @@ public final class CheckpointCoordinator implements AutoCloseable {
   private final Builder config;
   private final FileLayer files;
   private final JobStore store;
-  private static final String COORDINATOR_THREAD = "cairn-checkpoint-coordinator";
-
   private final ScheduledThreadPoolExecutor scheduler;
+  /** The scheduler's thread (a new one if a task ever killed the previous). */
+  private volatile Thread coordinatorThread;
   private final ExecutorService asyncExecutor;
   private final List<CheckpointParticipant> participants = new ArrayList<>();
   private final TreeMap<Long, PendingCheckpoint> pending = new TreeMap<>();
@@ -140,7 +140,8 @@ public final class CheckpointCoordinator implements AutoCloseable {
     this.store = JobStore.open(storage);
     this.nextId = store.maxSeenId() + 1;
     this.lastCompletionNanos = System.nanoTime() - config.minPause.toNanos();
-    this.scheduler = new ScheduledThreadPoolExecutor(1, daemon(COORDINATOR_THREAD));
+    ThreadFactory coordinatorThreads = daemon("cairn-checkpoint-coordinator");
+    this.scheduler = new ScheduledThreadPoolExecutor(1, r -> coordinatorThread = coordinatorThreads.newThread(r));
     this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.asyncExecutor = Executors.newCachedThreadPool(daemon("cairn-checkpoint-async"));
   }
@@ -968,7 +969,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
    * retention, say); directly if called on that thread or once the coordinator is closed.
    */
   private <T> T afterHousekeeping(Supplier<T> read) {
-    if (Thread.currentThread().getName().startsWith(COORDINATOR_THREAD) || scheduler.isShutdown()) {
+    if (Thread.currentThread() == coordinatorThread || scheduler.isShutdown()) {
       return read.get();
     }
     try {
