@@ -751,7 +751,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     if (checkpoint.acknowledge(index, part, syncNanos, System.nanoTime() - start, bytes)) {
       submitCompletion(checkpoint);
     }
-    keyed.close(); // after acknowledging: releasing (e.g. deleting RocksDB's hard links) is not on the checkpoint's path
+    keyed.close(); // after acknowledging: releasing what it pins (RocksDB: file deletions) is not on the checkpoint's path
   }
 
   private void finishTask(PendingCheckpoint checkpoint) {
