@@ -61,7 +61,7 @@ final class HeapListState<K, T> extends HeapState<K> implements ListState<T> {
     if (elements.isEmpty()) {
       table.remove(index, backend.currentKey);
     } else {
-      VersionedList<T> list = new VersionedList<>(elements, 0, table.version());
+      VersionedList<T> list = VersionedList.of(serializer, elements, table.version());
       table.put(index, backend.currentKey, list);
     }
   }
@@ -75,10 +75,10 @@ final class HeapListState<K, T> extends HeapState<K> implements ListState<T> {
   private VersionedList<T> writable(int index, int extra) {
     VersionedList<T> list = stored(index);
     if (list == null) {
-      list = new VersionedList<>(table.version(), Math.max(extra, 4));
+      list = VersionedList.create(serializer, table.version(), Math.max(extra, 4));
       table.put(index, backend.currentKey, list);
     } else if (list.exposed || table.isFrozen(list.version)) {
-      list = new VersionedList<>(list, extra, table.version());
+      list = list.copy(extra, table.version());
       table.put(index, backend.currentKey, list);
     } else {
       table.changed(index, backend.currentKey);

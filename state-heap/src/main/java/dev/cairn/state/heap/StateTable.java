@@ -233,7 +233,7 @@ final class StateTable<K> {
               @SuppressWarnings("unchecked")
               VersionedList<Object> list = (VersionedList<Object>) group.get(key);
               if (list == null) {
-                list = new VersionedList<>(version(), entry.elements().size());
+                list = VersionedList.create(this.valueSerializer, version(), entry.elements().size());
                 group.put(key, list);
               }
               for (byte[] element : entry.elements()) {
