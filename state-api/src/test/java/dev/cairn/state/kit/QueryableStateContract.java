@@ -211,8 +211,10 @@ public interface QueryableStateContract {
   @Test
   default void view_outlivingItsLifetime_isClosedWithAClearError() throws Exception {
     try (KeyedStateBackend<Long> backend = createQueryableBackend();
+        // staleness far above the lifetime: a reader thread scheduled late on a loaded machine must
+        // still get the published view (the task thread here never calls refresh())
         StateViews<Long> views = StateViews.builder(backend)
-            .maxStaleness(Duration.ofMillis(50)).maxLifetime(Duration.ofMillis(200)).build()) {
+            .maxStaleness(Duration.ofSeconds(30)).maxLifetime(Duration.ofMillis(200)).build()) {
       ValueState<Long> count = backend.getState(StateDescriptors.value("count", Serializers.LONG));
       backend.setCurrentKey(1L);
       count.update(1L);
