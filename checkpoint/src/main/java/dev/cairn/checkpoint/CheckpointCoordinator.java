@@ -568,6 +568,107 @@ public final class CheckpointCoordinator implements AutoCloseable {
     return trigger(true, target, false);
   }
 
+  /**
+   * Writes a savepoint to {@code location}: a local directory (as {@link #triggerSavepoint(Path)}) or
+   * a storage URI such as {@code s3://bucket/savepoints/upgrade-7}, served by its storage module (see
+   * {@link CheckpointStorage#forLocation}). The location must hold nothing yet. The savepoint is as
+   * self-contained there as in a directory: restore it with {@link #restore(String)}.
+   *
+   * @return completes when the savepoint is durable, or exceptionally (with a {@link
+   *     CheckpointException}) when it is aborted or the location cannot hold it
+   */
+  public CompletableFuture<CompletedCheckpoint> triggerSavepoint(String location) {
+    CheckpointStorage target;
+    try {
+      target = CheckpointStorage.forLocation(location);
+    } catch (IOException | IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(
+          new CheckpointException("cannot use savepoint location " + location + ": " + e.getMessage(), e));
+    }
+    if (target instanceof LocalCheckpointStorage local) {
+      return triggerSavepoint(local.directory());
+    }
+    try {
+      CheckpointStorage.Listing listing = target.list("");
+      if (!listing.files().isEmpty() || !listing.directories().isEmpty() || !listing.others().isEmpty()) {
+        closeQuietly(target);
+        return CompletableFuture.failedFuture(
+            new CheckpointException("savepoint location " + target.describe("") + " is not empty"));
+      }
+    } catch (IOException e) {
+      closeQuietly(target);
+      return CompletableFuture.failedFuture(
+          new CheckpointException("cannot use savepoint location " + target.describe("") + ": " + e.getMessage(), e));
+    }
+    CompletableFuture<CompletedCheckpoint> written = trigger(true, target, false);
+    written.whenComplete((done, failure) -> closeQuietly(target));
+    return written;
+  }
+
+  /**
+   * Restores a savepoint at {@code location} (a storage URI such as {@code s3://bucket/savepoints/x}),
+   * or the checkpoint or savepoint in a local directory (as {@link #restore(Path)}), without claiming
+   * it. Checkpoints of a job directory on other storage reference that job's shared files: restore
+   * them with {@link #restoreLatest()} on a coordinator built on the job's location.
+   *
+   * @return the restored savepoint's (or checkpoint's) id
+   * @throws CheckpointCorruptedException if it is damaged
+   * @throws CheckpointException if {@code location} holds no savepoint, or holds a checkpoint that
+   *     references shared files, or if called out of order (see {@link #restoreLatest(RestoreMode)})
+   */
+  public long restore(String location) {
+    CheckpointStorage storage;
+    try {
+      storage = CheckpointStorage.forLocation(location);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CheckpointException("cannot restore " + location + ": " + e.getMessage(), e);
+    }
+    if (storage instanceof LocalCheckpointStorage local) {
+      return restore(local.directory());
+    }
+    try (storage) {
+      synchronized (lock) {
+        checkRestorable();
+      }
+      if (!storage.exists(CheckpointLayout.METADATA)) {
+        throw new CheckpointException("cannot restore " + storage.describe("") + ": it holds no savepoint (no "
+            + CheckpointLayout.METADATA + "; a job directory's checkpoints restore with restoreLatest())");
+      }
+      CheckpointMetadata metadata = readMetadata(storage, -1);
+      if (metadata.files().stream().anyMatch(StoredFile::shared)) {
+        throw new CheckpointException("cannot restore checkpoint " + metadata.checkpointId() + " at "
+            + storage.describe("") + " on its own: it references its job's shared files; restore it with"
+            + " restoreLatest() on a coordinator built on the job's location, or take a savepoint");
+      }
+      restore(storage, storage, metadata, false);
+      return metadata.checkpointId();
+    } catch (IOException e) {
+      throw new CheckpointException("cannot restore " + storage.describe("") + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Deletes the savepoint at {@code location}, a local directory or a storage URI: {@code
+   * disposeSavepoint(storage)}.
+   *
+   * @throws CheckpointException if the location is not a readable savepoint or cannot be reached
+   */
+  public static void disposeSavepoint(String location) {
+    try (CheckpointStorage storage = CheckpointStorage.forLocation(location)) {
+      disposeSavepoint(storage);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CheckpointException("cannot dispose savepoint " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void closeQuietly(CheckpointStorage storage) {
+    try {
+      storage.close();
+    } catch (Exception e) {
+      LOG.warn("closing the storage of {} failed", storage.describe(""), e);
+    }
+  }
+
   /** Deletes the savepoint in the local directory {@code directory}: {@code disposeSavepoint(storage)}. */
   public static void disposeSavepoint(Path directory) {
     disposeSavepoint(LocalCheckpointStorage.at(FileLayer.local(), directory));

@@ -120,6 +120,15 @@ public final class CheckpointParticipant {
     return atSafePoint(coordinator.triggerSavepoint(targetDirectory));
   }
 
+  /**
+   * Triggers a savepoint to {@code location} (a local directory or a storage URI such as {@code
+   * s3://bucket/savepoints/x}) and takes this participant's part at once, here: {@link
+   * #checkpointNow()} for {@link CheckpointCoordinator#triggerSavepoint(String)}.
+   */
+  public CompletableFuture<CompletedCheckpoint> savepointNow(String location) {
+    return atSafePoint(coordinator.triggerSavepoint(location));
+  }
+
   private CompletableFuture<CompletedCheckpoint> atSafePoint(CompletableFuture<CompletedCheckpoint> triggered) {
     checkpointIfPending();
     return triggered;

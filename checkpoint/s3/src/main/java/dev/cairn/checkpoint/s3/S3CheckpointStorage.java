@@ -559,10 +559,11 @@ public final class S3CheckpointStorage implements CheckpointStorage {
   @Override
   public void sync() {}
 
-  /** A prefix exists only while objects are under it: true if none is. */
+  /** A prefix exists only while objects are under it: true if none is ({@code ""}: this storage's own). */
   @Override
   public boolean deletePrefix(String prefix) throws IOException {
-    String listed = key(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix) + "/";
+    String listed = prefix.isEmpty() ? base
+        : key(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix) + "/";
     try {
       return shared.retry.call("LIST", uri(listed), a -> shared.client.listObjectsV2(b -> b.bucket(shared.bucket)
           .prefix(listed).maxKeys(1))).contents().isEmpty();
