@@ -35,6 +35,14 @@ public interface BackendAdapter extends AutoCloseable {
    */
   void compact() throws Exception;
 
+  /**
+   * Returns the bytes of the backend's data files on disk (RocksDB's SST files; measure after {@link
+   * #compact()}), or -1 for a backend that keeps its state on the heap.
+   */
+  default long diskBytes() throws Exception {
+    return -1;
+  }
+
   /** Takes the synchronous part of a checkpoint (the processing pause) and returns the rest. */
   PendingSnapshot snapshot(long checkpointId, Path directory) throws Exception;
 

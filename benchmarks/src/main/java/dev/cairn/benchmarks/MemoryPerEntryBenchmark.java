@@ -35,7 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Backends: {@code cairn-heap}, {@code cairn-rocksdb} (Cairn jar), {@code flink-heap}, {@code
  * flink-rocksdb} (Flink jar), and {@code hashmap} in both: plain {@code HashMap<Long, Long>}, {@code
  * HashMap<Long, ArrayList<Long>>} and {@code HashMap<Long, HashMap<Long, Long>>}, the floor for a
- * heap backend. For RocksDB the figure is only its Java heap (the data lives off heap and on disk).
+ * heap backend. For RocksDB {@code bytesPerKey} is only its Java heap (the data lives off heap and on
+ * disk); {@code diskBytesPerKey} is its SST files' bytes after a flush and full compaction.
  * One measurement per fork; AuxCounters of several iterations would be summed.
  *
  * <pre>
@@ -71,6 +72,8 @@ public class MemoryPerEntryBenchmark {
   public static class Footprint {
     /** Heap bytes per key. */
     public double bytesPerKey;
+    /** RocksDB backends: bytes of SST files on disk per key, after flush and full compaction; else 0. */
+    public double diskBytesPerKey;
   }
 
   /** Fills a new backend and measures what it keeps on the heap; returns it so that it stays reachable. */
@@ -81,6 +84,7 @@ public class MemoryPerEntryBenchmark {
     long after = usedAfterFullGc();
     footprint.bytesPerKey = (after - before) / (double) keys;
     if (held instanceof BackendAdapter adapter) {
+      footprint.diskBytesPerKey = Math.max(0, adapter.diskBytes()) / (double) keys;
       adapter.close();
     }
     return held.getClass();

@@ -20,6 +20,7 @@ import dev.cairn.state.ReducingState;
 import dev.cairn.state.StateDescriptors;
 import dev.cairn.state.ValueState;
 import dev.cairn.state.heap.HeapStateBackend;
+import dev.cairn.state.metrics.MeteredBackend;
 import dev.cairn.state.rocksdb.RocksDbStateBackend;
 import dev.cairn.state.serde.Serializers;
 import dev.cairn.state.spi.SnapshotMode;
@@ -239,6 +240,16 @@ public final class CairnAdapters implements BackendAdapters.Factory {
       if (rocksDb) {
         RocksDbStateBackend.flushAndCompact(backend instanceof TtlStateBackend<Long> ttl ? ttl.wrapped() : backend);
       }
+    }
+
+    /** The SST files' bytes as RocksDB reports them ({@code rocksdb.total-sst-files-size}, every state). */
+    @Override
+    public long diskBytes() {
+      if (!rocksDb) {
+        return -1;
+      }
+      return MeteredBackend.of(backend).metrics().states().stream()
+          .mapToLong(s -> s.details().getOrDefault("rocksdb.total-sst-files-size", 0L)).sum();
     }
 
     @Override

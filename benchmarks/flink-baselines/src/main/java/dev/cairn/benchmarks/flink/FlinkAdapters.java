@@ -281,6 +281,17 @@ public final class FlinkAdapters implements BackendAdapters.Factory {
       }
     }
 
+    /** The SST files' bytes under the backend's instance directory. */
+    @Override
+    public long diskBytes() throws Exception {
+      if (directory == null) {
+        return -1;
+      }
+      try (java.util.stream.Stream<Path> files = Files.walk(directory)) {
+        return files.filter(f -> f.getFileName().toString().endsWith(".sst")).mapToLong(f -> f.toFile().length()).sum();
+      }
+    }
+
     @Override
     public PendingSnapshot snapshot(long checkpointId, Path target) throws Exception {
       Files.createDirectories(target);
