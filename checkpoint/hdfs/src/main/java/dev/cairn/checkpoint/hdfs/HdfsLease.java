@@ -106,6 +106,11 @@ final class HdfsLease implements AutoCloseable {
     return kind(e).endsWith("." + simpleName);
   }
 
+  /** The NameNode refusing the file to us: another client has it open, or it is recovering it. */
+  private static boolean isRefusal(IOException e) {
+    return isKind(e, "AlreadyBeingCreatedException") || isKind(e, "RecoveryInProgressException");
+  }
+
   /**
    * Takes the lease, waiting up to {@code takeoverTimeout} for a dead holder's NameNode lease to run out.
    *
@@ -120,45 +125,55 @@ final class HdfsLease implements AutoCloseable {
     while (true) {
       long started = System.nanoTime();
       FSDataOutputStream stream = null;
-      IOException refused;
+      IOException refused = null;
       try {
         stream = fs.create(path, false);
       } catch (IOException e) {
-        if (!isKind(e, "FileAlreadyExistsException") && !isKind(e, "AlreadyBeingCreatedException")) {
+        if (isRefusal(e)) {
+          refused = e; // open for writing by a holder, or being recovered from a dead one
+        } else if (!isKind(e, "FileAlreadyExistsException")) {
           throw new IOException("cannot create the lease file " + where + ": " + e.getMessage(), e);
+        } else {
+          try {
+            stream = fs.append(path);
+          } catch (FileNotFoundException gone) {
+            continue; // never happens in Cairn (the file is never deleted), but then: create again
+          } catch (IOException appendFailed) {
+            if (!isRefusal(appendFailed)) {
+              throw new IOException("cannot append to the lease file " + where + ": " + appendFailed.getMessage(), appendFailed);
+            }
+            refused = appendFailed;
+          }
         }
-        try {
-          stream = fs.append(path);
-        } catch (FileNotFoundException gone) {
-          continue; // never happens in Cairn (the file is never deleted), but then: create again
-        } catch (IOException appendFailed) {
-          if (!isKind(appendFailed, "AlreadyBeingCreatedException") && !isKind(appendFailed, "RecoveryInProgressException")) {
-            throw new IOException("cannot append to the lease file " + where + ": " + appendFailed.getMessage(), appendFailed);
-          }
-          refused = appendFailed;
-          recovering |= isKind(appendFailed, "RecoveryInProgressException");
-          stream = null;
-          if (!recovering) {
-            long modified = modificationTime(fs, path);
-            if (observedModified != Long.MIN_VALUE && modified != observedModified) {
-              LOG.warn("Lease {} is held by {}, which sent a heartbeat while we waited", where, lastOwner(fs, path, where));
-              return null;
-            }
-            if (observedModified == Long.MIN_VALUE) {
-              observedModified = modified;
-            }
-          }
-          if (System.nanoTime() > deadline) {
-            LOG.warn("Lease {} is still held by {} after {}: the NameNode refuses it ({})", where,
-                lastOwner(fs, path, where), takeoverTimeout, refused.getMessage().lines().findFirst().orElse(""));
+      }
+      if (refused != null) {
+        if (isKind(refused, "RecoveryInProgressException")) {
+          recovering = true; // the holder's lease ran out: the file closes once recovered (its time moves then)
+          observedModified = Long.MIN_VALUE;
+        } else if (recovering) {
+          recovering = false; // recovered, and taken by another client meanwhile: watch that one
+          observedModified = Long.MIN_VALUE;
+        }
+        if (!recovering) {
+          long modified = modificationTime(fs, path);
+          if (observedModified != Long.MIN_VALUE && modified != observedModified) {
+            LOG.warn("Lease {} is held by {}, which sent a heartbeat while we waited", where, lastOwner(fs, path, where));
             return null;
           }
-          long wait = Math.max(10, Math.min(heartbeat.toMillis() / 2, 1_000));
-          LOG.info("Lease {} is held by {}{}; trying again in {} ms", where, lastOwner(fs, path, where),
-              recovering ? " (expired: the NameNode is recovering it)" : "", wait);
-          sleep(wait, where);
-          continue;
+          if (observedModified == Long.MIN_VALUE) {
+            observedModified = modified;
+          }
         }
+        if (System.nanoTime() > deadline) {
+          LOG.warn("Lease {} is still held by {} after {}: the NameNode refuses it ({})", where,
+              lastOwner(fs, path, where), takeoverTimeout, refused.getMessage().lines().findFirst().orElse(""));
+          return null;
+        }
+        long wait = Math.max(10, Math.min(heartbeat.toMillis() / 2, 1_000));
+        LOG.info("Lease {} is held by {}{}; trying again in {} ms", where, lastOwner(fs, path, where),
+            recovering ? " (expired: the NameNode is recovering it)" : "", wait);
+        sleep(wait, where);
+        continue;
       }
       try {
         stream.write(line(owner).getBytes(StandardCharsets.UTF_8));

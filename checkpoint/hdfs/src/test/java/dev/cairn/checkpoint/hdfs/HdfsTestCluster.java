@@ -18,9 +18,9 @@ import org.apache.hadoop.hdfs.MiniDFSCluster;
 public final class HdfsTestCluster {
 
   /** The NameNode's soft limit: how long after a client's last renewal another may take its files. */
-  public static final Duration SOFT_LIMIT = Duration.ofSeconds(3);
+  public static final Duration SOFT_LIMIT = Duration.ofSeconds(6);
   /** The lease heartbeat of tests. */
-  public static final Duration HEARTBEAT = Duration.ofMillis(500);
+  public static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
   private static HdfsTestCluster instance;
 
