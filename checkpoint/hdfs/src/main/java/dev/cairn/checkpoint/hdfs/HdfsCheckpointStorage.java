@@ -237,10 +237,13 @@ public final class HdfsCheckpointStorage implements CheckpointStorage {
 
   /** Creates a new temporary file beside {@code target}, retrying with a new name on transient failures. */
   private TempFile createTemp(Path target) throws IOException {
-    return shared.retry.call("create", where(target), a -> {
-      Path temp = new Path(target.getParent(), LocalCheckpointStorage.TEMP_PREFIX + UUID.randomUUID() + "-" + target.getName());
-      return new TempFile(temp, shared.fs.create(temp, false));
-    });
+    return shared.retry.call("create", where(target), a -> newTemp(target));
+  }
+
+  /** Creates a new temporary file beside {@code target}: one attempt. */
+  private TempFile newTemp(Path target) throws IOException {
+    Path temp = new Path(target.getParent(), LocalCheckpointStorage.TEMP_PREFIX + UUID.randomUUID() + "-" + target.getName());
+    return new TempFile(temp, shared.fs.create(temp, false));
   }
 
   private record TempFile(Path path, FSDataOutputStream out) {}
@@ -408,7 +411,7 @@ public final class HdfsCheckpointStorage implements CheckpointStorage {
     TempFile temp;
     try {
       temp = shared.retry.call("write", where(target), a -> {
-        TempFile t = createTemp(target);
+        TempFile t = newTemp(target);
         try {
           t.out().write(bytes);
           t.out().hsync();
@@ -538,8 +541,11 @@ public final class HdfsCheckpointStorage implements CheckpointStorage {
     if (status == null) {
       return true;
     }
-    if (!status.isDirectory() || list(prefix).files().size() + list(prefix).directories().size()
-        + list(prefix).others().size() > 0) {
+    if (!status.isDirectory()) {
+      return false;
+    }
+    Listing listing = list(prefix);
+    if (!listing.files().isEmpty() || !listing.directories().isEmpty() || !listing.others().isEmpty()) {
       return false;
     }
     try {
