@@ -1,6 +1,5 @@
 package dev.cairn.checkpoint.hdfs;
 
-import dev.cairn.checkpoint.internal.CheckpointLayout;
 import dev.cairn.checkpoint.storage.CheckpointStorage;
 import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
 import java.io.FileNotFoundException;
@@ -67,8 +66,8 @@ public final class HdfsCheckpointStorage implements CheckpointStorage {
 
   private static final Logger LOG = LoggerFactory.getLogger(HdfsCheckpointStorage.class);
 
-  /** The lease file's name under the root. */
-  public static final String LEASE_FILE = CheckpointLayout.LOCK;
+  /** The lease file's name under the root (the layout's {@code _lock}). */
+  public static final String LEASE_FILE = "_lock";
 
   /**
    * The Hadoop client's first wait before asking the NameNode again to complete (close) a file whose last
