@@ -45,7 +45,8 @@ import java.util.regex.Pattern;
  *
  * <p>{@link #forLocation(String)} picks the storage of a location: a plain path is a local directory, a
  * URI is served by the {@link CheckpointStorageFactory} of its scheme ({@code s3://bucket/prefix} by the
- * {@code cairn-checkpoint-s3} module, found through {@link ServiceLoader}).
+ * {@code cairn-checkpoint-s3} module, {@code hdfs://namenode:port/path} by {@code cairn-checkpoint-hdfs},
+ * found through {@link ServiceLoader}).
  */
 public interface CheckpointStorage extends AutoCloseable {
 
@@ -84,7 +85,8 @@ public interface CheckpointStorage extends AutoCloseable {
       }
     }
     throw new IllegalArgumentException("no checkpoint storage for scheme '" + scheme + "' in '" + location
-        + "': add its module to the class path" + (scheme.equals("s3") ? " (dev.cairn:cairn-checkpoint-s3)" : ""));
+        + "': add its module to the class path" + (scheme.equals("s3") ? " (dev.cairn:cairn-checkpoint-s3)"
+            : scheme.equals("hdfs") ? " (dev.cairn:cairn-checkpoint-hdfs)" : ""));
   }
 
   /** An object being written: invisible under its name until {@link #commit()} returns. */

@@ -25,7 +25,8 @@ class LocalCheckpointStorageContractTest extends CheckpointStorageContract {
         .isInstanceOfSatisfying(LocalCheckpointStorage.class, s -> assertThat(s.directory()).isEqualTo(dir.resolve("b")));
     assertThat(CheckpointStorage.forLocation("relative/dir")).isInstanceOf(LocalCheckpointStorage.class);
     assertThatThrownBy(() -> CheckpointStorage.forLocation("hdfs://namenode/jobs/a"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no checkpoint storage for scheme 'hdfs'");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no checkpoint storage for scheme 'hdfs'")
+        .hasMessageContaining("cairn-checkpoint-hdfs");
     assertThatThrownBy(() -> CheckpointStorage.forLocation("s3://bucket/job"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cairn-checkpoint-s3");
     assertThatThrownBy(() -> CheckpointStorage.forLocation(" ")).isInstanceOf(IllegalArgumentException.class);
