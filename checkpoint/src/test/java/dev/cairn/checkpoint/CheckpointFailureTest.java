@@ -104,7 +104,8 @@ class CheckpointFailureTest {
   void checkpoint_slowDiskPastTimeout_abortsAndCleansUpWhileProcessingGoesOn() throws Exception {
     try (TestJob job = new TestJob().open();
         CheckpointCoordinator coordinator =
-            CheckpointCoordinator.builder(dir).fileLayer(faulty).timeout(Duration.ofMillis(500)).build()) {
+            // 2 s: long enough for the healthy checkpoint at the end on a loaded machine
+            CheckpointCoordinator.builder(dir).fileLayer(faulty).timeout(Duration.ofSeconds(2)).build()) {
       CheckpointParticipant task = coordinator.register(job.backend, job.operatorState);
       job.processRange(0, 500, KEYS);
       faulty.holdWrites();

@@ -11,6 +11,8 @@ import dev.cairn.checkpoint.internal.StoredFile;
 import dev.cairn.checkpoint.storage.FileLayer;
 import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
 import dev.cairn.state.KeyedStateBackend;
+import dev.cairn.state.rocksdb.RocksDbStateBackend;
+import dev.cairn.state.serde.Serializers;
 import dev.cairn.state.spi.KeyGroupRange;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,11 +85,9 @@ class IncrementalCheckpointTest {
         checkpoint(coordinator, List.of(task));
         assertSharedFilesExactlyReferenced(jobDir);
       }
-      // a RocksDB checkpoint also stores the output of a compaction that ran since the last one (the
-      // fourth flush triggers one, whenever it finishes): the typical checkpoint writes what changed
       List<Long> written = LongStream.rangeClosed(2, 6).map(id -> statsOf(id).incrementalSizeBytes())
           .sorted().boxed().toList();
-      assertThat(written.get(2)).as("median bytes written by the incremental checkpoints %s", written)
+      assertThat(written.get(4)).as("bytes written by the incremental checkpoints %s", written)
           .isLessThan(statsOf(1).incrementalSizeBytes() / 5);
       assertThat(CheckpointCoordinatorTest.entries(jobDir)).containsExactly("_lock", "chk-5", "chk-6", "shared");
     }
@@ -101,8 +101,16 @@ class IncrementalCheckpointTest {
     }
   }
 
+  /**
+   * RocksDB here compacts a state's level 0 at 8 files instead of 4: the test's six checkpoints then
+   * store no compaction output, whose timing (and, with several states, how many checkpoints carry
+   * one) depends on the machine's load. What a compaction adds is measured by the benchmark and
+   * covered by the thousand-checkpoint test.
+   */
   private static Function<KeyGroupRange, KeyedStateBackend<Long>> factory(String backend) {
-    return backend.equals("heap") ? TestJob.HEAP : TestJob.ROCKSDB;
+    return backend.equals("heap") ? TestJob.HEAP
+        : range -> RocksDbStateBackend.builder(Serializers.LONG).keyGroupRange(range)
+            .options((db, columns) -> columns.setLevel0FileNumCompactionTrigger(8)).build();
   }
 
   private static Map<Long, String> expected(long records, int keys) {
