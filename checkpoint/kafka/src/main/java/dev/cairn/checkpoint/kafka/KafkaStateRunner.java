@@ -179,6 +179,12 @@ public final class KafkaStateRunner<K, V, S> {
             break;
           }
           throw e;
+        } catch (KafkaException e) {
+          // the consumer wraps what the rebalance listener threw (a restore or lease failure): rethrow that
+          if (e.getCause() instanceof StateException failure) {
+            throw failure;
+          }
+          throw e;
         }
         for (TopicPartition partition : records.partitions()) {
           PartitionTask<K, V, S> task = tasks.get(partition);
