@@ -37,6 +37,10 @@ final class RunnerThread {
   private final Thread thread;
 
   RunnerThread(String name, String group, String topic, String location, Duration leaseWait) {
+    this(name, group, topic, location, leaseWait, Duration.ofMillis(500));
+  }
+
+  RunnerThread(String name, String group, String topic, String location, Duration leaseWait, Duration interval) {
     this.name = name;
     Map<String, Object> consumer = new HashMap<>();
     consumer.put("bootstrap.servers", KafkaBroker.get().bootstrapServers());
@@ -47,7 +51,7 @@ final class RunnerThread {
             partition -> HeapStateBackend.builder(Serializers.STRING).build())
         .topic(topic)
         .checkpointLocation(location)
-        .checkpointInterval(Duration.ofMillis(500))
+        .checkpointInterval(interval)
         .leaseWaitTimeout(leaseWait)
         .processor((partition, backend) -> {
           processorsCreated.incrementAndGet();
