@@ -180,6 +180,9 @@ public final class KafkaStateRunner<K, V, S> {
           }
           throw e;
         } catch (KafkaException e) {
+          if (stopped) {
+            break; // stop() while a gained partition waited for its lease
+          }
           // the consumer wraps what the rebalance listener threw (a restore or lease failure): rethrow that
           if (e.getCause() instanceof StateException failure) {
             throw failure;
@@ -293,7 +296,7 @@ public final class KafkaStateRunner<K, V, S> {
       return;
     }
     long start = System.nanoTime();
-    PartitionTask<K, V, S> task = PartitionTask.open(partition, config, start);
+    PartitionTask<K, V, S> task = PartitionTask.open(partition, config, start, () -> stopped);
     tasks.put(partition, task);
     if (task.position >= 0) {
       consumer.seek(partition, task.position);
@@ -397,8 +400,9 @@ public final class KafkaStateRunner<K, V, S> {
 
     /**
      * Where checkpoints go: a URI such as {@code s3://bucket/prefix?...} (its storage module on the class
-     * path) or a plain path; partition {@code n} checkpoints to {@link #partitionLocation(String, int)
-     * <location>/partition-<n>}. Every instance of the group must use the same location.
+     * path) or a plain path; partition {@code n} checkpoints to {@code <location>/partition-<n>} ({@link
+     * KafkaStateRunner#partitionLocation(String, int)}). Every instance of the group must use the same
+     * location.
      */
     public Builder<K, V, S> checkpointLocation(String location) {
       if (location == null || location.isBlank()) {

@@ -12,6 +12,7 @@ import dev.cairn.state.serde.Serializers;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -62,9 +63,9 @@ final class PartitionTask<K, V, S> {
    * its processor and starts its coordinator.
    */
   static <K, V, S> PartitionTask<K, V, S> open(TopicPartition partition, KafkaStateRunner.Builder<K, V, S> config,
-      long startNanos) {
+      long startNanos, BooleanSupplier stopped) {
     String location = KafkaStateRunner.partitionLocation(config.location, partition.partition());
-    CheckpointCoordinator coordinator = openCoordinator(partition, location, config, startNanos);
+    CheckpointCoordinator coordinator = openCoordinator(partition, location, config, startNanos, stopped);
     KeyedStateBackend<S> backend = null;
     try {
       backend = config.backends.create(partition);
@@ -109,7 +110,7 @@ final class PartitionTask<K, V, S> {
   }
 
   private static CheckpointCoordinator openCoordinator(TopicPartition partition, String location,
-      KafkaStateRunner.Builder<?, ?, ?> config, long startNanos) {
+      KafkaStateRunner.Builder<?, ?, ?> config, long startNanos, BooleanSupplier stopped) {
     long deadline = startNanos + config.leaseWait.toNanos();
     boolean logged = false;
     while (true) {
@@ -120,6 +121,9 @@ final class PartitionTask<K, V, S> {
       } catch (StateException e) {
         if (!(e.getClass() == StateException.class && e.getMessage() != null && e.getMessage().contains(LEASE_HELD))) {
           throw e;
+        }
+        if (stopped.getAsBoolean()) {
+          throw new CheckpointException("stopped while waiting for the lease of " + location + " (" + partition + ")", e);
         }
         if (System.nanoTime() - deadline > 0) {
           throw new CheckpointException("the previous owner of " + partition + " still holds the lease of " + location
