@@ -230,11 +230,6 @@ public final class KafkaStateRunner<K, V, S> {
     }
   }
 
-  /** The partitions whose state this instance holds now (for the runner's thread; a copy). */
-  public List<TopicPartition> ownedPartitions() {
-    return List.copyOf(tasks.keySet());
-  }
-
   private void commitForMonitoring(KafkaConsumer<K, V> kafka) {
     if (!config.commitOffsets) {
       return;

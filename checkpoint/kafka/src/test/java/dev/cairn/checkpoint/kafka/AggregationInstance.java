@@ -15,7 +15,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * One instance of the per-user aggregation, as the tests start it in a child JVM: {@code --bootstrap B
- * --topic T --group G --location L --backend heap|rocksdb --interval-ms N [--incremental]}. Prints
+ * --topic T --group G --location L --backend heap|rocksdb --interval-ms N [--incremental|--full]}. Prints
  * {@code READY}, then one line per hand-over ({@code RESTORED|RELEASED <partition> <checkpoint id or -1>
  * <offset> <took ms> <epoch ms at the end>}) to stdout; SIGTERM stops it cleanly (partitions checkpointed
  * and released), printing {@code STOPPED}.
@@ -30,7 +30,7 @@ public final class AggregationInstance {
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--incremental")) {
         incremental = true;
-      } else {
+      } else if (!args[i].equals("--full")) {
         options.put(args[i], args[++i]);
       }
     }

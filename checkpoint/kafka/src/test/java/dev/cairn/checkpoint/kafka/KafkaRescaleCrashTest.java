@@ -32,13 +32,19 @@ import org.junit.jupiter.api.Test;
  * owner's lease expires, restoring the dead owner's last checkpoint and replaying from its offset), then
  * a third joins and the survivor stops cleanly (hand-over by revocation). While this happens events
  * keep arriving. At the end each partition's last checkpoint must hold exactly the aggregates of
- * applying every produced event once, and its offset must be the partition's end.
+ * applying every produced event once, and its offset must be the partition's end. Heap backends with
+ * full checkpoints by default; {@code -Dcairn.kafka.backend=rocksdb} and {@code
+ * -Dcairn.kafka.incremental=true} choose others.
  */
 class KafkaRescaleCrashTest {
 
   static final int PARTITIONS = 4;
   static final int USERS = 400;
   static final int MAX_EVENTS = 500_000;
+  /** The instances' backend, {@code -Dcairn.kafka.backend=heap|rocksdb} (default heap). */
+  static final String BACKEND = System.getProperty("cairn.kafka.backend", "heap");
+  /** {@code -Dcairn.kafka.incremental=true}: incremental checkpoints instead of full ones. */
+  static final boolean INCREMENTAL = Boolean.getBoolean("cairn.kafka.incremental");
   static final long SEED = Long.getLong("cairn.kafka.seed", System.nanoTime());
 
   /** The instances' stderr, kept for a failure's diagnosis. */
@@ -54,7 +60,7 @@ class KafkaRescaleCrashTest {
     broker.createTopic(topic, PARTITIONS);
     String location = s3.location("kafka-" + id, S3ProxyServer.CRASH_LEASE);
     String[] args = {"--bootstrap", broker.bootstrapServers(), "--topic", topic, "--group", "aggregation-" + id,
-        "--location", location, "--backend", System.getProperty("cairn.kafka.backend", "heap"), "--interval-ms", "300"};
+        "--location", location, "--backend", BACKEND, "--interval-ms", "300", INCREMENTAL ? "--incremental" : "--full"};
 
     Random random = new Random(SEED);
     List<String[]> events = java.util.Collections.synchronizedList(new ArrayList<>());
