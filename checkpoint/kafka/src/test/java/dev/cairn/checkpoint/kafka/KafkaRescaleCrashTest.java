@@ -132,7 +132,7 @@ class KafkaRescaleCrashTest {
       assertThat(c.lines).as("c's output").contains("STOPPED");
 
       // exactly the aggregates of applying each event once, and every partition read to its end
-      PartitionResults results = PartitionResults.read(location, topic, PARTITIONS);
+      PartitionResults results = PartitionResults.read(location, topic, PARTITIONS, BACKEND);
       assertThat(results.offsets).as("checkpointed offsets").isEqualTo(ends);
       Map<String, String> expected = UserAggregation.oracle(events);
       assertThat(results.perUser.keySet()).isEqualTo(expected.keySet());

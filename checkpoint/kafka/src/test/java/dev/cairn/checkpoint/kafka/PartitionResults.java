@@ -4,6 +4,7 @@ import dev.cairn.checkpoint.CheckpointCoordinator;
 import dev.cairn.checkpoint.OperatorStateStore;
 import dev.cairn.state.KeyedStateBackend;
 import dev.cairn.state.heap.HeapStateBackend;
+import dev.cairn.state.rocksdb.RocksDbStateBackend;
 import dev.cairn.state.serde.Serializers;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -11,7 +12,7 @@ import java.util.TreeMap;
 
 /**
  * Reads what the instances left: each partition's latest checkpoint, restored from the shared storage
- * into a fresh heap backend (a real restore, under the partition's lease), as per-user result lines and
+ * into a fresh backend (a real restore, under the partition's lease), as per-user result lines and
  * the checkpointed offset.
  */
 final class PartitionResults {
@@ -20,9 +21,16 @@ final class PartitionResults {
   final Map<Integer, Long> offsets = new TreeMap<>();
 
   static PartitionResults read(String location, String topic, int partitions) {
+    return read(location, topic, partitions, "heap");
+  }
+
+  /** {@code kind}: the backend the instances ran (incremental checkpoints restore into their own kind only). */
+  static PartitionResults read(String location, String topic, int partitions, String kind) {
     PartitionResults results = new PartitionResults();
     for (int p = 0; p < partitions; p++) {
-      try (KeyedStateBackend<String> backend = HeapStateBackend.builder(Serializers.STRING).build();
+      try (KeyedStateBackend<String> backend = kind.equals("rocksdb")
+              ? RocksDbStateBackend.builder(Serializers.STRING).build()
+              : HeapStateBackend.builder(Serializers.STRING).build();
           CheckpointCoordinator coordinator =
               CheckpointCoordinator.builder(KafkaStateRunner.partitionLocation(location, p)).build()) {
         OperatorStateStore operatorState = new OperatorStateStore();
