@@ -424,7 +424,7 @@ public final class KafkaStateRunner<K, V, S> {
 
     /**
      * How long a gained partition waits for a previous owner that still renews the partition's lease
-     * (one that has not yet noticed the rebalance) before {@link #run()} fails (default 2 min). A crashed
+     * (one that has not yet noticed the rebalance) before {@link KafkaStateRunner#run()} fails (default 2 min). A crashed
      * owner's lease is waited for until it expires, which the storage bounds. Keep the consumer's
      * {@code max.poll.interval.ms} above this plus a restore's time.
      */
