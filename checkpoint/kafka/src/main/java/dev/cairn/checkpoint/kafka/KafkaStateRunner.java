@@ -424,9 +424,9 @@ public final class KafkaStateRunner<K, V, S> {
 
     /**
      * How long a gained partition waits for a previous owner that still renews the partition's lease
-     * (one that has not yet noticed the rebalance) before {@link KafkaStateRunner#run()} fails (default 2 min). A crashed
-     * owner's lease is waited for until it expires, which the storage bounds. Keep the consumer's
-     * {@code max.poll.interval.ms} above this plus a restore's time.
+     * (one that has not yet noticed the rebalance) before {@link KafkaStateRunner#run()} fails (default
+     * 2 min). A crashed owner's lease is waited for until it expires, which the storage bounds. Keep the
+     * consumer's {@code max.poll.interval.ms} above this plus a restore's time.
      */
     public Builder<K, V, S> leaseWaitTimeout(Duration wait) {
       if (wait == null || wait.isNegative()) {
