@@ -119,7 +119,8 @@ public final class KafkaStateRunner<K, V, S> {
    * @param consumerConfig the consumer's configuration: at least {@code bootstrap.servers} and {@code
    *     group.id}. The runner sets {@code enable.auto.commit=false} (refusing {@code true}), and unless
    *     given, {@code auto.offset.reset=none} (a checkpointed offset no longer in the log is an error,
-   *     not a silent skip) and the {@link CooperativeStickyAssignor}
+   *     not a silent skip) and, with the classic group protocol (the default), the {@link
+   *     CooperativeStickyAssignor}
    * @param backends builds each gained partition's (empty) backend
    */
   public static <K, V, S> Builder<K, V, S> builder(
@@ -470,7 +471,11 @@ public final class KafkaStateRunner<K, V, S> {
       Map<String, Object> properties = new HashMap<>(consumerConfig);
       properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
       properties.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-      properties.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+      Object protocol = properties.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
+      if (protocol == null || protocol.toString().equalsIgnoreCase("classic")) {
+        // the new protocol (group.protocol=consumer) assigns on the broker, incrementally, and refuses this setting
+        properties.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+      }
       return properties;
     }
   }

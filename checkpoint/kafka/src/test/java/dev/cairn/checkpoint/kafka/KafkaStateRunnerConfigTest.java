@@ -57,5 +57,8 @@ class KafkaStateRunnerConfigTest {
     custom.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.StickyAssignor");
     assertThat(builder(custom).consumerProperties())
         .containsEntry("partition.assignment.strategy", "org.apache.kafka.clients.consumer.StickyAssignor");
+    Map<String, Object> newProtocol = new java.util.HashMap<>(CONSUMER);
+    newProtocol.put("group.protocol", "consumer");
+    assertThat(builder(newProtocol).consumerProperties()).doesNotContainKey("partition.assignment.strategy");
   }
 }
