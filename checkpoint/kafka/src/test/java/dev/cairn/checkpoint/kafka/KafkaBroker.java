@@ -16,9 +16,10 @@ import org.apache.kafka.common.test.TestKitNodes;
 /**
  * A real Kafka broker in the test JVM: one combined KRaft controller and broker from Kafka's own test
  * kit ({@code kafka-test-common-runtime}), listening on a free loopback port, its logs in a temporary
- * directory. Started once per test JVM, on first use; tests use their own topics and groups.
+ * directory. Started once per test JVM, on first use; tests use their own topics and groups. In this
+ * module's test-jar for other modules' tests (the examples').
  */
-final class KafkaBroker {
+public final class KafkaBroker {
 
   private static KafkaBroker instance;
 
@@ -52,7 +53,7 @@ final class KafkaBroker {
   }
 
   /** Returns the running broker, starting it on first use. */
-  static synchronized KafkaBroker get() {
+  public static synchronized KafkaBroker get() {
     if (instance == null) {
       try {
         instance = new KafkaBroker();
@@ -63,19 +64,19 @@ final class KafkaBroker {
     return instance;
   }
 
-  String bootstrapServers() {
+  public String bootstrapServers() {
     return cluster.bootstrapServers();
   }
 
   /** Creates {@code topic} with {@code partitions} partitions (replication factor 1). */
-  void createTopic(String topic, int partitions) throws Exception {
+  public void createTopic(String topic, int partitions) throws Exception {
     try (Admin admin = cluster.admin()) {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
     }
   }
 
   /** A producer of string keys and values with acks=all and idempotence (no duplicates on retry). */
-  KafkaProducer<String, String> producer() {
+  public KafkaProducer<String, String> producer() {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -84,7 +85,8 @@ final class KafkaBroker {
     return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
   }
 
-  Admin admin() {
+  /** A new admin client of the broker. */
+  public Admin admin() {
     return cluster.admin(Map.of());
   }
 }
