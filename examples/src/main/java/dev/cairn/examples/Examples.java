@@ -4,6 +4,7 @@ import dev.cairn.examples.bootstrap.Bootstrap;
 import dev.cairn.examples.checkpointinterval.CheckpointInterval;
 import dev.cairn.examples.exactlyonce.ExactlyOnce;
 import dev.cairn.examples.failurerecovery.FailureRecovery;
+import dev.cairn.examples.kafka.KafkaAggregation;
 import dev.cairn.examples.monitorstate.MonitorState;
 import dev.cairn.examples.queryserver.QueryServer;
 import dev.cairn.examples.runningcount.RunningCount;
@@ -25,6 +26,7 @@ import java.util.TreeMap;
  * java -jar examples/target/cairn-examples.jar running-count [events] [seed]
  * java -jar examples/target/cairn-examples.jar exactly-once --input IN --output OUT --checkpoint-dir DIR --backend heap|rocksdb
  * java -jar examples/target/cairn-examples.jar query-server [--port N] [--backend heap|rocksdb]
+ * java -jar examples/target/cairn-examples.jar kafka-aggregation --bootstrap HOST:PORT --topic T --checkpoints LOCATION | --produce N
  * java -jar examples/target/cairn-examples.jar state-types [--backend heap|rocksdb|both]
  * java -jar examples/target/cairn-examples.jar checkpoint-interval [--interval-ms N] [--backend heap|rocksdb]
  * java -jar examples/target/cairn-examples.jar ttl-bounded [--backend heap|rocksdb] [--ttl-ms N]
@@ -48,6 +50,7 @@ public final class Examples {
       Map.entry("running-count", RunningCount::main),
       Map.entry("exactly-once", ExactlyOnce::main),
       Map.entry("query-server", QueryServer::main),
+      Map.entry("kafka-aggregation", KafkaAggregation::main),
       // the course module's examples: each runs with no arguments as a self-contained demo
       Map.entry("state-types", StateTypes::main),
       Map.entry("checkpoint-interval", CheckpointInterval::main),

@@ -16,11 +16,13 @@ import java.util.Locale;
 /**
  * The keyed logic of the exactly-once example: per user a count (ValueState), the sum of amounts
  * (ReducingState), counts per action (MapState), the last five amounts (ListState) and the mean
- * amount (AggregatingState).
+ * amount (AggregatingState). Public for the {@code kafka-aggregation} example, which runs the same logic
+ * per Kafka partition.
  */
-final class UserActivity {
+public final class UserActivity {
 
-  static final List<String> ACTIONS = List.of("view", "click", "purchase");
+  /** The actions an event may have. */
+  public static final List<String> ACTIONS = List.of("view", "click", "purchase");
 
   /** The mean's accumulator. */
   record Mean(long count, long sum) {}
@@ -51,7 +53,8 @@ final class UserActivity {
   private final AggregatingState<Long, Double> mean;
   private final List<Long> scratch = new ArrayList<>(6);
 
-  UserActivity(KeyedStateBackend<String> backend) {
+  /** Registers the five states on {@code backend}. */
+  public UserActivity(KeyedStateBackend<String> backend) {
     this.backend = backend;
     count = backend.getState(StateDescriptors.value("count", Serializers.LONG, 0L));
     sum = backend.getState(StateDescriptors.reducing("sum", Long::sum, Serializers.LONG));
@@ -61,7 +64,7 @@ final class UserActivity {
   }
 
   /** Applies one event. */
-  void process(String user, String action, long amount) {
+  public void process(String user, String action, long amount) {
     backend.setCurrentKey(user);
     count.update(count.value() + 1);
     sum.add(amount);
@@ -80,7 +83,7 @@ final class UserActivity {
   }
 
   /** Returns the output line of {@code user}: {@code user,count,sum,views,clicks,purchases,last5,mean}. */
-  String line(String user) {
+  public String line(String user) {
     backend.setCurrentKey(user);
     StringBuilder out = new StringBuilder(user).append(',').append(count.value()).append(',').append(sum.get());
     for (String action : ACTIONS) {
