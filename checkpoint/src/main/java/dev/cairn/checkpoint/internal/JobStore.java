@@ -1,5 +1,6 @@
 package dev.cairn.checkpoint.internal;
 
+import dev.cairn.checkpoint.LocationInUseException;
 import dev.cairn.checkpoint.storage.CheckpointStorage;
 import dev.cairn.checkpoint.storage.CorruptFileException;
 import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
@@ -105,7 +106,7 @@ public final class JobStore implements AutoCloseable {
       lease = null; // held in this JVM
     }
     if (lease == null) {
-      throw new StateException("checkpoint directory " + storage.describe("") + " is in use by another live coordinator");
+      throw new LocationInUseException("checkpoint directory " + storage.describe("") + " is in use by another live coordinator");
     }
     JobStore store = new JobStore(storage, lease, dryRun);
     store.collecting = collect;

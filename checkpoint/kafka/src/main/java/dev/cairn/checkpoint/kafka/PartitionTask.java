@@ -4,10 +4,10 @@ import dev.cairn.checkpoint.CheckpointCoordinator;
 import dev.cairn.checkpoint.CheckpointException;
 import dev.cairn.checkpoint.CheckpointParticipant;
 import dev.cairn.checkpoint.CompletedCheckpoint;
+import dev.cairn.checkpoint.LocationInUseException;
 import dev.cairn.checkpoint.OperatorStateStore;
 import dev.cairn.state.KeyedStateBackend;
 import dev.cairn.state.ListState;
-import dev.cairn.state.StateException;
 import dev.cairn.state.serde.Serializers;
 import java.util.List;
 import java.util.OptionalLong;
@@ -26,8 +26,6 @@ import org.slf4j.LoggerFactory;
 final class PartitionTask<K, V, S> {
 
   private static final Logger LOG = LoggerFactory.getLogger(PartitionTask.class);
-  /** What a storage's lease refusal says (JobStore): another live coordinator holds the location. */
-  private static final String LEASE_HELD = "in use by another live coordinator";
 
   final TopicPartition partition;
   final String location;
@@ -118,10 +116,7 @@ final class PartitionTask<K, V, S> {
       config.checkpoints.accept(builder);
       try {
         return builder.build(); // waits for a crashed owner's lease to expire
-      } catch (StateException e) {
-        if (!(e.getClass() == StateException.class && e.getMessage() != null && e.getMessage().contains(LEASE_HELD))) {
-          throw e;
-        }
+      } catch (LocationInUseException e) {
         if (stopped.getAsBoolean()) {
           throw new CheckpointException("stopped while waiting for the lease of " + location + " (" + partition + ")", e);
         }
