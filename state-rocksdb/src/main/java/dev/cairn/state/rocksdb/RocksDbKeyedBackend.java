@@ -149,12 +149,10 @@ final class RocksDbKeyedBackend<K>
   static final int NOT_FOUND = RocksDB.NOT_FOUND;
   /**
    * The fewest dirty entries of a state that a native snapshot writes as one ingested SST file
-   * rather than through the memtables. Below it, the file's fixed costs (two fsyncs, a MANIFEST
-   * update) outweigh the memtable inserts it saves: in same-run A/B probes of the synchronous part
-   * the two ways took as long at 3,000 entries, ingestion 40 % longer at 1,000 and 15-20 % less
-   * time at 10,000.
+   * rather than through the memtables; below it, the file's fixed costs (create, fsync, a MANIFEST
+   * update) outweigh the memtable inserts it saves.
    */
-  static final int MIN_INGESTED_RUN = 4096;
+  static final int MIN_INGESTED_RUN = 1024;
 
   static {
     RocksDB.loadLibrary();
@@ -1283,8 +1281,7 @@ final class RocksDbKeyedBackend<K>
       runsFailed = !(e instanceof IOException
           || e instanceof RocksDBException r && r.getStatus() != null && r.getStatus().getCode() == Status.Code.IOError);
       LOG.warn("Could not ingest the write-back cache's {} dirty entries of state '{}' in {} as one file ({}); "
-          + "writing them through the memtables{}", sorted.size(), column.name, directory.root(), e.toString(),
-          runsFailed ? " from now on" : "");
+          + "writing them through the memtables from now on", sorted.size(), column.name, directory.root(), e.toString());
       return false;
     } finally {
       if (file != null) {
