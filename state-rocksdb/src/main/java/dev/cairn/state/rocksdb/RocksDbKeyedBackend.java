@@ -71,19 +71,15 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.DirectSlice;
-import org.rocksdb.EnvOptions;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.IndexType;
 import org.rocksdb.InfoLogLevel;
-import org.rocksdb.IngestExternalFileOptions;
-import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
-import org.rocksdb.SstFileWriter;
 import org.rocksdb.Status;
 import org.rocksdb.StringAppendOperator;
 import org.rocksdb.WriteBatch;
@@ -147,12 +143,6 @@ final class RocksDbKeyedBackend<K>
   /** How long a write may stall before it fails ({@link #retryAfterStall}). */
   static final int STALL_TIMEOUT_SECONDS = 60;
   static final int NOT_FOUND = RocksDB.NOT_FOUND;
-  /**
-   * The fewest dirty entries of a state that a native snapshot writes as one ingested SST file
-   * rather than through the memtables; below it, the file's fixed costs (create, fsync, a MANIFEST
-   * update) outweigh the memtable inserts it saves.
-   */
-  static final int MIN_INGESTED_RUN = 1024;
 
   static {
     RocksDB.loadLibrary();
@@ -181,11 +171,6 @@ final class RocksDbKeyedBackend<K>
   private final WriteOptions writeOptions;
   /** Flush requests of a write stall, possibly from another backend's thread: never wait. */
   private final FlushOptions stallFlushOptions;
-  /** For sorted runs of the write-back cache ({@link #ingestRun}): created on first use. */
-  private Options runOptions;
-  private EnvOptions runEnvOptions;
-  private IngestExternalFileOptions ingestOptions;
-  private boolean runsFailed;
   private final ReadOptions readOptions;
   /** Read options bounded by {@link #scanBound}, which {@link #boundTo} rewrites for each scan. */
   private final ReadOptions scanOptions;
@@ -1193,7 +1178,7 @@ final class RocksDbKeyedBackend<K>
     createPendingColumns();
     if (mode == SnapshotMode.INCREMENTAL) {
       if (cache != null) {
-        cache.flushAll(this::ingestRun, MIN_INGESTED_RUN); // the native files must hold every write
+        cache.flushAll(); // the native files must hold every write
       }
       return nativeSnapshot(checkpointId);
     }
@@ -1243,55 +1228,6 @@ final class RocksDbKeyedBackend<K>
     }
     return new RocksDbIncrementalSnapshot(this, checkpointId, database, directory.dbPath(), live, states,
         keySerializer.snapshot(), maxParallelism, keyGroupRange, sharedFiles.generation());
-  }
-
-  /**
-   * Writes a state's sorted dirty entries into an SST file and ingests it into the state's column
-   * family (it becomes the newest data, as a write would). Returns false, having written nothing,
-   * if that fails: the cache then writes the entries through the memtables (where a full disk
-   * fails the snapshot as before). Other than for I/O errors, runs stay off for this backend from
-   * then on: a customized comparator or table format may reject them.
-   */
-  private boolean ingestRun(RocksDbColumn column, List<WriteBackCache.Dirty> sorted) {
-    if (runsFailed) {
-      return false;
-    }
-    Path file = null;
-    try {
-      if (runOptions == null) {
-        runOptions = own(new Options(dbOptions, columnFamilyOptions));
-        runEnvOptions = own(new EnvOptions());
-        ingestOptions = own(new IngestExternalFileOptions().setMoveFiles(true));
-      }
-      file = directory.newIngestFile();
-      try (SstFileWriter writer = new SstFileWriter(runEnvOptions, runOptions)) {
-        writer.open(file.toString());
-        for (WriteBackCache.Dirty entry : sorted) {
-          if (entry.value() == null) {
-            writer.delete(entry.key());
-          } else {
-            writer.put(entry.key(), entry.value());
-          }
-        }
-        writer.finish();
-      }
-      db.ingestExternalFile(column.handle, List.of(file.toString()), ingestOptions);
-      return true;
-    } catch (RocksDBException | IOException | RuntimeException e) {
-      runsFailed = !(e instanceof IOException
-          || e instanceof RocksDBException r && r.getStatus() != null && r.getStatus().getCode() == Status.Code.IOError);
-      LOG.warn("Could not ingest the write-back cache's {} dirty entries of state '{}' in {} as one file ({}); "
-          + "writing them through the memtables from now on", sorted.size(), column.name, directory.root(), e.toString());
-      return false;
-    } finally {
-      if (file != null) {
-        try {
-          Files.deleteIfExists(file); // moved into the database on success
-        } catch (IOException e) {
-          LOG.debug("could not delete {}", file, e);
-        }
-      }
-    }
   }
 
   /**

@@ -19,9 +19,8 @@ import java.util.stream.Stream;
  * another) by an OS file lock on {@value #LOCK_FILE}. The database goes to the subdirectory {@value
  * #DB_DIR}; files of a restored native snapshot to {@value #RESTORE_DIR}{@code /<n>}, where a
  * restore that places them keeps the database from then on ({@link #replaceDatabase}). Both are
- * removed when the backend opens (left over from a crash) and when it closes, as are {@value
- * #INGEST_DIR}, where SST files wait to be ingested, and {@value #OLD_SNAPSHOTS_DIR}, where earlier
- * versions put native checkpoints: a backend always
+ * removed when the backend opens (left over from a crash) and when it closes, as is {@value
+ * #OLD_SNAPSHOTS_DIR}, where earlier versions put native checkpoints: a backend always
  * starts empty and gets its state back by restore. A temporary directory is removed entirely on
  * close.
  */
@@ -32,7 +31,6 @@ final class WorkingDirectory implements AutoCloseable {
   /** Native checkpoints of incremental snapshots, before they read the live files instead. */
   static final String OLD_SNAPSHOTS_DIR = "snapshots";
   static final String RESTORE_DIR = "restore";
-  static final String INGEST_DIR = "ingest";
 
   private final Path root;
   private final boolean temporary;
@@ -103,15 +101,6 @@ final class WorkingDirectory implements AutoCloseable {
   }
 
   /**
-   * Returns a path for an SST file to be ingested into the database (which moves it away), on the
-   * database's file system; the file does not exist yet.
-   */
-  Path newIngestFile() throws IOException {
-    Path parent = Files.createDirectories(root.resolve(INGEST_DIR));
-    return parent.resolve(nextDirectory.incrementAndGet() + ".sst");
-  }
-
-  /**
    * Makes {@code path} (from {@link #newRestorePath}) the database's directory and deletes the
    * previous one, whose database must be closed.
    */
@@ -154,7 +143,6 @@ final class WorkingDirectory implements AutoCloseable {
     deleteRecursively(root.resolve(DB_DIR));
     deleteRecursively(root.resolve(OLD_SNAPSHOTS_DIR));
     deleteRecursively(root.resolve(RESTORE_DIR));
-    deleteRecursively(root.resolve(INGEST_DIR));
   }
 
   static void deleteRecursively(Path path) throws IOException {

@@ -42,19 +42,6 @@ final class WriteBackCache {
     void write(WriteBatch batch, RocksDbColumn column);
   }
 
-  /**
-   * Writes a state's dirty entries to RocksDB as one sorted run, past the memtables (an SST file
-   * ingested into the column family).
-   */
-  interface RunWriter {
-    /**
-     * @param sorted the entries in RocksDB's bytewise key order, one per key
-     * @return false if the run could not be written and nothing was: the cache writes the entries
-     *     in batches instead
-     */
-    boolean write(RocksDbColumn column, List<Dirty> sorted);
-  }
-
   private final long capacity;
   private final long lowWater;
   private final int maxEntryBytes;
@@ -187,47 +174,7 @@ final class WriteBackCache {
     }
   }
 
-  /**
-   * Writes every dirty entry to RocksDB, as {@link #flushAll()} does, except that a state with at
-   * least {@code minRun} dirty entries goes through {@code runs} as one sorted run. For the
-   * synchronous part of a native snapshot: inserting ten thousand entries one by one into a
-   * memtable and then flushing it took twice as long as sorting them and writing the file directly.
-   */
-  void flushAll(RunWriter runs, int minRun) {
-    for (RocksDbColumn column : List.copyOf(dirtyByColumn.keySet())) {
-      List<Entry> dirty = dirtyByColumn.get(column);
-      List<Entry> live = new ArrayList<>(dirty.size());
-      for (Entry entry : dirty) {
-        if (entry.dirty) {
-          live.add(entry);
-        }
-      }
-      if (live.size() >= minRun && writeRun(column, live, runs)) {
-        dirty.clear();
-        column.cachedEntries = 0;
-        column.cachedBytes = 0;
-      } else {
-        flush(column);
-      }
-    }
-  }
-
-  private static boolean writeRun(RocksDbColumn column, List<Entry> live, RunWriter runs) {
-    live.sort((a, b) -> Arrays.compareUnsigned(a.key, b.key));
-    List<Dirty> sorted = new ArrayList<>(live.size());
-    for (Entry entry : live) {
-      sorted.add(new Dirty(entry.key, entry.value));
-    }
-    if (!runs.write(column, sorted)) {
-      return false;
-    }
-    for (Entry entry : live) {
-      entry.dirty = false;
-    }
-    return true;
-  }
-
-  /** A dirty entry's key and value at one instant; {@code value} null: deleted. */
+  /** A dirty entry as it was when {@link #dirtyEntries} was called; {@code value} null: deleted. */
   record Dirty(byte[] key, byte[] value) {}
 
   /**

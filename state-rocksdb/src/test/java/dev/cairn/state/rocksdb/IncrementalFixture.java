@@ -60,16 +60,12 @@ final class IncrementalFixture implements AutoCloseable {
   }
 
   <K> KeyedStateBackend<K> backend(TypeSerializer<K> keySerializer, int maxParallelism, KeyGroupRange range) {
-    return backend(RocksDbStateBackend.builder(keySerializer).maxParallelism(maxParallelism).keyGroupRange(range));
-  }
-
-  /** A backend of all key groups whose write-back cache holds {@code bytes} (0: none). */
-  KeyedStateBackend<Long> backendWithWriteBackCache(long bytes) {
-    return backend(RocksDbStateBackend.builder(Serializers.LONG).maxParallelism(MAX_PARALLELISM).writeBackCache(bytes));
-  }
-
-  private <K> KeyedStateBackend<K> backend(RocksDbStateBackend.Builder<K> builder) {
-    KeyedStateBackend<K> backend = builder.workingDirectory(directories.next()).memory(memory).build();
+    KeyedStateBackend<K> backend = RocksDbStateBackend.builder(keySerializer)
+        .maxParallelism(maxParallelism)
+        .keyGroupRange(range)
+        .workingDirectory(directories.next())
+        .memory(memory)
+        .build();
     backends.add(backend);
     return backend;
   }

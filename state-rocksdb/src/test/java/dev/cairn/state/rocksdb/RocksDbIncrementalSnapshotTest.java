@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -126,52 +125,6 @@ class RocksDbIncrementalSnapshotTest {
       restored.setCurrentKey(key);
       assertThat(restoredValue.value()).isEqualTo(value.value());
     }
-  }
-
-  @Test
-  void snapshots_manyDirtyCachedEntries_ingestedAsSortedRunsAndEqualToUncachedBackend() throws IOException {
-    // 512 KiB of cache: part of each round's writes is evicted into the memtables before the
-    // snapshot, the rest stays dirty and goes into an ingested file, newer than the memtables
-    KeyedStateBackend<Long> cached = fixture.backendWithWriteBackCache(512 << 10);
-    KeyedStateBackend<Long> uncached = fixture.backendWithWriteBackCache(0);
-    Random random = new Random(42);
-    RocksDbKeyedBackend<Long> rocks = (RocksDbKeyedBackend<Long>) cached;
-    MemorySnapshotStore store = new MemorySnapshotStore("chk-1");
-    int roundsIngested = 0;
-    for (int round = 1; round <= 3; round++) {
-      long seed = random.nextLong();
-      Random cachedChanges = new Random(seed);
-      Random uncachedChanges = new Random(seed);
-      for (int change = 0; change < 10_000; change++) {
-        IncrementalFixture.mutate(cached, cachedChanges, 8_000);
-        IncrementalFixture.mutate(uncached, uncachedChanges, 8_000);
-      }
-      for (int change = 0; change < 3_000; change++) { // enough values for a run
-        long key = random.nextInt(8_000);
-        String value = key % 10 == 0 ? null : "r" + round + "-" + change;
-        for (KeyedStateBackend<Long> backend : List.of(cached, uncached)) {
-          backend.setCurrentKey(key);
-          backend.getState(IncrementalFixture.VALUE).update(value);
-        }
-      }
-      store = round == 1 ? store : store.next("chk-" + round);
-
-      writeIncremental(cached, round, store);
-      Snapshotable.of(cached).notifyCheckpointComplete(round);
-      // an ingested file's entries all carry the one (non-zero) sequence number the ingestion assigned
-      if (rocks.db().getLiveFilesMetaData().stream().anyMatch(f -> f.numEntries() >= RocksDbKeyedBackend.MIN_INGESTED_RUN
-          && f.smallestSeqno() == f.largestSeqno() && f.smallestSeqno() > 0)) {
-        roundsIngested++;
-      }
-
-      Map<String, Map<Long, Object>> expected = contents(uncached);
-      assertThat(contents(cached)).as("round %d, live", round).isEqualTo(expected);
-      KeyedStateBackend<Long> restored = fixture.backend();
-      Snapshotable.of(restored).restore(List.of(input(store, false)));
-      assertThat(contents(restored)).as("round %d, restored", round).isEqualTo(expected);
-    }
-    assertThat(roundsIngested).as("snapshots that ingested the cache's dirty entries").isPositive();
-    assertThat(rocks.workingDirectory().resolve(WorkingDirectory.INGEST_DIR)).isEmptyDirectory();
   }
 
   @Test
