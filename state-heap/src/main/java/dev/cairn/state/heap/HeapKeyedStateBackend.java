@@ -25,6 +25,8 @@ import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.KeyGroups;
 import dev.cairn.state.spi.OwnerThread;
 import dev.cairn.state.spi.QueryableBackend;
+import dev.cairn.state.spi.ScannableBackend;
+import dev.cairn.state.spi.StateCursor;
 import dev.cairn.state.spi.RestoreMonitor;
 import dev.cairn.state.spi.SnapshotInput;
 import dev.cairn.state.spi.SnapshotMode;
@@ -40,6 +42,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -62,7 +66,7 @@ import java.util.stream.Stream;
  * a copy published on each registration, and each table's sizes as the task thread left them.
  */
 final class HeapKeyedStateBackend<K>
-    implements KeyedStateBackend<K>, Snapshotable, MeteredBackend, QueryableBackend<K> {
+    implements KeyedStateBackend<K>, Snapshotable, MeteredBackend, QueryableBackend<K>, ScannableBackend<K> {
 
   private static final int NO_KEY = -1;
   private static final int CLOSED = Integer.MIN_VALUE;
@@ -255,6 +259,93 @@ final class HeapKeyedStateBackend<K>
       }
     }
     return keys;
+  }
+
+  /**
+   * A cursor over the table's slots: key groups in order, each group map's slots in order, and for
+   * map state each user map's slots. The position is three indexes, so it survives any change; a
+   * group map that resized meanwhile may make the round skip or repeat a few entries.
+   */
+  @Override
+  public StateCursor<K> cursor(String stateName) {
+    ownerThread.check();
+    checkOpen();
+    registered(stateName);
+    return new StateCursor<>() {
+      private int group;
+      private int pair;
+      private int mapPair;
+
+      @Override
+      public int advance(int maxEntries, Predicate<Object> select, Consumer<? super K> selected) {
+        if (maxEntries < 1) {
+          throw new IllegalArgumentException("max entries must be at least 1, got " + maxEntries);
+        }
+        ownerThread.check();
+        checkOpen();
+        StateTable<K> table = registered(stateName);
+        SlotMap<K, Object>[] groups = table.groups;
+        int visited = 0;
+        while (visited < maxEntries) {
+          if (group >= groups.length) {
+            group = 0;
+            pair = 0;
+            mapPair = 0;
+            return visited; // the round ended
+          }
+          SlotMap<K, Object> groupMap = groups[group];
+          if (groupMap == null || pair >= groupMap.capacity()) {
+            group++;
+            pair = 0;
+            mapPair = 0;
+            continue;
+          }
+          K key = groupMap.keyAt(pair);
+          if (key == null) {
+            pair++;
+            continue;
+          }
+          Object stored = groupMap.valueAt(pair);
+          boolean hit = false;
+          switch (table.kind) {
+            case MAP -> {
+              SlotMap<?, ?> map = (SlotMap<?, ?>) stored;
+              for (; mapPair < map.capacity() && visited < maxEntries; mapPair++) {
+                if (map.keyAt(mapPair) != null) {
+                  visited++;
+                  hit = hit || select.test(map.valueAt(mapPair));
+                }
+              }
+              if (mapPair < map.capacity()) {
+                if (hit) {
+                  selected.accept(copyKeys ? keySerializer.copy(key) : key);
+                }
+                return visited; // the rest of this key's map is the next call's
+              }
+            }
+            case LIST -> {
+              visited++;
+              for (Object element : (List<?>) stored) {
+                if (select.test(element)) {
+                  hit = true;
+                  break;
+                }
+              }
+            }
+            default -> {
+              visited++;
+              hit = select.test(stored);
+            }
+          }
+          pair++;
+          mapPair = 0;
+          if (hit) {
+            selected.accept(copyKeys ? keySerializer.copy(key) : key);
+          }
+        }
+        return visited;
+      }
+    };
   }
 
   @Override

@@ -1,0 +1,40 @@
+package dev.cairn.state.spi;
+
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * A resumable walk over the stored entries of one registered state, a few entries per call, on the
+ * task thread between operations: what TTL's incremental cleanup uses to visit every key in rounds
+ * without copying the state's keys. Obtained from {@link ScannableBackend#cursor(
+ * dev.cairn.state.KeyedStateBackend, String)}.
+ *
+ * <p>An <em>entry</em> is a key of a value, list, reducing or aggregating state, or one user key of a
+ * key's map in a map state. The cursor visits entries in an order of the backend's choosing, each
+ * once per round; after the last, the next call starts a new round at the first. The state may change
+ * freely between calls: entries added behind the cursor are visited in the next round, removed ones
+ * are not visited, and a cursor never fails because of a change. A change may make a round visit an
+ * entry twice or miss one (e.g. when the heap backend's tables resize); the next round visits it.
+ * Nothing is held open between calls.
+ *
+ * @param <K> the key type
+ */
+public interface StateCursor<K> {
+
+  /**
+   * Visits up to {@code maxEntries} entries following the last one visited. For each, {@code select}
+   * is called with its stored value (value, reducing and aggregating state: the value or
+   * accumulator; list state: each element; map state: the map value, possibly null), and the key of
+   * every entry with a selected value is passed to {@code selected}, once per run of consecutive
+   * entries of the same key. {@code select} is a filter a backend may skip: a backend that cannot
+   * read stored values cheaply passes every visited key, so callers re-check each key they are given.
+   * Both functions are called during this call and must not change the state (collect the keys and
+   * act on them after it returns).
+   *
+   * @param maxEntries at least 1
+   * @return the number of entries visited: less than {@code maxEntries} only when the round ended
+   *     (the next call starts a new one), 0 if the round ended before any entry
+   * @throws IllegalArgumentException if {@code maxEntries} is less than 1
+   */
+  int advance(int maxEntries, Predicate<Object> select, Consumer<? super K> selected);
+}
