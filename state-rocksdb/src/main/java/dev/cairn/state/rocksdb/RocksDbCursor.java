@@ -13,10 +13,11 @@ import java.util.function.Predicate;
  * then the user key for map state). It reads {@value #BATCH} entries at a time with their values
  * into a {@link ScanBatch}, through an iterator opened, sought to just after the last key read, and
  * closed within the read, so no native handle (nor the memtables and files an iterator pins) is held
- * between calls; {@link #advance} then hands out the batch's entries. The entries are what RocksDB
- * held when the batch was read, without the write-back cache's newer dirty entries: keys the caller
- * is given may have changed since (it re-checks them), and keys not yet written out of the cache are
- * visited in a later round.
+ * between calls; {@link #advance} then hands out the batch's entries. A round starts by writing the
+ * state's dirty entries out of the write-back cache; within a round, the entries are what RocksDB
+ * held when their batch was read, without the cache's newer dirty entries: keys the caller is given
+ * may have changed since (it re-checks them), and keys written since the round started are visited
+ * in the next one.
  *
  * @param <K> the key type
  */
@@ -89,8 +90,15 @@ final class RocksDbCursor<K> implements StateCursor<K> {
     lastSelected = null;
   }
 
-  /** Reads the next batch, after {@link #lastRead} (from the first key at the start of a round). */
+  /**
+   * Reads the next batch, after {@link #lastRead}; at the start of a round, from the first key,
+   * after writing the state's dirty entries out of the write-back cache (once per round: keys that
+   * exist only in the cache would otherwise never be visited while the cache keeps them).
+   */
   private void read(RocksDbColumn column) {
+    if (lastRead == null) {
+      backend.flushCache(column);
+    }
     backend.scanStored(column, NONE, lastRead == null ? NONE : lastRead, lastRead != null, BATCH, batch, true);
     next = 0;
     lastBatch = batch.size() < BATCH;
