@@ -12,9 +12,11 @@ import java.util.function.Predicate;
  * <p>An <em>entry</em> is a key of a value, list, reducing or aggregating state, or one user key of a
  * key's map in a map state. The cursor visits entries in an order of the backend's choosing, each
  * once per round; after the last, the next call starts a new round at the first. The state may change
- * freely between calls: entries added behind the cursor are visited in the next round, removed ones
- * are not visited, and a cursor never fails because of a change. A change may make a round visit an
- * entry twice or miss one (e.g. when the heap backend's tables resize); the next round visits it.
+ * freely between calls and a cursor never fails because of a change: an entry stored throughout a
+ * round is visited in it (a map state's entry may be missed or repeated if its key's map changes
+ * while the cursor is inside that map), entries added during a round are visited by the next one at
+ * the latest, and entries removed during a round may still be visited in it (a backend may read
+ * ahead).
  * Nothing is held open between calls.
  *
  * @param <K> the key type
@@ -26,7 +28,7 @@ public interface StateCursor<K> {
    * is called with its stored value (value, reducing and aggregating state: the value or
    * accumulator; list state: each element; map state: the map value, possibly null), and the key of
    * every entry with a selected value is passed to {@code selected}, once per run of consecutive
-   * entries of the same key. {@code select} is a filter a backend may skip: a backend that cannot
+   * entries of the same key (so once a key's value is selected, its remaining values may be skipped). {@code select} is a filter a backend may skip: a backend that cannot
    * read stored values cheaply passes every visited key, so callers re-check each key they are given.
    * Both functions are called during this call and must not change the state (collect the keys and
    * act on them after it returns).

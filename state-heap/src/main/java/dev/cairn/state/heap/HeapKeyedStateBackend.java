@@ -35,6 +35,7 @@ import dev.cairn.state.spi.StateMetaInfo;
 import dev.cairn.state.spi.StateSnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -262,9 +263,11 @@ final class HeapKeyedStateBackend<K>
   }
 
   /**
-   * A cursor over the table's slots: key groups in order, each group map's slots in order, and for
-   * map state each user map's slots. The position is three indexes, so it survives any change; a
-   * group map that resized meanwhile may make the round skip or repeat a few entries.
+   * A cursor over the table in key-group order. Entering a key group, it copies that group's keys
+   * (one group at a time: a fraction of the state), so every key present throughout a round is
+   * visited in it however the group's map resizes or shifts entries meanwhile; each key's stored
+   * value is looked up when visited. A map state's user map is walked by slot index, so a map changed
+   * while the cursor is inside it may have entries missed or repeated in that round.
    */
   @Override
   public StateCursor<K> cursor(String stateName) {
@@ -272,8 +275,11 @@ final class HeapKeyedStateBackend<K>
     checkOpen();
     registered(stateName);
     return new StateCursor<>() {
-      private int group;
-      private int pair;
+      private int group = -1;
+      @SuppressWarnings("unchecked")
+      private K[] groupKeys = (K[]) new Object[0];
+      private int groupSize;
+      private int next;
       private int mapPair;
 
       @Override
@@ -284,28 +290,25 @@ final class HeapKeyedStateBackend<K>
         ownerThread.check();
         checkOpen();
         StateTable<K> table = registered(stateName);
-        SlotMap<K, Object>[] groups = table.groups;
         int visited = 0;
         while (visited < maxEntries) {
-          if (group >= groups.length) {
-            group = 0;
-            pair = 0;
-            mapPair = 0;
-            return visited; // the round ended
-          }
-          SlotMap<K, Object> groupMap = groups[group];
-          if (groupMap == null || pair >= groupMap.capacity()) {
-            group++;
-            pair = 0;
-            mapPair = 0;
+          if (next >= groupSize) {
+            if (group + 1 >= table.groups.length) {
+              group = -1;
+              groupSize = 0;
+              next = 0;
+              Arrays.fill(groupKeys, null);
+              return visited; // the round ended
+            }
+            enterGroup(table.groups[++group]);
             continue;
           }
-          K key = groupMap.keyAt(pair);
-          if (key == null) {
-            pair++;
+          K key = groupKeys[next];
+          Object stored = table.get(group, key);
+          if (stored == null) { // removed since the group was entered
+            next++;
             continue;
           }
-          Object stored = groupMap.valueAt(pair);
           boolean hit = false;
           switch (table.kind) {
             case MAP -> {
@@ -337,13 +340,32 @@ final class HeapKeyedStateBackend<K>
               hit = select.test(stored);
             }
           }
-          pair++;
+          next++;
           mapPair = 0;
           if (hit) {
             selected.accept(copyKeys ? keySerializer.copy(key) : key);
           }
         }
         return visited;
+      }
+
+      private void enterGroup(SlotMap<K, Object> groupMap) {
+        next = 0;
+        mapPair = 0;
+        groupSize = 0;
+        if (groupMap == null) {
+          return;
+        }
+        if (groupKeys.length < groupMap.size()) {
+          groupKeys = Arrays.copyOf(groupKeys, Math.max(groupMap.size(), 2 * groupKeys.length));
+        }
+        for (int pair = 0; pair < groupMap.capacity(); pair++) {
+          K key = groupMap.keyAt(pair);
+          if (key != null) {
+            groupKeys[groupSize++] = key;
+          }
+        }
+        Arrays.fill(groupKeys, groupSize, groupKeys.length, null); // hold no removed key
       }
     };
   }
