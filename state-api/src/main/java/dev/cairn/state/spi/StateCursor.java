@@ -28,10 +28,12 @@ public interface StateCursor<K> {
    * is called with its stored value (value, reducing and aggregating state: the value or
    * accumulator; list state: each element; map state: the map value, possibly null), and the key of
    * every entry with a selected value is passed to {@code selected}, once per run of consecutive
-   * entries of the same key (so once a key's value is selected, its remaining values may be skipped). {@code select} is a filter a backend may skip: a backend that cannot
-   * read stored values cheaply passes every visited key, so callers re-check each key they are given.
-   * Both functions are called during this call and must not change the state (collect the keys and
-   * act on them after it returns).
+   * entries of the same key (so once a key's value is selected, its remaining values may be
+   * skipped). {@code select} is a filter a backend may skip: a backend that cannot read stored
+   * values cheaply passes every visited key, so callers re-check each key they are given.
+   * A backend that reads ahead may apply this call's {@code select} to entries a later call visits
+   * (their keys are passed on when visited). Both functions are called during this call and must not
+   * change the state (collect the keys and act on them after it returns).
    *
    * @param maxEntries at least 1
    * @return the number of entries visited: less than {@code maxEntries} only when the round ended
