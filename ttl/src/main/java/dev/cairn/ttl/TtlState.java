@@ -129,7 +129,7 @@ abstract class TtlState<K> implements State {
     stepNow = now;
     candidates.clear();
     int visited = cursor.advance(maxEntries, expiredEnvelope, addCandidate);
-    if (visited > 0 && visited < maxEntries) { // the round ended: start the next one
+    if (visited < maxEntries) { // the round ended: go on with the next one (a small state: maybe the same keys)
       cursor.advance(maxEntries - visited, expiredEnvelope, addCandidate);
     }
     if (candidates.isEmpty()) {

@@ -31,8 +31,8 @@ public interface StateCursor<K> {
    * entries of the same key (so once a key's value is selected, its remaining values may be
    * skipped). {@code select} is a filter a backend may skip: a backend that cannot read stored
    * values cheaply passes every visited key, so callers re-check each key they are given.
-   * A backend that reads ahead may apply this call's {@code select} to entries a later call visits
-   * (their keys are passed on when visited). Both functions are called during this call and must not
+   * {@code select} sees each entry during the call that visits it (so a filter that depends on the
+   * time judges each entry at its visit). Both functions are called during this call and must not
    * change the state (collect the keys and act on them after it returns).
    *
    * @param maxEntries at least 1

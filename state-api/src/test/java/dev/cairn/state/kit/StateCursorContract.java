@@ -150,6 +150,21 @@ public interface StateCursorContract {
   }
 
   @Test
+  default void select_judgesEachEntryDuringTheCallThatVisitsIt() {
+    try (KeyedStateBackend<Long> backend = createCursorBackend()) {
+      fill(backend, 0, 300);
+      StateCursor<Long> cursor = ScannableBackend.cursor(backend, VALUE.name());
+      List<Long> passed = new ArrayList<>();
+
+      assertThat(cursor.advance(1, stored -> false, passed::add)).isEqualTo(1); // a backend may read ahead here
+      int visited = cursor.advance(100, stored -> true, passed::add); // e.g. a time-based filter, later
+
+      assertThat(visited).isEqualTo(100);
+      assertThat(passed).hasSize(100);
+    }
+  }
+
+  @Test
   default void listState_oneEntryPerKey_passedIfAnyElementIsSelected() {
     try (KeyedStateBackend<Long> backend = createCursorBackend()) {
       ListState<Long> list = backend.getState(LIST);

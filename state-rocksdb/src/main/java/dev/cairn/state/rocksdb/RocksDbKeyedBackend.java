@@ -615,14 +615,6 @@ final class RocksDbKeyedBackend<K>
     return new RocksDbCursor<>(this, stateName);
   }
 
-  /**
-   * Returns a new iterator over a column family of what RocksDB holds (not the write-back cache),
-   * unbounded; the caller closes it within the call that opened it.
-   */
-  RocksIterator newIterator(RocksDbColumn column) {
-    return db.newIterator(column.handle, readOptions);
-  }
-
   /** Returns the column of a registered state, its column family created. */
   RocksDbColumn registeredColumn(String stateName) {
     RocksDbColumn column = columns.get(stateName);
@@ -817,7 +809,7 @@ final class RocksDbKeyedBackend<K>
   }
 
   /** Returns {@link #nativeKey} holding {@code key}. */
-  ByteBuffer nativeKey(byte[] key) {
+  private ByteBuffer nativeKey(byte[] key) {
     return nativeKey(key, key.length);
   }
 
@@ -1097,6 +1089,21 @@ final class RocksDbKeyedBackend<K>
       ScanBatch batch,
       boolean withValues) {
     flushCache(column);
+    scanStored(column, prefix, start, afterStart, limit, batch, withValues);
+  }
+
+  /**
+   * {@link #scan} of what RocksDB holds, without writing the write-back cache's dirty entries first:
+   * for a {@link RocksDbCursor}, whose callers re-check what it finds.
+   */
+  void scanStored(
+      RocksDbColumn column,
+      byte[] prefix,
+      byte[] start,
+      boolean afterStart,
+      int limit,
+      ScanBatch batch,
+      boolean withValues) {
     batch.clear();
     try (RocksIterator iterator = db.newIterator(column.handle, boundTo(prefix))) {
       iterator.seek(nativeKey(start));
@@ -1145,7 +1152,7 @@ final class RocksDbKeyedBackend<K>
   }
 
   /** Returns the iterator's current key in {@link #nativeKey}, from position 0 to its length. */
-  ByteBuffer iteratorKey(RocksIterator iterator) {
+  private ByteBuffer iteratorKey(RocksIterator iterator) {
     int length = iterator.key(nativeKey.clear());
     if (length > nativeKey.capacity()) {
       nativeKey = ByteBuffer.allocateDirect(Math.max(length, 2 * nativeKey.capacity()));
@@ -1155,7 +1162,7 @@ final class RocksDbKeyedBackend<K>
   }
 
   /** Returns the iterator's current value in {@link #nativeValue} (or a one-off buffer if large). */
-  ByteBuffer iteratorValue(RocksIterator iterator) {
+  private ByteBuffer iteratorValue(RocksIterator iterator) {
     int length = iterator.value(nativeValue.clear());
     if (length > nativeValue.capacity()) {
       ByteBuffer grown = ByteBuffer.allocateDirect(length);
@@ -1180,7 +1187,7 @@ final class RocksDbKeyedBackend<K>
     return true;
   }
 
-  static void checkIteratorStatus(RocksIterator iterator, String operation, String stateName) {
+  private static void checkIteratorStatus(RocksIterator iterator, String operation, String stateName) {
     try {
       iterator.status();
     } catch (RocksDBException e) {
