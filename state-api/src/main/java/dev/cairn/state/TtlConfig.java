@@ -25,8 +25,9 @@ import java.util.Objects;
  * is what keeps state bounded. By default every write (update, add, put) also checks {@value
  * #DEFAULT_CLEANUP_KEYS_PER_WRITE} other keys ({@link Builder#cleanupIncrementally}); reads never
  * pay for it; {@link
- * Builder#disableCleanupInBackground()} turns that off. See the {@code cairn-ttl} README for what
- * each option costs.
+ * Builder#disableCleanupInBackground()} turns that off. Cleanup counts stored entries: a "key
+ * checked" below is one key's state, or, for map state, one entry of a key's map (a write adds at
+ * most one of either). See the {@code cairn-ttl} README for what each option costs.
  */
 public final class TtlConfig {
 

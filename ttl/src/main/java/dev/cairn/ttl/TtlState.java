@@ -5,10 +5,15 @@ import dev.cairn.state.StateDescriptor;
 import dev.cairn.state.TtlConfig;
 import dev.cairn.state.TtlUpdateType;
 import dev.cairn.state.TtlVisibility;
+import dev.cairn.state.spi.ScannableBackend;
+import dev.cairn.state.spi.StateCursor;
 import dev.cairn.state.spi.StateMetaInfo;
-import java.util.Collections;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * What every TTL state shares: its configuration, expiry, the entry point of each operation (current
@@ -26,7 +31,15 @@ abstract class TtlState<K> implements State {
   final StateDescriptor<?> innerDescriptor;
   final boolean returnExpired;
   final boolean refreshOnRead;
-  private Iterator<K> round = Collections.emptyIterator();
+  /** The cleanup rounds' position in the wrapped state; opened by the first cleanup step. */
+  private StateCursor<K> cursor;
+  /** The keys a cleanup step's cursor found with expired values, re-checked after it. */
+  private final List<K> candidates = new ArrayList<>();
+  private final Consumer<K> addCandidate = candidates::add;
+  /** The time of the running cleanup step, for {@link #expiredEnvelope}. */
+  private long stepNow;
+  private final Predicate<Object> expiredEnvelope =
+      stored -> stored instanceof TtlValue<?> envelope && isExpired(envelope, stepNow);
   private final long periodicIntervalMillis;
   private long lastPeriodicRun = Long.MIN_VALUE; // the first access runs it
 
@@ -97,32 +110,35 @@ abstract class TtlState<K> implements State {
   }
 
   /**
-   * Checks up to {@code maxKeys} keys of the round over this state's keys (a copy of {@code
-   * keys(state)} taken when a round starts) and removes their expired entries. Skips the current key
-   * (its expired entries go when it is read) and does nothing inside {@code applyToAllKeys}.
+   * Advances this state's cleanup round by up to {@code maxEntries} stored entries (keys; for map
+   * state, map entries) through the wrapped backend's {@link StateCursor}, which reads the stored
+   * envelopes as it goes (heap, RocksDB: no copy of the keys, no point read per entry), and removes
+   * the expired entries of the keys it found with any, after re-checking them. A round that ends
+   * within the step goes on from the first entry, once. Skips the current key (its expired entries go
+   * when it is read) and does nothing inside {@code applyToAllKeys}.
    *
    * @return the number of keys that had expired entries
    */
-  final long cleanupStep(int maxKeys, long now) {
+  final long cleanupStep(int maxEntries, long now) {
     if (!backend.cleanupAllowed()) {
       return 0;
     }
+    if (cursor == null) {
+      cursor = ScannableBackend.cursor(backend.inner, name);
+    }
+    stepNow = now;
+    candidates.clear();
+    int visited = cursor.advance(maxEntries, expiredEnvelope, addCandidate);
+    if (visited < maxEntries) { // the round ended: go on with the next one (a small state: maybe the same keys)
+      cursor.advance(maxEntries - visited, expiredEnvelope, addCandidate);
+    }
+    if (candidates.isEmpty()) {
+      return 0;
+    }
     long cleaned = 0;
-    boolean newRound = false;
     boolean switched = false;
     try {
-      for (int i = 0; i < maxKeys; i++) {
-        if (!round.hasNext()) {
-          if (newRound) {
-            break; // every key of a small state was checked in this step already
-          }
-          round = backend.storedKeys(name).iterator();
-          newRound = true;
-          if (!round.hasNext()) {
-            break;
-          }
-        }
-        K key = round.next();
+      for (K key : visited < maxEntries ? new LinkedHashSet<>(candidates) : candidates) {
         if (Objects.equals(key, backend.currentKey)) {
           continue;
         }
@@ -133,6 +149,7 @@ abstract class TtlState<K> implements State {
         }
       }
     } finally {
+      candidates.clear();
       if (switched) {
         backend.restoreInnerKey();
       }

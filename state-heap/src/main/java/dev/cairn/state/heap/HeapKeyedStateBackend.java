@@ -25,6 +25,8 @@ import dev.cairn.state.spi.KeyGroupRange;
 import dev.cairn.state.spi.KeyGroups;
 import dev.cairn.state.spi.OwnerThread;
 import dev.cairn.state.spi.QueryableBackend;
+import dev.cairn.state.spi.ScannableBackend;
+import dev.cairn.state.spi.StateCursor;
 import dev.cairn.state.spi.RestoreMonitor;
 import dev.cairn.state.spi.SnapshotInput;
 import dev.cairn.state.spi.SnapshotMode;
@@ -33,6 +35,7 @@ import dev.cairn.state.spi.StateMetaInfo;
 import dev.cairn.state.spi.StateSnapshot;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +43,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -62,7 +67,7 @@ import java.util.stream.Stream;
  * a copy published on each registration, and each table's sizes as the task thread left them.
  */
 final class HeapKeyedStateBackend<K>
-    implements KeyedStateBackend<K>, Snapshotable, MeteredBackend, QueryableBackend<K> {
+    implements KeyedStateBackend<K>, Snapshotable, MeteredBackend, QueryableBackend<K>, ScannableBackend<K> {
 
   private static final int NO_KEY = -1;
   private static final int CLOSED = Integer.MIN_VALUE;
@@ -255,6 +260,114 @@ final class HeapKeyedStateBackend<K>
       }
     }
     return keys;
+  }
+
+  /**
+   * A cursor over the table in key-group order. Entering a key group, it copies that group's keys
+   * (one group at a time: a fraction of the state), so every key present throughout a round is
+   * visited in it however the group's map resizes or shifts entries meanwhile; each key's stored
+   * value is looked up when visited. A map state's user map is walked by slot index, so a map changed
+   * while the cursor is inside it may have entries missed or repeated in that round.
+   */
+  @Override
+  public StateCursor<K> cursor(String stateName) {
+    ownerThread.check();
+    checkOpen();
+    registered(stateName);
+    return new StateCursor<>() {
+      private int group = -1;
+      @SuppressWarnings("unchecked")
+      private K[] groupKeys = (K[]) new Object[0];
+      private int groupSize;
+      private int next;
+      private int mapPair;
+
+      @Override
+      public int advance(int maxEntries, Predicate<Object> select, Consumer<? super K> selected) {
+        if (maxEntries < 1) {
+          throw new IllegalArgumentException("max entries must be at least 1, got " + maxEntries);
+        }
+        ownerThread.check();
+        checkOpen();
+        StateTable<K> table = registered(stateName);
+        int visited = 0;
+        while (visited < maxEntries) {
+          if (next >= groupSize) {
+            if (group + 1 >= table.groups.length) {
+              group = -1;
+              groupSize = 0;
+              next = 0;
+              Arrays.fill(groupKeys, null);
+              return visited; // the round ended
+            }
+            enterGroup(table.groups[++group]);
+            continue;
+          }
+          K key = groupKeys[next];
+          Object stored = table.get(group, key);
+          if (stored == null) { // removed since the group was entered
+            next++;
+            continue;
+          }
+          boolean hit = false;
+          switch (table.kind) {
+            case MAP -> {
+              SlotMap<?, ?> map = (SlotMap<?, ?>) stored;
+              for (; mapPair < map.capacity() && visited < maxEntries; mapPair++) {
+                if (map.keyAt(mapPair) != null) {
+                  visited++;
+                  hit = hit || select.test(map.valueAt(mapPair));
+                }
+              }
+              if (mapPair < map.capacity()) {
+                if (hit) {
+                  selected.accept(copyKeys ? keySerializer.copy(key) : key);
+                }
+                return visited; // the rest of this key's map is the next call's
+              }
+            }
+            case LIST -> {
+              visited++;
+              for (Object element : (List<?>) stored) {
+                if (select.test(element)) {
+                  hit = true;
+                  break;
+                }
+              }
+            }
+            default -> {
+              visited++;
+              hit = select.test(stored);
+            }
+          }
+          next++;
+          mapPair = 0;
+          if (hit) {
+            selected.accept(copyKeys ? keySerializer.copy(key) : key);
+          }
+        }
+        return visited;
+      }
+
+      private void enterGroup(SlotMap<K, Object> groupMap) {
+        next = 0;
+        mapPair = 0;
+        groupSize = 0;
+        if (groupMap == null) {
+          return;
+        }
+        if (groupKeys.length < groupMap.size()) {
+          groupKeys = Arrays.copyOf(groupKeys, Math.max(groupMap.size(), 2 * groupKeys.length));
+        }
+        for (int pair = 0; pair < groupMap.capacity(); pair++) {
+          K key = groupMap.keyAt(pair);
+          if (key != null) {
+            groupKeys[groupSize++] = key;
+          }
+        }
+        Arrays.fill(groupKeys, groupSize, groupKeys.length, null); // hold no removed key
+      }
+    };
   }
 
   @Override

@@ -30,6 +30,8 @@ import dev.cairn.state.spi.KeyedSnapshotFormat;
 import dev.cairn.state.spi.KeyedSnapshotReader;
 import dev.cairn.state.spi.OwnerThread;
 import dev.cairn.state.spi.QueryableBackend;
+import dev.cairn.state.spi.ScannableBackend;
+import dev.cairn.state.spi.StateCursor;
 import dev.cairn.state.spi.MigrationMonitor;
 import dev.cairn.state.spi.RestoreMonitor;
 import dev.cairn.state.spi.SnapshotInput;
@@ -135,7 +137,7 @@ import org.slf4j.LoggerFactory;
  * module README has the measurements).
  */
 final class RocksDbKeyedBackend<K>
-    implements KeyedStateBackend<K>, Snapshotable, MeteredBackend, QueryableBackend<K> {
+    implements KeyedStateBackend<K>, Snapshotable, MeteredBackend, QueryableBackend<K>, ScannableBackend<K> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RocksDbKeyedBackend.class);
   private static final int RESTORE_BATCH_BYTES = 4 << 20;
@@ -148,7 +150,7 @@ final class RocksDbKeyedBackend<K>
     RocksDB.loadLibrary();
   }
 
-  private final TypeSerializer<K> keySerializer;
+  final TypeSerializer<K> keySerializer;
   private final int maxParallelism;
   private final KeyGroupRange keyGroupRange;
   private final WorkingDirectory directory;
@@ -599,6 +601,28 @@ final class RocksDbKeyedBackend<K>
         iterator.close();
       }
     });
+  }
+
+  /**
+   * A cursor that reads the state's column family in key order, a batch of entries at a time through
+   * a short-lived iterator that starts after the last key read ({@link RocksDbCursor}).
+   */
+  @Override
+  public StateCursor<K> cursor(String stateName) {
+    ownerThread.check();
+    checkOpen();
+    registeredColumn(stateName);
+    return new RocksDbCursor<>(this, stateName);
+  }
+
+  /** Returns the column of a registered state, its column family created. */
+  RocksDbColumn registeredColumn(String stateName) {
+    RocksDbColumn column = columns.get(stateName);
+    if (column == null || column.restored) { // restored but not registered: not a state of this run yet
+      throw new IllegalArgumentException("no state named '" + stateName + "' is registered");
+    }
+    createPendingColumns();
+    return column;
   }
 
   @Override
@@ -1065,6 +1089,21 @@ final class RocksDbKeyedBackend<K>
       ScanBatch batch,
       boolean withValues) {
     flushCache(column);
+    scanStored(column, prefix, start, afterStart, limit, batch, withValues);
+  }
+
+  /**
+   * {@link #scan} of what RocksDB holds, without writing the write-back cache's dirty entries first:
+   * for a {@link RocksDbCursor}, whose callers re-check what it finds.
+   */
+  void scanStored(
+      RocksDbColumn column,
+      byte[] prefix,
+      byte[] start,
+      boolean afterStart,
+      int limit,
+      ScanBatch batch,
+      boolean withValues) {
     batch.clear();
     try (RocksIterator iterator = db.newIterator(column.handle, boundTo(prefix))) {
       iterator.seek(nativeKey(start));
