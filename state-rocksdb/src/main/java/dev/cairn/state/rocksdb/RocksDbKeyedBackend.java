@@ -145,6 +145,12 @@ final class RocksDbKeyedBackend<K>
   /** How long a write may stall before it fails ({@link #retryAfterStall}). */
   static final int STALL_TIMEOUT_SECONDS = 60;
   static final int NOT_FOUND = RocksDB.NOT_FOUND;
+  /**
+   * How many write-back cache entries may be dirty at once once the backend takes incremental
+   * snapshots ({@link WriteBackCache#boundDirty}); full snapshots merge dirty entries without
+   * writing them, so they leave the cache unbounded.
+   */
+  static final int MAX_DIRTY_WITH_INCREMENTAL_SNAPSHOTS = 1024;
 
   static {
     RocksDB.loadLibrary();
@@ -1218,6 +1224,7 @@ final class RocksDbKeyedBackend<K>
     if (mode == SnapshotMode.INCREMENTAL) {
       if (cache != null) {
         cache.flushAll(); // the native files must hold every write
+        cache.boundDirty(MAX_DIRTY_WITH_INCREMENTAL_SNAPSHOTS); // so that the next flush here is short
       }
       return nativeSnapshot(checkpointId);
     }

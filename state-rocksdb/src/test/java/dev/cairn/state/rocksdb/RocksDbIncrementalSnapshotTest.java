@@ -128,6 +128,34 @@ class RocksDbIncrementalSnapshotTest {
   }
 
   @Test
+  void afterAnIncrementalSnapshot_writesReachRocksDbWithinTheDirtyBound_afterACanonicalOneTheyStayCached() throws IOException {
+    KeyedStateBackend<Long> backend = fixture.backend();
+    RocksDbKeyedBackend<Long> rocks = (RocksDbKeyedBackend<Long>) backend;
+    ValueState<String> value = backend.getState(IncrementalFixture.VALUE);
+    int writes = 3 * RocksDbKeyedBackend.MAX_DIRTY_WITH_INCREMENTAL_SNAPSHOTS;
+    try (StateSnapshot canonical = Snapshotable.of(backend).snapshot(1, SnapshotMode.CANONICAL)) {
+      canonical.writeTo(new MemorySnapshotStore("chk-1"));
+    }
+    for (long key = 0; key < writes; key++) {
+      backend.setCurrentKey(key);
+      value.update("v" + key);
+    }
+    assertThat(rocks.aggregatedLongProperty("rocksdb.num-entries-active-mem-table"))
+        .as("full snapshots only: every write waits in the cache").isZero();
+
+    writeIncremental(backend, 2, new MemorySnapshotStore("chk-2"));
+    for (long key = 0; key < writes; key++) {
+      backend.setCurrentKey(key);
+      value.update("w" + key);
+    }
+
+    assertThat(rocks.aggregatedLongProperty("rocksdb.num-entries-active-mem-table"))
+        .as("writes beyond the bound went to RocksDB").isGreaterThanOrEqualTo(writes - RocksDbKeyedBackend.MAX_DIRTY_WITH_INCREMENTAL_SNAPSHOTS);
+    backend.setCurrentKey(7L);
+    assertThat(value.value()).isEqualTo("w7");
+  }
+
+  @Test
   void nextSnapshot_afterPendingOrAbortedCheckpoint_storesFilesAnew() {
     KeyedStateBackend<Long> backend = fixture.backend();
     fill(backend, 0, 1_000);

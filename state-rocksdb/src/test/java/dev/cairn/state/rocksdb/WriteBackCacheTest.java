@@ -144,6 +144,29 @@ class WriteBackCacheTest {
     assertThat(batchesWritten).as("nothing dirty: no second batch").isEqualTo(1);
   }
 
+  @Test
+  void boundDirty_aWriteBeyondTheBound_writesTheDirtyEntriesFirst_rewritesOfOneKeyCountOnce() throws RocksDBException {
+    WriteBackCache cache = cache(1 << 20);
+    cache.boundDirty(4);
+    for (int round = 0; round < 10; round++) {
+      cache.write(column, key(0), 1, value(round), 8); // one dirty entry, however often written
+    }
+    for (int k = 1; k < 4; k++) {
+      cache.write(column, key(k), 1, value(k), 8);
+    }
+    assertThat(batchesWritten).as("four dirty entries: within the bound").isZero();
+
+    cache.write(column, key(4), 1, value(4), 8);
+
+    assertThat(batchesWritten).isEqualTo(1);
+    assertThat(db.get(column.handle, key(0))).isEqualTo(value(9));
+    assertThat(db.get(column.handle, key(3))).isEqualTo(value(3));
+    assertThat(db.get(column.handle, key(4))).as("the new write: cached, dirty").isNull();
+    assertThat(cache.find(column, key(4), 1).value).isEqualTo(value(4));
+    assertThat(cache.find(column, key(0), 1).value).as("flushed entries stay cached").isEqualTo(value(9));
+    assertThatThrownBy(() -> cache.boundDirty(0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
   private void runModel(long seed, int operations) throws RocksDBException {
     for (int k = 0; k < KEYS; k++) {
       db.delete(column.handle, key(k));
@@ -151,6 +174,9 @@ class WriteBackCacheTest {
     SplittableRandom random = new SplittableRandom(seed);
     Map<Integer, byte[]> model = new HashMap<>();
     WriteBackCache cache = cache(8 * (WriteBackCache.ENTRY_OVERHEAD + 40)); // maxEntryBytes 42
+    if (seed % 2 == 0) {
+      cache.boundDirty(3); // as a backend taking incremental snapshots does, much tighter
+    }
     for (int i = 0; i < operations; i++) {
       failWrites = random.nextInt(10) == 0;
       int k = random.nextInt(KEYS);
