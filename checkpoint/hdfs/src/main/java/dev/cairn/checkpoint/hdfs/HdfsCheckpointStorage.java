@@ -2,6 +2,7 @@ package dev.cairn.checkpoint.hdfs;
 
 import dev.cairn.checkpoint.storage.CheckpointStorage;
 import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
+import dev.cairn.checkpoint.storage.StorageRetry;
 import java.io.FileNotFoundException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -88,12 +89,12 @@ public final class HdfsCheckpointStorage implements CheckpointStorage {
   private static final class Shared {
     final FileSystem fs;
     final Path root;
-    final HdfsRetry retry;
+    final StorageRetry retry;
     final Duration leaseHeartbeat;
     final Duration takeoverTimeout;
     final AtomicReference<HdfsLease> lease = new AtomicReference<>();
 
-    Shared(FileSystem fs, Path root, HdfsRetry retry, Duration leaseHeartbeat, Duration takeoverTimeout) {
+    Shared(FileSystem fs, Path root, StorageRetry retry, Duration leaseHeartbeat, Duration takeoverTimeout) {
       this.fs = fs;
       this.root = root;
       this.retry = retry;
@@ -745,7 +746,7 @@ public final class HdfsCheckpointStorage implements CheckpointStorage {
      * @throws IOException if the client cannot be created
      */
     public HdfsCheckpointStorage build() throws IOException {
-      HdfsRetry retry = new HdfsRetry(maxAttempts, initialBackoff, maxBackoff);
+      StorageRetry retry = HdfsRetry.policy(maxAttempts, initialBackoff, maxBackoff);
       Configuration conf = configuration != null ? new Configuration(configuration) : new Configuration();
       settings.forEach(conf::set);
       if (!isSet(conf, CLOSE_DELAY_KEY) && !isSet(conf, CLOSE_RETRIES_KEY)) {

@@ -2,6 +2,7 @@ package dev.cairn.checkpoint.s3;
 
 import dev.cairn.checkpoint.storage.CheckpointStorage;
 import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
+import dev.cairn.checkpoint.storage.StorageRetry;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,13 +86,13 @@ public final class S3CheckpointStorage implements CheckpointStorage {
     final S3Client client;
     final boolean ownsClient;
     final String bucket;
-    final S3Retry retry;
+    final StorageRetry retry;
     final int partSize;
     final Duration leaseDuration;
     final Duration maxClockSkew;
     final AtomicReference<S3Lease> lease = new AtomicReference<>();
 
-    Shared(S3Client client, boolean ownsClient, String bucket, S3Retry retry, int partSize, Duration leaseDuration,
+    Shared(S3Client client, boolean ownsClient, String bucket, StorageRetry retry, int partSize, Duration leaseDuration,
         Duration maxClockSkew) {
       this.client = client;
       this.ownsClient = ownsClient;
@@ -803,7 +804,7 @@ public final class S3CheckpointStorage implements CheckpointStorage {
 
     /** Builds the storage (and its client, unless one was given). */
     public S3CheckpointStorage build() {
-      S3Retry retry = new S3Retry(maxAttempts, initialBackoff, maxBackoff);
+      StorageRetry retry = S3Retry.policy(maxAttempts, initialBackoff, maxBackoff);
       boolean owns = client == null;
       S3Client c = client;
       if (c == null) {
