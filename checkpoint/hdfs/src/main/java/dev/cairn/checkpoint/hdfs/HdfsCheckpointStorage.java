@@ -2,6 +2,7 @@ package dev.cairn.checkpoint.hdfs;
 
 import dev.cairn.checkpoint.storage.CheckpointStorage;
 import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
+import dev.cairn.checkpoint.storage.LocationOptions;
 import dev.cairn.checkpoint.storage.StorageRetry;
 import java.io.FileNotFoundException;
 import java.io.FilterInputStream;
@@ -10,8 +11,6 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
@@ -23,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -143,35 +143,17 @@ public final class HdfsCheckpointStorage implements CheckpointStorage {
       throw new IllegalArgumentException("invalid hdfs:// location " + location + ": " + e.getMessage(), e);
     }
     Builder builder = builder(plain);
-    String query = location.getRawQuery();
-    if (query != null && !query.isEmpty()) {
-      for (String pair : query.split("&")) {
-        int eq = pair.indexOf('=');
-        if (eq <= 0) {
-          throw new IllegalArgumentException("malformed option '" + pair + "' in " + location + ": expected name=value");
-        }
-        String name = pair.substring(0, eq);
-        String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-        if (name.contains(".")) {
-          builder.set(name, value);
-          continue;
-        }
-        try {
-          switch (name) {
-            case "leaseHeartbeat" -> builder.leaseHeartbeat(Duration.parse(value));
-            case "takeoverTimeout" -> builder.takeoverTimeout(Duration.parse(value));
-            case "maxAttempts" -> builder.maxAttempts(Integer.parseInt(value));
-            default -> throw new IllegalArgumentException("unknown option '" + name + "' in " + location
-                + " (known: leaseHeartbeat, takeoverTimeout, maxAttempts, and Hadoop keys such as dfs.replication)");
-          }
-        } catch (RuntimeException e) {
-          if (e instanceof IllegalArgumentException && e.getMessage() != null && e.getMessage().startsWith("unknown option")) {
-            throw e;
-          }
-          throw new IllegalArgumentException("bad value of option '" + name + "' in " + location + ": " + e.getMessage(), e);
-        }
+    Map<String, Consumer<String>> options = new LinkedHashMap<>();
+    options.put("leaseHeartbeat", value -> builder.leaseHeartbeat(Duration.parse(value)));
+    options.put("takeoverTimeout", value -> builder.takeoverTimeout(Duration.parse(value)));
+    options.put("maxAttempts", value -> builder.maxAttempts(Integer.parseInt(value)));
+    LocationOptions.apply(location, options, (name, value) -> {
+      if (!name.contains(".")) {
+        return false;
       }
-    }
+      builder.set(name, value); // a Hadoop key
+      return true;
+    }, "Hadoop keys such as dfs.replication");
     return builder.build();
   }
 

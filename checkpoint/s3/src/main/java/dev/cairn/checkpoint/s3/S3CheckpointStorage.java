@@ -2,6 +2,7 @@ package dev.cairn.checkpoint.s3;
 
 import dev.cairn.checkpoint.storage.CheckpointStorage;
 import dev.cairn.checkpoint.storage.LocalCheckpointStorage;
+import dev.cairn.checkpoint.storage.LocationOptions;
 import dev.cairn.checkpoint.storage.StorageRetry;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -15,10 +16,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,35 +147,15 @@ public final class S3CheckpointStorage implements CheckpointStorage {
       throw new IllegalArgumentException("no bucket in " + location + ": expected s3://bucket/prefix");
     }
     Builder builder = builder(bucket, location.getPath() == null ? "" : location.getPath());
-    String query = location.getRawQuery();
-    if (query != null && !query.isEmpty()) {
-      for (String pair : query.split("&")) {
-        int eq = pair.indexOf('=');
-        if (eq <= 0) {
-          throw new IllegalArgumentException("malformed option '" + pair + "' in " + location + ": expected name=value");
-        }
-        String name = pair.substring(0, eq);
-        String value = java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
-        try {
-          switch (name) {
-            case "endpoint" -> builder.endpoint(URI.create(value));
-            case "region" -> builder.region(value);
-            case "pathStyle" -> builder.pathStyle(Boolean.parseBoolean(value));
-            case "leaseDuration" -> builder.leaseDuration(Duration.parse(value));
-            case "maxClockSkew" -> builder.maxClockSkew(Duration.parse(value));
-            case "maxAttempts" -> builder.maxAttempts(Integer.parseInt(value));
-            case "partSize" -> builder.partSize(Integer.parseInt(value));
-            default -> throw new IllegalArgumentException("unknown option '" + name + "' in " + location
-                + " (known: endpoint, region, pathStyle, leaseDuration, maxClockSkew, maxAttempts, partSize)");
-          }
-        } catch (RuntimeException e) {
-          if (e instanceof IllegalArgumentException && e.getMessage() != null && e.getMessage().startsWith("unknown option")) {
-            throw e;
-          }
-          throw new IllegalArgumentException("bad value of option '" + name + "' in " + location + ": " + e.getMessage(), e);
-        }
-      }
-    }
+    Map<String, Consumer<String>> options = new LinkedHashMap<>();
+    options.put("endpoint", value -> builder.endpoint(URI.create(value)));
+    options.put("region", builder::region);
+    options.put("pathStyle", value -> builder.pathStyle(Boolean.parseBoolean(value)));
+    options.put("leaseDuration", value -> builder.leaseDuration(Duration.parse(value)));
+    options.put("maxClockSkew", value -> builder.maxClockSkew(Duration.parse(value)));
+    options.put("maxAttempts", value -> builder.maxAttempts(Integer.parseInt(value)));
+    options.put("partSize", value -> builder.partSize(Integer.parseInt(value)));
+    LocationOptions.apply(location, options, null, null);
     return builder.build();
   }
 
