@@ -556,16 +556,25 @@ public final class CheckpointCoordinator implements AutoCloseable {
         return CompletableFuture.failedFuture(
             new CheckpointException("savepoint directory " + targetDirectory + " is not a directory"));
       }
-      CheckpointStorage.Listing listing = target.list("");
-      if (!listing.files().isEmpty() || !listing.directories().isEmpty() || !listing.others().isEmpty()) {
-        return CompletableFuture.failedFuture(
-            new CheckpointException("savepoint directory " + targetDirectory + " is not empty"));
-      }
     } catch (IOException e) {
       return CompletableFuture.failedFuture(
           new CheckpointException("cannot use savepoint directory " + targetDirectory + ": " + e.getMessage(), e));
     }
-    return trigger(true, target, false);
+    CheckpointException unusable = unusableForSavepoint(target, "savepoint directory " + targetDirectory);
+    return unusable != null ? CompletableFuture.failedFuture(unusable) : trigger(true, target, false);
+  }
+
+  /** Returns why {@code target} (described as {@code what}) cannot take a savepoint, or null if it is empty. */
+  private static CheckpointException unusableForSavepoint(CheckpointStorage target, String what) {
+    try {
+      CheckpointStorage.Listing listing = target.list("");
+      if (!listing.files().isEmpty() || !listing.directories().isEmpty() || !listing.others().isEmpty()) {
+        return new CheckpointException(what + " is not empty");
+      }
+      return null;
+    } catch (IOException e) {
+      return new CheckpointException("cannot use " + what + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -588,17 +597,10 @@ public final class CheckpointCoordinator implements AutoCloseable {
     if (target instanceof LocalCheckpointStorage local) {
       return triggerSavepoint(local.directory());
     }
-    try {
-      CheckpointStorage.Listing listing = target.list("");
-      if (!listing.files().isEmpty() || !listing.directories().isEmpty() || !listing.others().isEmpty()) {
-        closeQuietly(target);
-        return CompletableFuture.failedFuture(
-            new CheckpointException("savepoint location " + target.describe("") + " is not empty"));
-      }
-    } catch (IOException e) {
+    CheckpointException unusable = unusableForSavepoint(target, "savepoint location " + target.describe(""));
+    if (unusable != null) {
       closeQuietly(target);
-      return CompletableFuture.failedFuture(
-          new CheckpointException("cannot use savepoint location " + target.describe("") + ": " + e.getMessage(), e));
+      return CompletableFuture.failedFuture(unusable);
     }
     CompletableFuture<CompletedCheckpoint> written = trigger(true, target, false);
     written.whenComplete((done, failure) -> closeQuietly(target));
