@@ -264,10 +264,13 @@ final class HeapKeyedStateBackend<K>
 
   /**
    * A cursor over the table in key-group order. Entering a key group, it copies that group's keys
-   * (one group at a time: a fraction of the state), so every key present throughout a round is
-   * visited in it however the group's map resizes or shifts entries meanwhile; each key's stored
-   * value is looked up when visited. A map state's user map is walked by slot index, so a map changed
-   * while the cursor is inside it may have entries missed or repeated in that round.
+   * and stored values (one group at a time: a fraction of the state; one sequential pass over the
+   * group's slot array), so every key present throughout a round is visited in it however the
+   * group's map resizes or shifts entries meanwhile, and a visit costs no hash lookup. A visit hands
+   * {@code select} the value stored when the group was entered: a key written or removed since may
+   * be judged by its older value (callers re-check what they are passed, see {@link StateCursor}).
+   * A map state's user map is walked by slot index, so a map changed while the cursor is inside it
+   * may have entries missed or repeated in that round.
    */
   @Override
   public StateCursor<K> cursor(String stateName) {
@@ -278,6 +281,7 @@ final class HeapKeyedStateBackend<K>
       private int group = -1;
       @SuppressWarnings("unchecked")
       private K[] groupKeys = (K[]) new Object[0];
+      private Object[] groupValues = new Object[0];
       private int groupSize;
       private int next;
       private int mapPair;
@@ -298,17 +302,14 @@ final class HeapKeyedStateBackend<K>
               groupSize = 0;
               next = 0;
               Arrays.fill(groupKeys, null);
+              Arrays.fill(groupValues, null);
               return visited; // the round ended
             }
             enterGroup(table.groups[++group]);
             continue;
           }
           K key = groupKeys[next];
-          Object stored = table.get(group, key);
-          if (stored == null) { // removed since the group was entered
-            next++;
-            continue;
-          }
+          Object stored = groupValues[next];
           boolean hit = false;
           switch (table.kind) {
             case MAP -> {
@@ -357,15 +358,19 @@ final class HeapKeyedStateBackend<K>
           return;
         }
         if (groupKeys.length < groupMap.size()) {
-          groupKeys = Arrays.copyOf(groupKeys, Math.max(groupMap.size(), 2 * groupKeys.length));
+          int length = Math.max(groupMap.size(), 2 * groupKeys.length);
+          groupKeys = Arrays.copyOf(groupKeys, length);
+          groupValues = new Object[length];
         }
         for (int pair = 0; pair < groupMap.capacity(); pair++) {
           K key = groupMap.keyAt(pair);
           if (key != null) {
-            groupKeys[groupSize++] = key;
+            groupKeys[groupSize] = key;
+            groupValues[groupSize++] = groupMap.valueAt(pair);
           }
         }
-        Arrays.fill(groupKeys, groupSize, groupKeys.length, null); // hold no removed key
+        Arrays.fill(groupKeys, groupSize, groupKeys.length, null); // hold no removed key or value
+        Arrays.fill(groupValues, groupSize, groupValues.length, null);
       }
     };
   }
