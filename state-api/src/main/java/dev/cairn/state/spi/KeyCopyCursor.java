@@ -26,9 +26,7 @@ final class KeyCopyCursor<K> implements StateCursor<K> {
 
   @Override
   public int advance(int maxEntries, Predicate<Object> select, Consumer<? super K> selected) {
-    if (maxEntries < 1) {
-      throw new IllegalArgumentException("max entries must be at least 1, got " + maxEntries);
-    }
+    StateCursor.checkMaxEntries(maxEntries);
     if (!roundStarted) {
       List<K> keys;
       try (Stream<K> stream = backend.keys(stateName)) {

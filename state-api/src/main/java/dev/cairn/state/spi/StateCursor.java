@@ -41,4 +41,15 @@ public interface StateCursor<K> {
    * @throws IllegalArgumentException if {@code maxEntries} is less than 1
    */
   int advance(int maxEntries, Predicate<Object> select, Consumer<? super K> selected);
+
+  /**
+   * Checks {@link #advance}'s {@code maxEntries} for implementations: one rule and one message.
+   *
+   * @throws IllegalArgumentException if {@code maxEntries} is less than 1
+   */
+  static void checkMaxEntries(int maxEntries) {
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("max entries must be at least 1, got " + maxEntries);
+    }
+  }
 }

@@ -288,9 +288,7 @@ final class HeapKeyedStateBackend<K>
 
       @Override
       public int advance(int maxEntries, Predicate<Object> select, Consumer<? super K> selected) {
-        if (maxEntries < 1) {
-          throw new IllegalArgumentException("max entries must be at least 1, got " + maxEntries);
-        }
+        StateCursor.checkMaxEntries(maxEntries);
         ownerThread.check();
         checkOpen();
         StateTable<K> table = registered(stateName);

@@ -53,9 +53,7 @@ final class RocksDbCursor<K> implements StateCursor<K> {
 
   @Override
   public int advance(int maxEntries, Predicate<Object> select, Consumer<? super K> selected) {
-    if (maxEntries < 1) {
-      throw new IllegalArgumentException("max entries must be at least 1, got " + maxEntries);
-    }
+    StateCursor.checkMaxEntries(maxEntries);
     backend.checkOpen(stateName);
     RocksDbColumn column = backend.registeredColumn(stateName);
     @SuppressWarnings("unchecked")
