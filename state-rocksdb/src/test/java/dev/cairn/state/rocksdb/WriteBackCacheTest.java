@@ -167,6 +167,39 @@ class WriteBackCacheTest {
     assertThatThrownBy(() -> cache.boundDirty(0)).isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  void cacheRead_beforeTheFirstEviction_cachesEveryMiss_afterIt_onlyAKeysSecondMiss() {
+    WriteBackCache cache = cache(10 * (WriteBackCache.ENTRY_OVERHEAD + 9));
+    for (int k = 0; k < 10; k++) {
+      cache.cacheRead(column, key(k), 1, value(k), 8);
+    }
+    assertThat(cache.size()).as("room for ten: every read cached").isEqualTo(10);
+
+    cache.cacheRead(column, key(10), 1, value(10), 8);
+    assertThat(cache.find(column, key(10), 1)).as("the read that made the cache evict").isNotNull();
+    int size = cache.size();
+
+    cache.cacheRead(column, key(11), 1, value(11), 8);
+    assertThat(cache.find(column, key(11), 1)).as("a full cache: first miss of a key").isNull();
+    assertThat(cache.size()).isEqualTo(size);
+    cache.cacheRead(column, key(12), 1, null, 0);
+    assertThat(cache.find(column, key(12), 1)).as("first miss of an absent key").isNull();
+
+    cache.cacheRead(column, key(11), 1, value(11), 8);
+    assertThat(cache.find(column, key(11), 1).value).as("its second miss").isEqualTo(value(11));
+    cache.cacheRead(column, key(12), 1, null, 0);
+    WriteBackCache.Entry absent = cache.find(column, key(12), 1);
+    assertThat(absent).as("second miss of the absent key").isNotNull();
+    assertThat(absent.value).isNull();
+
+    cache.write(column, key(13), 1, value(13), 8);
+    assertThat(cache.find(column, key(13), 1).value).as("writes are always cached").isEqualTo(value(13));
+
+    cache.clear();
+    cache.cacheRead(column, key(14), 1, value(14), 8);
+    assertThat(cache.find(column, key(14), 1)).as("cleared: empty again, every read cached").isNotNull();
+  }
+
   private void runModel(long seed, int operations) throws RocksDBException {
     for (int k = 0; k < KEYS; k++) {
       db.delete(column.handle, key(k));
