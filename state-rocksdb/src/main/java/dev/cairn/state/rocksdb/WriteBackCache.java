@@ -22,8 +22,8 @@ import org.rocksdb.WriteBatch;
  * <em>doorkeeper</em>, an array of the last misses' hashes with about one slot per entry the cache
  * holds): keys that come back get cached on their second read, while reads spread over far more
  * keys than the cache holds no longer pay an insertion, an eviction and the garbage of both for
- * entries that would be evicted unused (on map get of 1e7 entries that was 10-15% of a read).
- * Writes are always cached.
+ * entries that would be evicted unused (with 1e6 random keys, value get ran 1.32x and reducing add
+ * 1.15x as fast as when every miss was cached). Writes are always cached.
  *
  * <p>Dirty entries reach RocksDB (one {@link WriteBatch}) before anything reads RocksDB other than
  * by a point read of a key: before a snapshot (so a checkpoint contains every write acknowledged
