@@ -244,7 +244,7 @@ final class StateTable<K> {
               @SuppressWarnings("unchecked")
               SlotMap<Object, Object> map = (SlotMap<Object, Object>) group.get(key);
               if (map == null) {
-                map = new SlotMap<>(version());
+                map = SlotMap.compact(version());
                 group.put(key, map);
               }
               byte[] value = entry.value();

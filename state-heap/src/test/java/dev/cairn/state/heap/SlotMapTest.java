@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SlotMapTest {
 
@@ -18,11 +20,12 @@ class SlotMapTest {
     }
   }
 
-  @Test
-  void behavesAsAHashMapUnderRandomPutsRemovesMergesAndComputes() {
+  @ParameterizedTest(name = "compact = {0}")
+  @ValueSource(booleans = {false, true})
+  void behavesAsAHashMapUnderRandomPutsRemovesMergesAndComputes(boolean compact) {
     for (int hashes : new int[] {3, 50, Integer.MAX_VALUE}) { // heavy collisions .. none
       SplittableRandom random = new SplittableRandom(hashes);
-      SlotMap<Key, Object> map = new SlotMap<>(0);
+      SlotMap<Key, Object> map = compact ? SlotMap.compact(0) : new SlotMap<>(0);
       Map<Key, Object> model = new HashMap<>();
       for (int step = 0; step < 200_000; step++) {
         int id = random.nextInt(400);
@@ -53,6 +56,29 @@ class SlotMapTest {
       assertThat(contents(map)).isEqualTo(model);
       assertThat(map.size()).isEqualTo(model.size());
     }
+  }
+
+  @Test
+  void aTableMapStaysAtMostHalfFull_aCompactMapFillsToThreeQuarters() {
+    SlotMap<Long, Long> table = new SlotMap<>(0);
+    SlotMap<Long, Long> compact = SlotMap.compact(0);
+    for (long k = 0; k < 10; k++) {
+      table.put(k, k);
+      compact.put(k, k);
+    }
+    assertThat(table.capacity()).isEqualTo(32);
+    assertThat(compact.capacity()).isEqualTo(16);
+    for (long k = 10; k < 12; k++) {
+      compact.put(k, k);
+    }
+    assertThat(compact.capacity()).as("12 of 16 pairs").isEqualTo(16);
+    compact.put(12L, 12L);
+    assertThat(compact.capacity()).isEqualTo(32);
+    SlotMap<Long, Long> copy = new SlotMap<>(compact, 1);
+    for (long k = 13; k < 24; k++) {
+      copy.put(k, k);
+    }
+    assertThat(copy.capacity()).as("a copy keeps its source's limit: 24 of 32 pairs").isEqualTo(32);
   }
 
   @Test
