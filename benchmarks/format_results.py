@@ -18,7 +18,9 @@ TARGETS = {"heap": 1.5, "rocksdb": 1.3, "ceiling": 0.5}
 
 
 def load(paths):
-    scores = {}  # (benchmark, impl) -> (score, error, unit, secondary)
+    """(benchmark, impl) -> (score, error, unit, secondary). A cell measured more than once (the rounds of
+    a pair, see run.sh) is their mean ± half their range; its secondary metrics are means."""
+    runs = {}
     for path in paths:
         with open(path) as f:
             for r in json.load(f):
@@ -37,7 +39,16 @@ def load(paths):
                     raw = [x for fork in v.get("rawData", []) for x in fork]
                     if raw:
                         secondary[k + ".median"] = sorted(raw)[len(raw) // 2]
-                scores[(bench, impl)] = (float(m["score"]), float(m["scoreError"]), m["scoreUnit"], secondary)
+                runs.setdefault((bench, impl), []).append(
+                    (float(m["score"]), float(m["scoreError"]), m["scoreUnit"], secondary))
+    scores = {}
+    for key, cell in runs.items():
+        if len(cell) == 1:
+            scores[key] = cell[0]
+            continue
+        values = [c[0] for c in cell]
+        secondary = {k: sum(c[3][k] for c in cell) / len(cell) for k in cell[0][3] if all(k in c[3] for c in cell)}
+        scores[key] = (sum(values) / len(values), (max(values) - min(values)) / 2, cell[0][2], secondary)
     return scores
 
 
@@ -156,8 +167,11 @@ def main():
           "`setCurrentKey` before every access, keys drawn from a pre-boxed random sequence; RocksDB "
           f"backends with a {512} MiB budget (block cache + write-buffer manager charged to it), "
           "flushed and compacted after filling; then every key's state read once, so measuring starts with "
-          "the block cache loaded. One fork per cell, Cairn and Flink alternately operation by operation; "
-          "k ops/s ± JMH's 99.9% error.",
+          "the block cache loaded. Throughput: each Cairn cell ran at the same time as its Flink cell, each "
+          "JVM pinned to a core of its own (one core for its benchmark, GC and JIT threads), then again with "
+          "the cores swapped (`benchmarks/pair.sh`); a cell is the mean of its rounds ± half their range, and "
+          "a ratio is of these means (one core of this VM often runs 1.3–1.6× slower than the other). "
+          "Checkpoints: one fork per cell, one after the other, ± JMH's 99.9% error.",
           "",
           "| op | Cairn heap | Flink heap | heap ratio (≥ 1.5) | Cairn RocksDB | Flink RocksDB | RocksDB ratio (≥ 1.3) "
           "| Cairn heap / ceiling (≥ 0.5) | Cairn RocksDB / ceiling (≥ 0.5) |",

@@ -10,11 +10,12 @@
 #       -- benchmarks/flink-baselines/target/flink-baselines.jar '\.MapStateBenchmark\.get$' -p backend=flink-rocksdb
 #
 # Give each side its JMH options (e.g. -f 1 -wi 2 -w 2s -i 8 -r 2s -jvmArgs "-Xms4g -Xmx4g"). Logs go to
-# ${PAIR_LOGS:-/tmp/cairn-pair}/NAME-{A,B}-{1,2}.log. Prints each round's median ops/s per side and the
-# geometric mean of the two rounds' A/B ratios (the cores' difference cancels out of it).
+# ${PAIR_LOGS:-/tmp/cairn-pair}/NAME-{A,B}-{1,2}.log, and with PAIR_JSON=DIR JMH's results to
+# DIR/NAME-{A,B}-{1,2}.json too. Prints each round's median ops/s per side and the geometric mean of
+# the two rounds' A/B ratios (the cores' difference cancels out of it).
 set -euo pipefail
 if [[ $# -lt 4 ]]; then
-  sed -n '2,15p' "$0"
+  sed -n '2,16p' "$0"
   exit 2
 fi
 command -v taskset > /dev/null || { echo "pair.sh needs taskset (util-linux)" >&2; exit 2; }
@@ -40,10 +41,15 @@ median() { # the median of the measured iterations' ops/s in JMH log $1
 ratios=()
 for round in 1 2; do
   if [[ $round == 1 ]]; then core_a=0 core_b=1; else core_a=1 core_b=0; fi
+  json_a=() json_b=()
+  if [[ -n ${PAIR_JSON:-} ]]; then
+    json_a=(-rf json -rff "$PAIR_JSON/$name-A-$round.json")
+    json_b=(-rf json -rff "$PAIR_JSON/$name-B-$round.json")
+  fi
   # -Djmh.ignoreLock: two JMH runners at once on purpose
-  taskset -c $core_a java -Djmh.ignoreLock=true -jar "${a[@]}" > "$logs/$name-A-$round.log" 2>&1 &
+  taskset -c $core_a java -Djmh.ignoreLock=true -jar "${a[@]}" "${json_a[@]}" > "$logs/$name-A-$round.log" 2>&1 &
   pid_a=$!
-  taskset -c $core_b java -Djmh.ignoreLock=true -jar "${b[@]}" > "$logs/$name-B-$round.log" 2>&1 &
+  taskset -c $core_b java -Djmh.ignoreLock=true -jar "${b[@]}" "${json_b[@]}" > "$logs/$name-B-$round.log" 2>&1 &
   pid_b=$!
   wait $pid_a || { echo "A failed: $logs/$name-A-$round.log" >&2; exit 1; }
   wait $pid_b || { echo "B failed: $logs/$name-B-$round.log" >&2; exit 1; }

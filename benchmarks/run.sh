@@ -51,15 +51,27 @@ run() { # name jar regex args...
     || { tail -40 "$parts/$name.log" >&2; echo "run $name failed" >&2; exit 1; }
 }
 
-# Cairn and Flink alternately, operation by operation, so that the machine's slow spells (this
-# shared 2-core VM has minutes-long ones) hit both alike.
+pair() { # name jar_a regex backend_a jar_b backend_b: one throughput cell per side, paired (pair.sh)
+  local name=$1 jar_a=$2 regex=$3 param_a=$4 jar_b=$5 param_b=$6
+  echo "== $name (paired)" >&2
+  PAIR_LOGS=$parts PAIR_JSON=$parts bash benchmarks/pair.sh "$name" \
+    "$jar_a" "$regex" "${throughput[@]}" -p "$param_a" "${jvm[@]}" \
+    -- "$jar_b" "$regex" "${throughput[@]}" -p "$param_b" "${jvm[@]}" >> "$parts/pairs.txt" 2>&1 \
+    || { tail -5 "$parts/pairs.txt" >&2; echo "pair $name failed" >&2; exit 1; }
+}
+
+# Throughput: each Cairn cell runs at the same time as its Flink cell, each JVM pinned to a core of
+# its own, then again with the cores swapped (benchmarks/pair.sh): one core of this shared 2-core VM
+# is often 1.3-1.6x slower than the other for minutes, which one fork after the other cannot cancel.
+# The row-cache variant is paired with Flink RocksDB too (its Flink cells average all rounds).
 for op in Value.get Value.update List.add List.get Map.put Map.get Map.contains Map.iterate Reducing.add \
     Aggregating.add; do
   regex="\.${op%.*}StateBenchmark\.${op#*.}\$"
-  run "cairn-$op" "$cairn_jar" "$regex" "${throughput[@]}" -p backend=cairn-heap,cairn-rocksdb,cairn-rocksdb-rows
-  run "flink-$op" "$flink_jar" "$regex" "${throughput[@]}" -p backend=flink-heap,flink-rocksdb
+  pair "$op-heap" "$cairn_jar" "$regex" backend=cairn-heap "$flink_jar" backend=flink-heap
+  pair "$op-rocksdb" "$cairn_jar" "$regex" backend=cairn-rocksdb "$flink_jar" backend=flink-rocksdb
+  pair "$op-rows" "$cairn_jar" "$regex" backend=cairn-rocksdb-rows "$flink_jar" backend=flink-rocksdb
 done
-run ceiling "$cairn_jar" '\.CeilingBenchmark\.' "${throughput[@]}"
+pair ceiling "$cairn_jar" '\.CeilingBenchmark\.' ceiling=hashmap "$cairn_jar" ceiling=rocksdb
 run cairn-checkpoint "$cairn_jar" '\.CheckpointBenchmark\.' "${single_shot[@]}"
 run flink-checkpoint "$flink_jar" '\.CheckpointBenchmark\.' "${single_shot[@]}" -p backend=flink-heap,flink-rocksdb
 # incremental checkpoints (1 % of the keys changed before each): Cairn, Cairn without fsyncs (as
@@ -78,6 +90,7 @@ run end-to-end "$cairn_jar" '\.EndToEndBenchmark\.' "${end_to_end[@]}" -p increm
 
 out=benchmarks/results/$(date +%F)
 $quick && out=$out-quick
+cp "$parts/pairs.txt" "$out-pairs.txt"
 python3 benchmarks/format_results.py --out "$out" --mode "$($quick && echo quick || echo full)" \
   --load-before "$load_before" --load-after "$(cut -d' ' -f1-3 /proc/loadavg)" \
   --jvm "$(java -version 2>&1 | sed -n 2,3p | tr '\n' ' ')" "$parts"/*.json
