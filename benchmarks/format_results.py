@@ -168,7 +168,7 @@ def main():
           f"backends with a {512} MiB budget (block cache + write-buffer manager charged to it), "
           "flushed and compacted after filling; then every key's state read once, so measuring starts with "
           "the block cache loaded. Throughput: each Cairn cell ran at the same time as its Flink cell, each "
-          "JVM pinned to a core of its own (one core for its benchmark, GC and JIT threads), then again with "
+          "JVM pinned to a core of its own (one core for its benchmark, G1 and JIT threads), then again with "
           "the cores swapped (`benchmarks/pair.sh`); a cell is the mean of its rounds ± half their range, and "
           "a ratio is of these means (one core of this VM often runs 1.3–1.6× slower than the other). "
           "Checkpoints: one fork per cell, one after the other, ± JMH's 99.9% error.",

@@ -3,7 +3,8 @@
 # (taskset), then again with the cores swapped. On a shared 2-core VM one core can run 1.3-1.6x slower
 # than the other for minutes (a busy neighbour), so two forks run one after the other measure the
 # cores as much as the code; run at once and swapped, both sides see the same noise and each runs
-# once on each core. Each side has one core for everything (its GC and JIT threads too).
+# once on each core. Each side has one core for everything (its GC and JIT threads too); a JVM that
+# sees one core picks the serial collector unless told otherwise (run.sh names -XX:+UseG1GC).
 #
 #   benchmarks/pair.sh NAME JAR_A ARGS_A... -- JAR_B ARGS_B...
 #   benchmarks/pair.sh map-get benchmarks/target/benchmarks.jar '\.MapStateBenchmark\.get$' -p backend=cairn-rocksdb \

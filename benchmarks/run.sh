@@ -37,7 +37,8 @@ else
   end_to_end=(-f 1 -wi 2 -i 3)
   heap=-Xmx8g
 fi
-jvm=(-jvmArgs "-Xms${heap#-Xmx} $heap")
+# G1 named: a JVM pinned to one core (pair.sh) would pick the serial collector by itself
+jvm=(-jvmArgs "-Xms${heap#-Xmx} $heap -XX:+UseG1GC")
 
 parts=benchmarks/$target/jmh-results   # kept after a failure, for a look at the logs
 rm -rf "$parts" && mkdir -p "$parts"
