@@ -18,8 +18,11 @@ TARGETS = {"heap": 1.5, "rocksdb": 1.3, "ceiling": 0.5}
 
 
 def load(paths):
-    """(benchmark, impl) -> (score, error, unit, secondary). A cell measured more than once (the rounds of
-    a pair, see run.sh) is their mean ± half their range; its secondary metrics are means."""
+    """(benchmark, impl) -> (score, error, unit, secondary). A throughput cell's score is the median of its
+    measurement iterations (as pair.sh prints: a one-off stall, such as G1 marking the freshly filled heap
+    on a one-core JVM, does not move it); a single-shot cell's is JMH's mean. A cell measured more than
+    once (the rounds of a pair, see run.sh) is the mean of those scores ± half their range; its secondary
+    metrics are means."""
     runs = {}
     for path in paths:
         with open(path) as f:
@@ -39,8 +42,12 @@ def load(paths):
                     raw = [x for fork in v.get("rawData", []) for x in fork]
                     if raw:
                         secondary[k + ".median"] = sorted(raw)[len(raw) // 2]
-                runs.setdefault((bench, impl), []).append(
-                    (float(m["score"]), float(m["scoreError"]), m["scoreUnit"], secondary))
+                score = float(m["score"])
+                iterations = sorted(x for fork in m.get("rawData", []) for x in fork)
+                if r["mode"] == "thrpt" and iterations:
+                    n = len(iterations)
+                    score = (iterations[(n - 1) // 2] + iterations[n // 2]) / 2
+                runs.setdefault((bench, impl), []).append((score, float(m["scoreError"]), m["scoreUnit"], secondary))
     scores = {}
     for key, cell in runs.items():
         if len(cell) == 1:
@@ -169,8 +176,9 @@ def main():
           "flushed and compacted after filling; then every key's state read once, so measuring starts with "
           "the block cache loaded. Throughput: each Cairn cell ran at the same time as its Flink cell, each "
           "JVM pinned to a core of its own (one core for its benchmark, G1 and JIT threads), then again with "
-          "the cores swapped (`benchmarks/pair.sh`); a cell is the mean of its rounds ± half their range, and "
-          "a ratio is of these means (one core of this VM often runs 1.3–1.6× slower than the other). "
+          "the cores swapped (`benchmarks/pair.sh`); a cell is the mean of its rounds' medians (of the measured "
+          "iterations) ± half their range, and a ratio is of these means (one core of this VM often runs "
+          "1.3–2× slower than the other). "
           "Checkpoints: one fork per cell, one after the other, ± JMH's 99.9% error.",
           "",
           "| op | Cairn heap | Flink heap | heap ratio (≥ 1.5) | Cairn RocksDB | Flink RocksDB | RocksDB ratio (≥ 1.3) "

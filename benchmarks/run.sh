@@ -2,8 +2,8 @@
 # Builds Cairn's benchmarks.jar and the Flink baselines jar, runs them alternately with the same JMH
 # settings, and writes benchmarks/results/<date>.md and .json (see benchmarks/README.md).
 #
-#   benchmarks/run.sh            the full run (1e6 keys, 2x2 s warm-up, 5x2 s measurement; ~30 min)
-#   benchmarks/run.sh --quick    a harness check (1e5 keys, 1x1 s + 2x1 s; < 10 min on 2 cores)
+#   benchmarks/run.sh            the full run (1e6 keys, 2x2 s warm-up, 5x2 s measurement; ~50 min)
+#   benchmarks/run.sh --quick    a harness check (1e5 keys, 1x1 s + 2x1 s; ~12 min on 2 cores)
 #
 # CAIRN_TARGET=target-x builds into that folder instead of target (parallel builds on one tree).
 set -euo pipefail
@@ -91,6 +91,9 @@ run end-to-end "$cairn_jar" '\.EndToEndBenchmark\.' "${end_to_end[@]}" -p increm
 
 out=benchmarks/results/$(date +%F)
 $quick && out=$out-quick
+for n in 2 3 4 5 6 7 8 9; do # never overwrite an earlier run of the day
+  [[ -e $out.md ]] && out=${out%-run[0-9]}-run$n
+done
 cp "$parts/pairs.txt" "$out-pairs.txt"
 python3 benchmarks/format_results.py --out "$out" --mode "$($quick && echo quick || echo full)" \
   --load-before "$load_before" --load-after "$(cut -d' ' -f1-3 /proc/loadavg)" \
