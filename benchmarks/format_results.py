@@ -17,6 +17,11 @@ OPS = [  # (label, benchmark, heap ceiling, rocksdb ceiling)
 TARGETS = {"heap": 1.5, "rocksdb": 1.3, "ceiling": 0.5}
 
 
+def iterations(metric):
+    """Every measured iteration's value of a JMH metric, over all forks."""
+    return [x for fork in metric.get("rawData", []) for x in fork]
+
+
 def load(paths):
     """(benchmark, impl) -> (score, error, unit, secondary). A throughput cell's score is the median of its
     measurement iterations (as pair.sh prints: a one-off stall, such as G1 marking the freshly filled heap
@@ -39,14 +44,14 @@ def load(paths):
                 per = r.get("measurementIterations", 1) if r["mode"] == "ss" else 1
                 secondary = {k: float(v["score"]) / per for k, v in r.get("secondaryMetrics", {}).items()}
                 for k, v in r.get("secondaryMetrics", {}).items():  # each iteration's own value, for medians
-                    raw = [x for fork in v.get("rawData", []) for x in fork]
+                    raw = iterations(v)
                     if raw:
                         secondary[k + ".median"] = sorted(raw)[len(raw) // 2]
                 score = float(m["score"])
-                iterations = sorted(x for fork in m.get("rawData", []) for x in fork)
-                if r["mode"] == "thrpt" and iterations:
-                    n = len(iterations)
-                    score = (iterations[(n - 1) // 2] + iterations[n // 2]) / 2
+                measured = sorted(iterations(m))
+                if r["mode"] == "thrpt" and measured:
+                    n = len(measured)
+                    score = (measured[(n - 1) // 2] + measured[n // 2]) / 2
                 runs.setdefault((bench, impl), []).append((score, float(m["scoreError"]), m["scoreUnit"], secondary))
     scores = {}
     for key, cell in runs.items():

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds Cairn's benchmarks.jar and the Flink baselines jar, runs them alternately with the same JMH
-# settings, and writes benchmarks/results/<date>.md and .json (see benchmarks/README.md).
+# Builds Cairn's benchmarks.jar and the Flink baselines jar, runs them with the same JMH settings
+# (throughput cells in pairs, see pair.sh), and writes benchmarks/results/<date>.md and .json (see
+# benchmarks/README.md).
 #
 #   benchmarks/run.sh            the full run (1e6 keys, 2x2 s warm-up, 5x2 s measurement; ~50 min)
 #   benchmarks/run.sh --quick    a harness check (1e5 keys, 1x1 s + 2x1 s; ~12 min on 2 cores)

@@ -1,3 +1,4 @@
+# As run (session 8), with the jars run.sh had just built into target-bench.
 cd /work/main
 C=benchmarks/target-bench/benchmarks.jar F=benchmarks/flink-baselines/target-bench/flink-baselines.jar
 o=(-f 1 -wi 2 -w 2s -i 5 -r 2s -jvmArgs "-Xms8g -Xmx8g -XX:+UseG1GC")

@@ -1,3 +1,5 @@
+# As run (session 8): in a scratch worktree of main whose CairnAdapters had one more, uncommitted adapter,
+# "cairn-rocksdb-mem32" = rocksDb(b -> b.options((db, cf) -> cf.setWriteBufferSize(32L << 20))).
 cd /work/exp
 J=benchmarks/target-bench/benchmarks.jar
 o=(-f 1 -wi 2 -w 2s -i 5 -r 2s -jvmArgs "-Xms8g -Xmx8g -XX:+UseG1GC")
