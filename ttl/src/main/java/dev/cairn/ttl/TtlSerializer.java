@@ -7,14 +7,17 @@ import dev.cairn.state.serde.SchemaCompatibility;
 import dev.cairn.state.serde.SerializerSnapshots;
 import dev.cairn.state.serde.TypeSerializer;
 import dev.cairn.state.serde.TypeSerializerSnapshot;
+import dev.cairn.state.spi.TimestampedSerializer;
 
 /**
  * The TTL envelope: {@code lastAccess:long (8 bytes, big-endian)}, then for map values a presence
  * byte (0 = null, 1 = present), then the user serializer's bytes. The fixed-size prefix lets
  * snapshot filters and restore read, add and strip timestamps on raw bytes without deserializing
- * user values.
+ * user values. As a {@link TimestampedSerializer} it lets an object-keeping backend store the
+ * timestamp apart from the user's value (the heap backend does), so that no envelope object is read
+ * or retained per entry.
  */
-final class TtlSerializer<T> implements TypeSerializer<TtlValue<T>> {
+final class TtlSerializer<T> implements TimestampedSerializer<TtlValue<T>> {
 
   static final String ID = "cairn.ttl";
   static final int TIMESTAMP_BYTES = 8;
@@ -57,6 +60,22 @@ final class TtlSerializer<T> implements TypeSerializer<TtlValue<T>> {
       }
     }
     return new TtlValue<>(lastAccess, user.deserialize(in));
+  }
+
+  @Override
+  public long timestamp(TtlValue<T> value) {
+    return value.lastAccess();
+  }
+
+  @Override
+  public Object payload(TtlValue<T> value) {
+    return value.value();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public TtlValue<T> withTimestamp(long timestamp, Object payload) {
+    return new TtlValue<>(timestamp, (T) payload);
   }
 
   @Override

@@ -133,7 +133,7 @@ final class HeapMapState<K, UK, UV> extends HeapState<K> implements MapState<UK,
   private SlotMap<UK, UV> writable(int index, K key) {
     SlotMap<UK, UV> map = stored(index, key);
     if (map == null) {
-      map = SlotMap.compact(table.version());
+      map = table.newUserMap();
       table.put(index, key, map);
     } else if (table.isFrozen(map.version)) {
       map = new SlotMap<>(map, table.version());

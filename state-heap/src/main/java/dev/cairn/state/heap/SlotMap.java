@@ -1,5 +1,6 @@
 package dev.cairn.state.heap;
 
+import dev.cairn.state.spi.TimestampedSerializer;
 import java.util.function.BiFunction;
 
 /**
@@ -24,6 +25,13 @@ import java.util.function.BiFunction;
  * hashCode} collides on purpose make it linear (HashMap would fall back to a tree): state keys come
  * from the application, not from an adversary.
  *
+ * <p>Timestamped values (TTL's envelopes, see {@link TimestampedSerializer}): a map made with one
+ * keeps each value's timestamp in a {@code long[]} at the value's pair position and only the payload
+ * in the slot array, and rebuilds the value when it is read. Checking a TTL entry then loads the
+ * timestamp from an array whose position the probe already knows, not from an envelope object the
+ * slot points to (a dependent cache miss), and a stored entry retains no envelope. Such a map takes
+ * no null values.
+ *
  * <p>Iterate with {@link #capacity}, {@link #keyAt} and {@link #valueAt}; a change during such an
  * iteration may move entries, so iterators over a map that can change iterate a copy.
  */
@@ -34,36 +42,59 @@ final class SlotMap<K, V> {
   final int version;
   /** Whether the map fills up to three quarters (else half) of its pairs before it doubles. */
   private final boolean compact;
-  /** Pair {@code i} is the key at {@code 2i} (null if free) and its value at {@code 2i + 1}. */
+  /** Splits stored values into timestamp and payload; null for a map that stores values as they are. */
+  private final TimestampedSerializer<V> timestamps;
+  /**
+   * Pair {@code i} is the key at {@code 2i} (null if free) and its value at {@code 2i + 1} (with
+   * {@link #timestamps}: the value's payload).
+   */
   private Object[] slots;
+  /** With {@link #timestamps}: the timestamp of pair {@code i}'s value at {@code i}; else null. */
+  private long[] stamps;
   private int mask;
   private int shift;
   private int size;
   /** The most entries the current capacity takes. */
   private int limit;
 
-  /** An empty map, at most half full: a key group's map of a state table. */
+  /** An empty map, at most half full, of values stored as they are: a key group's map of a state table. */
   SlotMap(int version) {
-    this(version, false);
+    this(version, false, null);
   }
 
-  private SlotMap(int version, boolean compact) {
+  /**
+   * An empty map, at most half full: a key group's map of a state table.
+   *
+   * @param timestamps the serializer of timestamped values to store apart, or null
+   */
+  SlotMap(int version, TimestampedSerializer<V> timestamps) {
+    this(version, false, timestamps);
+  }
+
+  private SlotMap(int version, boolean compact, TimestampedSerializer<V> timestamps) {
     this.version = version;
     this.compact = compact;
+    this.timestamps = timestamps;
     allocate(MIN_CAPACITY);
   }
 
-  /** An empty map that fills up to three quarters before it grows: a key's map of map state. */
-  static <K, V> SlotMap<K, V> compact(int version) {
-    return new SlotMap<>(version, true);
+  /**
+   * An empty map that fills up to three quarters before it grows: a key's map of map state.
+   *
+   * @param timestamps the serializer of timestamped values to store apart, or null
+   */
+  static <K, V> SlotMap<K, V> compact(int version, TimestampedSerializer<V> timestamps) {
+    return new SlotMap<>(version, true, timestamps);
   }
 
-  /** A copy of {@code source} (with its fill limit), stamped with {@code version}. */
+  /** A copy of {@code source} (with its fill limit and way of storing values), stamped with {@code version}. */
   SlotMap(SlotMap<K, V> source, int version) {
     this.version = version;
     this.compact = source.compact;
+    this.timestamps = source.timestamps;
     this.limit = source.limit;
     this.slots = source.slots.clone();
+    this.stamps = source.stamps == null ? null : source.stamps.clone();
     this.mask = source.mask;
     this.shift = source.shift;
     this.size = source.size;
@@ -91,7 +122,7 @@ final class SlotMap<K, V> {
   void put(K key, V value) {
     int pair = find(key);
     if (pair >= 0) {
-      slots[2 * pair + 1] = value;
+      store(pair, value);
     } else {
       insert(-pair - 1, key, value);
     }
@@ -105,7 +136,7 @@ final class SlotMap<K, V> {
   void merge(K key, V value, BiFunction<V, V, V> remapping) {
     int pair = find(key);
     if (pair >= 0) {
-      slots[2 * pair + 1] = remapping.apply(valueAt(pair), value);
+      store(pair, remapping.apply(valueAt(pair), value));
     } else {
       insert(-pair - 1, key, value);
     }
@@ -119,7 +150,7 @@ final class SlotMap<K, V> {
   void compute(K key, BiFunction<? super K, V, V> remapping) {
     int pair = find(key);
     if (pair >= 0) {
-      slots[2 * pair + 1] = remapping.apply(key, valueAt(pair));
+      store(pair, remapping.apply(key, valueAt(pair)));
     } else {
       insert(-pair - 1, key, remapping.apply(key, null));
     }
@@ -149,7 +180,23 @@ final class SlotMap<K, V> {
   /** The value at pair position {@code pair} (null if that position is free). */
   @SuppressWarnings("unchecked")
   V valueAt(int pair) {
-    return (V) slots[2 * pair + 1];
+    Object stored = slots[2 * pair + 1];
+    if (timestamps == null) {
+      return (V) stored;
+    }
+    return slots[2 * pair] == null ? null : timestamps.withTimestamp(stamps[pair], stored);
+  }
+
+  /** Sets the value of the occupied or claimed pair position {@code pair}. */
+  private void store(int pair, V value) {
+    if (timestamps == null) {
+      slots[2 * pair + 1] = value;
+    } else {
+      long timestamp = timestamps.timestamp(value); // both first: a value that fails changes nothing
+      Object payload = timestamps.payload(value);
+      slots[2 * pair + 1] = payload;
+      stamps[pair] = timestamp;
+    }
   }
 
   /** Returns the pair position of {@code key}, or {@code -(free position) - 1} where it would go. */
@@ -178,13 +225,14 @@ final class SlotMap<K, V> {
       grow();
       pair = -find(key) - 1;
     }
+    store(pair, value); // first: a value that cannot be stored leaves no key behind
     slots[2 * pair] = key;
-    slots[2 * pair + 1] = value;
     size++;
   }
 
   private void grow() {
     Object[] old = slots;
+    long[] oldStamps = stamps;
     allocate(capacity() * 2);
     for (int i = 0; i < old.length; i += 2) {
       Object key = old[i];
@@ -195,12 +243,16 @@ final class SlotMap<K, V> {
         }
         slots[2 * pair] = key;
         slots[2 * pair + 1] = old[i + 1];
+        if (oldStamps != null) {
+          stamps[pair] = oldStamps[i / 2];
+        }
       }
     }
   }
 
   private void allocate(int capacity) {
     slots = new Object[2 * capacity];
+    stamps = timestamps == null ? null : new long[capacity];
     mask = capacity - 1;
     shift = Integer.numberOfLeadingZeros(capacity) + 1;
     limit = compact ? capacity - capacity / 4 : capacity / 2;
@@ -221,6 +273,9 @@ final class SlotMap<K, V> {
       if (((pair - home(key)) & mask) >= ((pair - hole) & mask)) {
         slots[2 * hole] = key;
         slots[2 * hole + 1] = slots[2 * pair + 1];
+        if (stamps != null) {
+          stamps[hole] = stamps[pair];
+        }
         hole = pair;
       }
     }

@@ -12,6 +12,7 @@ import dev.cairn.state.spi.KeyedSnapshotWriter;
 import dev.cairn.state.spi.StateMetaInfo;
 import dev.cairn.state.spi.MigrationMonitor;
 import dev.cairn.state.spi.StateMigration;
+import dev.cairn.state.spi.TimestampedSerializer;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,10 @@ import java.util.function.BiFunction;
  * container whose version is at most the backend's required version may be shared with an open
  * snapshot, so writers go through {@link #writableGroup(int)} and {@link #isFrozen(int)}, which copy
  * instead of changing it. Stored objects themselves are never changed, only replaced.
+ *
+ * <p>Timestamped values ({@link TimestampedSerializer}: TTL's envelopes) are stored split, their
+ * timestamps beside the slots (see {@link SlotMap}): by the group maps of value, reducing and
+ * aggregating state, by the per-key maps of map state. List elements are stored whole.
  *
  * <p>Change tracking for incremental snapshots: {@link #dirty} is null until the backend takes its
  * first incremental snapshot, so until then a write costs one never-taken branch and nothing else.
@@ -46,6 +51,10 @@ final class StateTable<K> {
   final TypeSerializer<Object> valueSerializer;
   /** The map key serializer of map state, else null. */
   final TypeSerializer<Object> userKeySerializer;
+  /** The value serializer if the group maps store its values split (value-like state), else null. */
+  private final TimestampedSerializer<Object> groupTimestamps;
+  /** The value serializer if map state's per-key maps store its values split, else null. */
+  private final TimestampedSerializer<Object> userMapTimestamps;
   SlotMap<K, Object>[] groups;
   /**
    * Per key group, the keys written or removed since the last incremental snapshot (a set: the
@@ -65,6 +74,10 @@ final class StateTable<K> {
     this.valueSerializer = (TypeSerializer<Object>) descriptor.valueSerializer();
     this.userKeySerializer =
         descriptor instanceof MapStateDescriptor<?, ?> map ? (TypeSerializer<Object>) map.userKeySerializer() : null;
+    TimestampedSerializer<Object> timestamps =
+        valueSerializer instanceof TimestampedSerializer<?> t ? (TimestampedSerializer<Object>) t : null;
+    this.groupTimestamps = kind == StateKind.LIST || kind == StateKind.MAP ? null : timestamps;
+    this.userMapTimestamps = kind == StateKind.MAP ? timestamps : null;
     this.groups = new SlotMap[groupCount];
   }
 
@@ -78,7 +91,7 @@ final class StateTable<K> {
   SlotMap<K, Object> writableGroup(int index) {
     SlotMap<K, Object> group = groups[index];
     if (group == null) {
-      group = new SlotMap<>(backend.version);
+      group = new SlotMap<>(backend.version, groupTimestamps);
       groups[index] = group;
     } else if (group.version <= backend.requiredVersion) {
       group = new SlotMap<>(group, backend.version);
@@ -170,6 +183,13 @@ final class StateTable<K> {
     return backend.version;
   }
 
+  /** Returns a new, empty map for one key of map state. */
+  <UK, UV> SlotMap<UK, UV> newUserMap() {
+    @SuppressWarnings("unchecked")
+    TimestampedSerializer<UV> timestamps = (TimestampedSerializer<UV>) userMapTimestamps;
+    return SlotMap.compact(version(), timestamps);
+  }
+
   /**
    * Returns the state's figures; called from any thread. The entry count sums the group maps' sizes
    * as the task thread last wrote them (int fields: no torn reads; exact when the task thread is
@@ -244,7 +264,7 @@ final class StateTable<K> {
               @SuppressWarnings("unchecked")
               SlotMap<Object, Object> map = (SlotMap<Object, Object>) group.get(key);
               if (map == null) {
-                map = SlotMap.compact(version());
+                map = newUserMap();
                 group.put(key, map);
               }
               byte[] value = entry.value();

@@ -3,12 +3,16 @@ package dev.cairn.state.heap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.state.serde.DataInputBuffer;
+import dev.cairn.state.serde.DataOutputBuffer;
+import dev.cairn.state.serde.TypeSerializerSnapshot;
+import dev.cairn.state.spi.TimestampedSerializer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SlotMapTest {
 
@@ -20,17 +24,78 @@ class SlotMapTest {
     }
   }
 
-  @ParameterizedTest(name = "compact = {0}")
-  @ValueSource(booleans = {false, true})
-  void behavesAsAHashMapUnderRandomPutsRemovesMergesAndComputes(boolean compact) {
+  /** A timestamped value, as TTL's envelopes are; its payload may be null. */
+  private record Stamped(long time, Long payload) {
+
+    Stamped plus(Stamped other) {
+      long sum = (payload == null ? 0 : payload) + (other.payload == null ? 0 : other.payload);
+      return new Stamped(Math.max(time, other.time), sum);
+    }
+  }
+
+  /** Splits {@link Stamped} values; only the split is used here, never the bytes. */
+  private static final class StampedSerializer implements TimestampedSerializer<Object> {
+
+    @Override
+    public long timestamp(Object value) {
+      return ((Stamped) value).time();
+    }
+
+    @Override
+    public Object payload(Object value) {
+      return ((Stamped) value).payload();
+    }
+
+    @Override
+    public Object withTimestamp(long timestamp, Object payload) {
+      return new Stamped(timestamp, (Long) payload);
+    }
+
+    @Override
+    public void serialize(Object value, DataOutputBuffer out) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Object deserialize(DataInputBuffer in) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean isImmutable() {
+      return true;
+    }
+
+    @Override
+    public Object copy(Object value) {
+      return value;
+    }
+
+    @Override
+    public int stableHash(Object value) {
+      return value.hashCode();
+    }
+
+    @Override
+    public TypeSerializerSnapshot<Object> snapshot() {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  @ParameterizedTest(name = "compact = {0}, timestamped = {1}")
+  @CsvSource({"false, false", "true, false", "false, true", "true, true"})
+  void behavesAsAHashMapUnderRandomPutsRemovesMergesAndComputes(boolean compact, boolean timestamped) {
+    StampedSerializer timestamps = timestamped ? new StampedSerializer() : null;
     for (int hashes : new int[] {3, 50, Integer.MAX_VALUE}) { // heavy collisions .. none
       SplittableRandom random = new SplittableRandom(hashes);
-      SlotMap<Key, Object> map = compact ? SlotMap.compact(0) : new SlotMap<>(0);
+      SlotMap<Key, Object> map = compact ? SlotMap.compact(0, timestamps) : new SlotMap<>(0, timestamps);
       Map<Key, Object> model = new HashMap<>();
       for (int step = 0; step < 200_000; step++) {
         int id = random.nextInt(400);
         Key key = new Key(id, Integer.hashCode(id) % hashes);
-        Long value = random.nextLong(1000);
+        long drawn = random.nextLong(1000);
+        // timestamped: distinct times and payloads (some null) catch a timestamp left behind by a move
+        Object value = timestamped ? new Stamped(random.nextLong(), drawn < 100 ? null : drawn) : (Object) drawn;
         switch (random.nextInt(5)) {
           case 0 -> {
             map.put(key, value);
@@ -38,12 +103,13 @@ class SlotMapTest {
           }
           case 1 -> assertThat(map.remove(key)).isEqualTo(model.remove(key) != null);
           case 2 -> {
-            map.merge(key, value, (a, b) -> (Long) a + (Long) b);
-            model.merge(key, value, (a, b) -> (Long) a + (Long) b);
+            map.merge(key, value, SlotMapTest::sum);
+            model.merge(key, value, SlotMapTest::sum);
           }
           case 3 -> {
-            map.compute(key, (k, old) -> old == null ? 1L : (Long) old + 1);
-            model.compute(key, (k, old) -> old == null ? 1L : (Long) old + 1);
+            Object one = timestamped ? new Stamped(step, 1L) : (Object) 1L;
+            map.compute(key, (k, old) -> old == null ? one : sum(old, one));
+            model.compute(key, (k, old) -> old == null ? one : sum(old, one));
           }
           default -> assertThat(map.get(key)).isEqualTo(model.get(key));
         }
@@ -58,10 +124,28 @@ class SlotMapTest {
     }
   }
 
+  private static Object sum(Object a, Object b) {
+    return a instanceof Stamped stamped ? stamped.plus((Stamped) b) : (Object) ((Long) a + (Long) b);
+  }
+
+  @Test
+  void aTimestampedMapKeepsTheTimestampApartAndRebuildsEqualValues() {
+    SlotMap<Long, Object> map = SlotMap.compact(0, new StampedSerializer());
+    Stamped stored = new Stamped(42, 7L);
+    map.put(1L, stored);
+    map.put(2L, new Stamped(43, null));
+    assertThat(map.get(1L)).isEqualTo(stored).isNotSameAs(stored); // rebuilt: the envelope was not kept
+    assertThat(map.get(2L)).isEqualTo(new Stamped(43, null));
+    assertThat(map.get(3L)).isNull();
+    assertThatThrownBy(() -> map.put(3L, null)).isInstanceOf(RuntimeException.class);
+    assertThat(map.containsKey(3L)).as("a value that cannot be stored leaves no key").isFalse();
+    assertThat(map.size()).isEqualTo(2);
+  }
+
   @Test
   void aTableMapStaysAtMostHalfFull_aCompactMapFillsToThreeQuarters() {
     SlotMap<Long, Long> table = new SlotMap<>(0);
-    SlotMap<Long, Long> compact = SlotMap.compact(0);
+    SlotMap<Long, Long> compact = SlotMap.compact(0, null);
     for (long k = 0; k < 10; k++) {
       table.put(k, k);
       compact.put(k, k);
