@@ -104,6 +104,58 @@ def fmt_ms(v):
     return "—" if v is None else f"{v[0]:,.1f} ± {v[1]:,.1f}" if v[1] == v[1] else f"{v[0]:,.1f}"
 
 
+TTL_OPS = [("value get", "ValueStateBenchmark.get"), ("value update", "ValueStateBenchmark.update"),
+           ("map put", "MapStateBenchmark.put"), ("map get", "MapStateBenchmark.get")]
+TTL_TARGETS = {"heap": 1.5, "rocksdb": 1.3, "bare": 0.7}
+
+
+def is_ttl(path):
+    """run.sh puts the TTL pairs' JSON in a folder of its own: their cells must not mix with the main table's."""
+    return os.path.basename(os.path.dirname(path)) == "ttl"
+
+
+def ttl_section(paths):
+    """The TTL pairs: each ratio from its own pair's rounds (files <op>-<pair>-{A,B}-<round>.json)."""
+    pairs = {}
+    for path in paths:
+        pairs.setdefault(os.path.basename(path).rsplit("-", 2)[0], []).append(path)
+    if not pairs:
+        return [], {}
+
+    def cells(op, pair, bench):
+        files = pairs.get(f"{op}-{pair}")
+        if not files:
+            return None, None
+        sides = {}
+        for path in files:  # side A or B, from the file name: the same backend may sit on both sides elsewhere
+            sides.setdefault(os.path.basename(path).rsplit("-", 2)[1], []).append(path)
+        a, b = (next(iter(load(sides.get(s, [])).values()), None) if s in sides else None for s in ("A", "B"))
+        return a, b
+
+    md = ["## TTL (k ops/s)", "",
+          "A one-day TTL that never fires (what TTL costs, not what expiry saves), the default configuration "
+          "(background cleanup of two entries per write), the system clock read per access on both sides; "
+          "Flink: `StateTtlConfig` with its default cleanup. Each ratio is from one pair's two rounds: Cairn's "
+          "TTL against Flink's TTL, and against Cairn's bare heap state.", "",
+          "| op | Cairn heap TTL | Flink heap TTL | ratio (≥ 1.5) | Cairn heap TTL | Cairn heap bare "
+          "| TTL / bare (≥ 0.7) | Cairn RocksDB TTL | Flink RocksDB TTL | ratio (≥ 1.3) |",
+          "|---|---|---|---|---|---|---|---|---|---|"]
+    result = []
+    for label, bench in TTL_OPS:
+        op = bench.replace("StateBenchmark", "")
+        row, cols = {"op": label, "benchmark": bench}, []
+        for pair, target in (("heap-ttl-vs-flink", "heap"), ("heap-ttl-vs-bare", "bare"),
+                             ("rocksdb-ttl-vs-flink", "rocksdb")):
+            a, b = cells(op, pair, bench)
+            text, value = ratio(a, b and b[0], TTL_TARGETS[target])
+            cols += [kops(a), kops(b), text]
+            row[pair] = {"a": a and a[0], "b": b and b[0], "ratio": value}
+        md.append(f"| {label} | " + " | ".join(cols) + " |")
+        result.append(row)
+    md.append("")
+    return md, result
+
+
 def incremental_section(scores):
     """IncrementalCheckpointBenchmark: one row per backend, keys and changed fraction."""
     cells = sorted({k[1] for k in scores if k[0].startswith("IncrementalCheckpointBenchmark.")},
@@ -168,7 +220,8 @@ def main():
     p.add_argument("--load-after", required=True)
     p.add_argument("json", nargs="+")
     args = p.parse_args()
-    scores = load(args.json)
+    scores = load([p for p in args.json if not is_ttl(p)])
+    ttl_md, ttl = ttl_section([p for p in args.json if is_ttl(p)])
     m = machine(args)
     keys = "100000" if args.mode == "quick" else "1000000"
     md = [f"# Cairn vs Flink 2.3.0 state backends — {args.mode} run, {os.path.basename(args.out)}", "",
@@ -223,6 +276,7 @@ def main():
         f"{store} {op} {kops(scores.get(('CeilingBenchmark.' + op, store)))}"
         for store in ("hashmap", "rocksdb") for op in ("get", "put", "merge")) +
         ". `get+put` is the combined rate of one get and one put (a read-modify-write).", ""]
+    md += ttl_md
 
     md += ["## Checkpoints of one `ValueState` (ms, one shot each; bytes written)", "",
            "| backend | synchronous part (< 5 ms) | full checkpoint | bytes | restore |", "|---|---|---|---|---|"]
@@ -243,10 +297,12 @@ def main():
     md += incremental_md
     e2e_md, e2e = end_to_end_section(scores)
     md += e2e_md
+    if not scores:  # a TTL-only run (run.sh --ttl): the header and the TTL table
+        md = md[:6] + ttl_md
     with open(args.out + ".md", "w") as f:
         f.write("\n".join(md))
     with open(args.out + ".json", "w") as f:
-        json.dump({"machine": m, "keys": int(keys), "ops": rows, "checkpoints": checkpoints,
+        json.dump({"machine": m, "keys": int(keys), "ops": rows, "ttl": ttl, "checkpoints": checkpoints,
                    "incremental_checkpoints": incremental,
                    "end_to_end_events_per_s": e2e,
                    "raw": [{"benchmark": k[0], "impl": k[1], "score": v[0], "error": v[1], "unit": v[2],

@@ -3,18 +3,22 @@
 # (throughput cells in pairs, see pair.sh), and writes benchmarks/results/<date>.md and .json (see
 # benchmarks/README.md).
 #
-#   benchmarks/run.sh            the full run (1e6 keys, 2x2 s warm-up, 5x2 s measurement; ~50 min)
-#   benchmarks/run.sh --quick    a harness check (1e5 keys, 1x1 s + 2x1 s; ~12 min on 2 cores)
+#   benchmarks/run.sh            the full run (1e6 keys, 2x2 s warm-up, 5x2 s measurement; ~75 min)
+#   benchmarks/run.sh --quick    a harness check (1e5 keys, 1x1 s + 2x1 s; ~20 min on 2 cores)
+#   benchmarks/run.sh --ttl      only the TTL pairs of the full run (~20 min), into <date>-ttl.md
 #
 # CAIRN_TARGET=target-x builds into that folder instead of target (parallel builds on one tree).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 quick=false
+ttl_only=false
 if [[ "${1:-}" == "--quick" ]]; then
   quick=true
+elif [[ "${1:-}" == "--ttl" ]]; then
+  ttl_only=true
 elif [[ $# -gt 0 ]]; then
-  echo "usage: benchmarks/run.sh [--quick]" >&2
+  echo "usage: benchmarks/run.sh [--quick | --ttl]" >&2
   exit 2
 fi
 target=${CAIRN_TARGET:-target}
@@ -43,6 +47,7 @@ jvm=(-jvmArgs "-Xms${heap#-Xmx} $heap -XX:+UseG1GC")
 
 parts=benchmarks/$target/jmh-results   # kept after a failure, for a look at the logs
 rm -rf "$parts" && mkdir -p "$parts"
+pair_json=$parts # where pair() puts JMH's JSON; the TTL pairs use $parts/ttl (format_results.py keeps them apart)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 run() { # name jar regex args...
@@ -56,12 +61,30 @@ run() { # name jar regex args...
 pair() { # name jar_a regex backend_a jar_b backend_b: one throughput cell per side, paired (pair.sh)
   local name=$1 jar_a=$2 regex=$3 param_a=$4 jar_b=$5 param_b=$6
   echo "== $name (paired)" >&2
-  PAIR_LOGS=$parts PAIR_JSON=$parts bash benchmarks/pair.sh "$name" \
+  mkdir -p "$pair_json"
+  PAIR_LOGS=$parts PAIR_JSON=$pair_json bash benchmarks/pair.sh "$name" \
     "$jar_a" "$regex" "${throughput[@]}" -p "$param_a" "${jvm[@]}" \
     -- "$jar_b" "$regex" "${throughput[@]}" -p "$param_b" "${jvm[@]}" >> "$parts/pairs.txt" 2>&1 \
     || { tail -5 "$parts/pairs.txt" >&2; echo "pair $name failed" >&2; exit 1; }
 }
 
+# TTL (a one-day TTL that never fires, the default configuration, the system clock): Cairn's TTL against
+# Flink's TTL and against Cairn's bare heap state; each ratio from its own pair's rounds
+ttl_pairs() {
+  pair_json=$parts/ttl
+  for op in Value.get Value.update Map.put Map.get; do
+    regex="\.${op%.*}StateBenchmark\.${op#*.}\$"
+    pair "$op-heap-ttl-vs-flink" "$cairn_jar" "$regex" backend=cairn-heap-ttl "$flink_jar" backend=flink-heap-ttl
+    pair "$op-heap-ttl-vs-bare" "$cairn_jar" "$regex" backend=cairn-heap-ttl "$cairn_jar" backend=cairn-heap
+    pair "$op-rocksdb-ttl-vs-flink" "$cairn_jar" "$regex" backend=cairn-rocksdb-ttl "$flink_jar" \
+      backend=flink-rocksdb-ttl
+  done
+  pair_json=$parts
+}
+
+if $ttl_only; then
+  ttl_pairs
+else # the full or quick run: everything
 # Throughput: each Cairn cell runs at the same time as its Flink cell, each JVM pinned to a core of
 # its own, then again with the cores swapped (benchmarks/pair.sh): one core of this shared 2-core VM
 # is often 1.3-1.6x slower than the other for minutes, which one fork after the other cannot cancel.
@@ -74,6 +97,7 @@ for op in Value.get Value.update List.add List.get Map.put Map.get Map.contains 
   pair "$op-rows" "$cairn_jar" "$regex" backend=cairn-rocksdb-rows "$flink_jar" backend=flink-rocksdb
 done
 pair ceiling "$cairn_jar" '\.CeilingBenchmark\.' ceiling=hashmap "$cairn_jar" ceiling=rocksdb
+ttl_pairs
 run cairn-checkpoint "$cairn_jar" '\.CheckpointBenchmark\.' "${single_shot[@]}"
 run flink-checkpoint "$flink_jar" '\.CheckpointBenchmark\.' "${single_shot[@]}" -p backend=flink-heap,flink-rocksdb
 # incremental checkpoints (1 % of the keys changed before each): Cairn, Cairn without fsyncs (as
@@ -89,14 +113,16 @@ if ! $quick; then # heap: time against changed keys, not state size (1000 keys c
     "${incremental[@]/#keys=*/keys=1000000}" -p backend=cairn-heap -p changed=0.001
 fi
 run end-to-end "$cairn_jar" '\.EndToEndBenchmark\.' "${end_to_end[@]}" -p incremental=false,true
+fi
 
 out=benchmarks/results/$(date +%F)
 $quick && out=$out-quick
+$ttl_only && out=$out-ttl
 for n in 2 3 4 5 6 7 8 9; do # never overwrite an earlier run of the day
   [[ -e $out.md ]] && out=${out%-run[0-9]}-run$n
 done
 cp "$parts/pairs.txt" "$out-pairs.txt"
-python3 benchmarks/format_results.py --out "$out" --mode "$($quick && echo quick || echo full)" \
+python3 benchmarks/format_results.py --out "$out" --mode "$($quick && echo quick || ($ttl_only && echo ttl) || echo full)" \
   --load-before "$load_before" --load-after "$(cut -d' ' -f1-3 /proc/loadavg)" \
-  --jvm "$(java -version 2>&1 | sed -n 2,3p | tr '\n' ' ')" "$parts"/*.json
+  --jvm "$(java -version 2>&1 | sed -n 2,3p | tr '\n' ' ')" "$parts"/*.json "$parts"/ttl/*.json
 echo "wrote $out.md and $out.json" >&2
