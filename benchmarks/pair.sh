@@ -34,8 +34,9 @@ b=("$@")
 logs=${PAIR_LOGS:-/tmp/cairn-pair}
 mkdir -p "$logs"
 
-median() { # the median of the measured iterations' ops/s in JMH log $1
-  grep -E '^Iteration +[0-9]+:' "$1" | awk '{print $3}' | sort -g \
+median() { # the median of the measured iterations' ops/s in JMH log $1 (an iteration whose line a library's
+  # stderr message split, e.g. SLF4J's first words, is left out here; JMH's JSON has it)
+  grep -E '^Iteration +[0-9]+: +[0-9]' "$1" | awk '{print $3}' | sort -g \
     | awk '{v[NR] = $1} END {if (NR == 0) exit 1; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }
 
