@@ -22,12 +22,12 @@ def iterations(metric):
     return [x for fork in metric.get("rawData", []) for x in fork]
 
 
-def load(paths):
+def load(paths, by_keys=False):
     """(benchmark, impl) -> (score, error, unit, secondary). A throughput cell's score is the median of its
     measurement iterations (as pair.sh prints: a one-off stall, such as G1 marking the freshly filled heap
     on a one-core JVM, does not move it); a single-shot cell's is JMH's mean. A cell measured more than
     once (the rounds of a pair, see run.sh) is the mean of those scores ± half their range; its secondary
-    metrics are means."""
+    metrics are means. With by_keys, impl is "backend keys" (the scaling run's cells)."""
     runs = {}
     for path in paths:
         with open(path) as f:
@@ -39,6 +39,8 @@ def load(paths):
                     impl = f"{impl} {params.get('keys')} {params.get('changed')}"  # "backend keys changed"
                 elif params.get("incremental") == "true":
                     impl += " incremental"
+                if by_keys:
+                    impl = f"{impl} {params.get('keys')}"
                 m = r["primaryMetric"]
                 # single-shot EVENTS counters are summed over the measurement iterations
                 per = r.get("measurementIterations", 1) if r["mode"] == "ss" else 1
@@ -101,17 +103,15 @@ def machine(args):
 
 
 def fmt_ms(v):
-    return "—" if v is None else f"{v[0]:,.1f} ± {v[1]:,.1f}" if v[1] == v[1] else f"{v[0]:,.1f}"
+    if v is None:
+        return "—"
+    digits = 2 if v[0] < 10 else 1  # a synchronous part of 0.04 ms is not "0.0"
+    return f"{v[0]:,.{digits}f} ± {v[1]:,.{digits}f}" if v[1] == v[1] else f"{v[0]:,.{digits}f}"
 
 
 TTL_OPS = [("value get", "ValueStateBenchmark.get"), ("value update", "ValueStateBenchmark.update"),
            ("map put", "MapStateBenchmark.put"), ("map get", "MapStateBenchmark.get")]
 TTL_TARGETS = {"heap": 1.5, "rocksdb": 1.3, "bare": 0.7}
-
-
-def is_ttl(path):
-    """run.sh puts the TTL pairs' JSON in a folder of its own: their cells must not mix with the main table's."""
-    return os.path.basename(os.path.dirname(path)) == "ttl"
 
 
 def ttl_section(paths):
@@ -152,6 +152,66 @@ def ttl_section(paths):
             row[pair] = {"a": a and a[0], "b": b and b[0], "ratio": value}
         md.append(f"| {label} | " + " | ".join(cols) + " |")
         result.append(row)
+    md.append("")
+    return md, result
+
+
+def in_folder(path, folder):
+    """run.sh puts the TTL pairs' and the scaling run's JSON in folders of their own."""
+    return os.path.basename(os.path.dirname(path)) == folder
+
+
+SCALING_KEYS = (100000, 1000000, 10000000)
+
+
+def scaling_section(paths):
+    """The scaling run: value get and update pairs and checkpoints at each key count."""
+    scores = load(paths, by_keys=True)
+    if not scores:
+        return [], {}
+    md = ["## Scaling: value state at 1e5, 1e6 and 1e7 keys", "",
+          "Throughput (k ops/s): each Cairn cell paired with its Flink cell (`pair.sh`, one core each, then "
+          "swapped), mean of the two rounds' medians ± half their range.", "",
+          "| op | keys | Cairn heap | Flink heap | heap ratio | Cairn RocksDB | Flink RocksDB | RocksDB ratio |",
+          "|---|---|---|---|---|---|---|---|"]
+    result = {"throughput": [], "checkpoints": []}
+    for label, bench in (("value get", "ValueStateBenchmark.get"), ("value update", "ValueStateBenchmark.update")):
+        for keys in SCALING_KEYS:
+            cells = {impl: scores.get((bench, f"{impl} {keys}"))
+                     for impl in ("cairn-heap", "flink-heap", "cairn-rocksdb", "flink-rocksdb")}
+            if not any(cells.values()):
+                continue
+            hr, hr_v = ratio(cells["cairn-heap"], cells["flink-heap"] and cells["flink-heap"][0], TARGETS["heap"])
+            rr, rr_v = ratio(cells["cairn-rocksdb"], cells["flink-rocksdb"] and cells["flink-rocksdb"][0],
+                             TARGETS["rocksdb"])
+            md.append(f"| {label} | 1e{len(str(keys)) - 1} | {kops(cells['cairn-heap'])} | {kops(cells['flink-heap'])} | {hr} "
+                      f"| {kops(cells['cairn-rocksdb'])} | {kops(cells['flink-rocksdb'])} | {rr} |")
+            result["throughput"].append({"op": label, "keys": keys, "heap_ratio": hr_v, "rocksdb_ratio": rr_v,
+                                         **{k: v and v[0] for k, v in cells.items()}})
+    md += ["", "Checkpoints (ms, one shot each, mean of three ± JMH's 99.9% error; one fork after the other, "
+           "both cores): the synchronous part (the processing pause), the full checkpoint, and a restore into "
+           "a new backend.", "",
+           "| backend | keys | Cairn sync | Flink sync | Cairn full | Flink full | Cairn bytes | Flink bytes "
+           "| Cairn restore | Flink restore |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for kind in ("heap", "rocksdb"):
+        for keys in SCALING_KEYS:
+            row = {"backend": kind, "keys": keys}
+            cols = []
+            for what in ("synchronousPart", "checkpoint", "bytes", "restore"):
+                for side in ("cairn", "flink"):
+                    bench = "checkpoint" if what == "bytes" else what
+                    v = scores.get((f"CheckpointBenchmark.{bench}", f"{side}-{kind} {keys}"))
+                    if what == "bytes":
+                        b = v and v[3].get("bytes")
+                        cols.append("—" if b is None else f"{b:,.0f}")
+                        row[f"{side}_bytes"] = b
+                    else:
+                        cols.append(fmt_ms(v))
+                        row[f"{side}_{what}_ms"] = v and v[0]
+            if all(c == "—" for c in cols):
+                continue
+            md.append(f"| {kind} | 1e{len(str(keys)) - 1} | " + " | ".join(cols) + " |")
+            result["checkpoints"].append(row)
     md.append("")
     return md, result
 
@@ -220,15 +280,16 @@ def main():
     p.add_argument("--load-after", required=True)
     p.add_argument("json", nargs="+")
     args = p.parse_args()
-    scores = load([p for p in args.json if not is_ttl(p)])
-    ttl_md, ttl = ttl_section([p for p in args.json if is_ttl(p)])
+    scores = load([p for p in args.json if not in_folder(p, "ttl") and not in_folder(p, "scaling")])
+    ttl_md, ttl = ttl_section([p for p in args.json if in_folder(p, "ttl")])
+    scaling_md, scaling = scaling_section([p for p in args.json if in_folder(p, "scaling")])
     m = machine(args)
     keys = "100000" if args.mode == "quick" else "1000000"
     md = [f"# Cairn vs Flink 2.3.0 state backends — {args.mode} run, {os.path.basename(args.out)}", "",
           f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']} GiB, Linux {m['kernel']}; "
           f"JVM: {m['jvm']}; commit {m['commit']}.",
           f"Load average (1/5/15 min) before: {m['load_before']}, after: {m['load_after']}.",
-          f"{int(keys):,} `Long` keys, `Long` values, lists and maps of 10, max parallelism 128, "
+          f"{'1e5, 1e6 and 1e7' if args.mode == 'scaling' else f'{int(keys):,}'} `Long` keys, `Long` values, lists and maps of 10, max parallelism 128, "
           "`setCurrentKey` before every access, keys drawn from a pre-boxed random sequence; RocksDB "
           f"backends with a {512} MiB budget (block cache + write-buffer manager charged to it), "
           "flushed and compacted after filling; then every key's state read once, so measuring starts with "
@@ -297,12 +358,12 @@ def main():
     md += incremental_md
     e2e_md, e2e = end_to_end_section(scores)
     md += e2e_md
-    if not scores:  # a TTL-only run (run.sh --ttl): the header and the TTL table
-        md = md[:6] + ttl_md
+    if not scores:  # a TTL-only or scaling run (run.sh --ttl, --scaling): the header and their tables
+        md = md[:6] + ttl_md + scaling_md
     with open(args.out + ".md", "w") as f:
         f.write("\n".join(md))
     with open(args.out + ".json", "w") as f:
-        json.dump({"machine": m, "keys": int(keys), "ops": rows, "ttl": ttl, "checkpoints": checkpoints,
+        json.dump({"machine": m, "keys": int(keys), "ops": rows, "ttl": ttl, "scaling": scaling, "checkpoints": checkpoints,
                    "incremental_checkpoints": incremental,
                    "end_to_end_events_per_s": e2e,
                    "raw": [{"benchmark": k[0], "impl": k[1], "score": v[0], "error": v[1], "unit": v[2],

@@ -6,6 +6,8 @@
 #   benchmarks/run.sh            the full run (1e6 keys, 2x2 s warm-up, 5x2 s measurement; ~75 min)
 #   benchmarks/run.sh --quick    a harness check (1e5 keys, 1x1 s + 2x1 s; ~20 min on 2 cores)
 #   benchmarks/run.sh --ttl      only the TTL pairs of the full run (~20 min), into <date>-ttl.md
+#   benchmarks/run.sh --scaling  value get/update pairs and checkpoints at 1e5, 1e6 and 1e7 keys (~70 min),
+#                                into <date>-scaling.md
 #
 # CAIRN_TARGET=target-x builds into that folder instead of target (parallel builds on one tree).
 set -euo pipefail
@@ -13,12 +15,15 @@ cd "$(dirname "$0")/.."
 
 quick=false
 ttl_only=false
+scaling_only=false
 if [[ "${1:-}" == "--quick" ]]; then
   quick=true
 elif [[ "${1:-}" == "--ttl" ]]; then
   ttl_only=true
+elif [[ "${1:-}" == "--scaling" ]]; then
+  scaling_only=true
 elif [[ $# -gt 0 ]]; then
-  echo "usage: benchmarks/run.sh [--quick | --ttl]" >&2
+  echo "usage: benchmarks/run.sh [--quick | --ttl | --scaling]" >&2
   exit 2
 fi
 target=${CAIRN_TARGET:-target}
@@ -58,13 +63,14 @@ run() { # name jar regex args...
     || { tail -40 "$parts/$name.log" >&2; echo "run $name failed" >&2; exit 1; }
 }
 
-pair() { # name jar_a regex backend_a jar_b backend_b: one throughput cell per side, paired (pair.sh)
+pair() { # name jar_a regex backend_a jar_b backend_b [JMH args of both]: one throughput cell per side, paired (pair.sh)
   local name=$1 jar_a=$2 regex=$3 param_a=$4 jar_b=$5 param_b=$6
+  local both=("${@:7}")
   echo "== $name (paired)" >&2
   mkdir -p "$pair_json"
   PAIR_LOGS=$parts PAIR_JSON=$pair_json bash benchmarks/pair.sh "$name" \
-    "$jar_a" "$regex" "${throughput[@]}" -p "$param_a" "${jvm[@]}" \
-    -- "$jar_b" "$regex" "${throughput[@]}" -p "$param_b" "${jvm[@]}" >> "$parts/pairs.txt" 2>&1 \
+    "$jar_a" "$regex" "${throughput[@]}" -p "$param_a" "${both[@]}" "${jvm[@]}" \
+    -- "$jar_b" "$regex" "${throughput[@]}" -p "$param_b" "${both[@]}" "${jvm[@]}" >> "$parts/pairs.txt" 2>&1 \
     || { tail -5 "$parts/pairs.txt" >&2; echo "pair $name failed" >&2; exit 1; }
 }
 
@@ -82,8 +88,35 @@ ttl_pairs() {
   pair_json=$parts
 }
 
+# Scaling: value get and update paired (Cairn against Flink, per backend) and checkpoints (one fork after
+# the other, both cores) at 1e5, 1e6 and 1e7 keys; their JSON goes to $parts/scaling, file names and
+# params carry the key count. 1e7 RocksDB state lives on disk (flushed and compacted; the 512 MiB budget
+# holds part of it). Fewer single shots than the full run: a Flink heap restore of 1e7 keys takes a minute.
+scaling() {
+  pair_json=$parts/scaling
+  for keys in 100000 1000000 10000000; do
+    for op in Value.get Value.update; do
+      regex="\.${op%.*}StateBenchmark\.${op#*.}\$"
+      for kind in heap rocksdb; do
+        pair "$op-$kind-$keys" "$cairn_jar" "$regex" "backend=cairn-$kind" "$flink_jar" "backend=flink-$kind" \
+          -p "keys=$keys"
+      done
+    done
+  done
+  for side in cairn flink; do
+    jar=$cairn_jar
+    [[ $side == flink ]] && jar=$flink_jar
+    run "scaling/$side-checkpoint" "$jar" '\.CheckpointBenchmark\.' -f 1 -wi 1 -i 3 \
+      -p keys=100000,1000000,10000000 -p backend=$side-heap,$side-rocksdb
+  done
+  pair_json=$parts
+}
+
 if $ttl_only; then
   ttl_pairs
+elif $scaling_only; then
+  mkdir -p "$parts/scaling"
+  scaling
 else # the full or quick run: everything
 # Throughput: each Cairn cell runs at the same time as its Flink cell, each JVM pinned to a core of
 # its own, then again with the cores swapped (benchmarks/pair.sh): one core of this shared 2-core VM
@@ -118,11 +151,13 @@ fi
 out=benchmarks/results/$(date +%F)
 $quick && out=$out-quick
 $ttl_only && out=$out-ttl
+$scaling_only && out=$out-scaling
 for n in 2 3 4 5 6 7 8 9; do # never overwrite an earlier run of the day
   [[ -e $out.md ]] && out=${out%-run[0-9]}-run$n
 done
 cp "$parts/pairs.txt" "$out-pairs.txt"
-python3 benchmarks/format_results.py --out "$out" --mode "$($quick && echo quick || ($ttl_only && echo ttl) || echo full)" \
+shopt -s nullglob # a run without TTL pairs or scaling cells has no JSON in their folders
+python3 benchmarks/format_results.py --out "$out" --mode "$($quick && echo quick || ($ttl_only && echo ttl) || ($scaling_only && echo scaling) || echo full)" \
   --load-before "$load_before" --load-after "$(cut -d' ' -f1-3 /proc/loadavg)" \
-  --jvm "$(java -version 2>&1 | sed -n 2,3p | tr '\n' ' ')" "$parts"/*.json "$parts"/ttl/*.json
+  --jvm "$(java -version 2>&1 | sed -n 2,3p | tr '\n' ' ')" "$parts"/*.json "$parts"/ttl/*.json "$parts"/scaling/*.json
 echo "wrote $out.md and $out.json" >&2
