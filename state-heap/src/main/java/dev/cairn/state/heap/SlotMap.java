@@ -1,6 +1,5 @@
 package dev.cairn.state.heap;
 
-import dev.cairn.state.spi.TimestampedSerializer;
 import java.util.function.BiFunction;
 
 /**
@@ -25,12 +24,12 @@ import java.util.function.BiFunction;
  * hashCode} collides on purpose make it linear (HashMap would fall back to a tree): state keys come
  * from the application, not from an adversary.
  *
- * <p>Timestamped values (TTL's envelopes, see {@link TimestampedSerializer}): a map made with one
- * keeps each value's timestamp in a {@code long[]} at the value's pair position and only the payload
- * in the slot array, and rebuilds the value when it is read. Checking a TTL entry then loads the
- * timestamp from an array whose position the probe already knows, not from an envelope object the
- * slot points to (a dependent cache miss), and a stored entry retains no envelope. Such a map takes
- * no null values.
+ * <p>Split values ({@link ValueSplit}: {@code Long}s, TTL's envelopes): a map made with a split keeps
+ * each value's {@code long} part in a {@code long[]} at the value's pair position and the rest in the
+ * slot array, and rebuilds the value when it is read. An update of a {@code Long} then stores no
+ * reference (nothing for G1's write barrier to track), and checking a TTL entry loads its timestamp
+ * from an array whose position the probe already knows, not from an envelope object the slot points
+ * to (a dependent cache miss). Such a map takes no null values.
  *
  * <p>Iterate with {@link #capacity}, {@link #keyAt} and {@link #valueAt}; a change during such an
  * iteration may move entries, so iterators over a map that can change iterate a copy.
@@ -42,15 +41,15 @@ final class SlotMap<K, V> {
   final int version;
   /** Whether the map fills up to three quarters (else half) of its pairs before it doubles. */
   private final boolean compact;
-  /** Splits stored values into timestamp and payload; null for a map that stores values as they are. */
-  private final TimestampedSerializer<V> timestamps;
+  /** Splits stored values; null for a map that stores values as they are. */
+  private final ValueSplit<V> split;
   /**
    * Pair {@code i} is the key at {@code 2i} (null if free) and its value at {@code 2i + 1} (with
-   * {@link #timestamps}: the value's payload).
+   * {@link #split}: the value's rest).
    */
   private Object[] slots;
-  /** With {@link #timestamps}: the timestamp of pair {@code i}'s value at {@code i}; else null. */
-  private long[] stamps;
+  /** With {@link #split}: the {@code long} part of pair {@code i}'s value at {@code i}; else null. */
+  private long[] bits;
   private int mask;
   private int shift;
   private int size;
@@ -65,36 +64,36 @@ final class SlotMap<K, V> {
   /**
    * An empty map, at most half full: a key group's map of a state table.
    *
-   * @param timestamps the serializer of timestamped values to store apart, or null
+   * @param split how to store values apart, or null
    */
-  SlotMap(int version, TimestampedSerializer<V> timestamps) {
-    this(version, false, timestamps);
+  SlotMap(int version, ValueSplit<V> split) {
+    this(version, false, split);
   }
 
-  private SlotMap(int version, boolean compact, TimestampedSerializer<V> timestamps) {
+  private SlotMap(int version, boolean compact, ValueSplit<V> split) {
     this.version = version;
     this.compact = compact;
-    this.timestamps = timestamps;
+    this.split = split;
     allocate(MIN_CAPACITY);
   }
 
   /**
    * An empty map that fills up to three quarters before it grows: a key's map of map state.
    *
-   * @param timestamps the serializer of timestamped values to store apart, or null
+   * @param split how to store values apart, or null
    */
-  static <K, V> SlotMap<K, V> compact(int version, TimestampedSerializer<V> timestamps) {
-    return new SlotMap<>(version, true, timestamps);
+  static <K, V> SlotMap<K, V> compact(int version, ValueSplit<V> split) {
+    return new SlotMap<>(version, true, split);
   }
 
   /** A copy of {@code source} (with its fill limit and way of storing values), stamped with {@code version}. */
   SlotMap(SlotMap<K, V> source, int version) {
     this.version = version;
     this.compact = source.compact;
-    this.timestamps = source.timestamps;
+    this.split = source.split;
     this.limit = source.limit;
     this.slots = source.slots.clone();
-    this.stamps = source.stamps == null ? null : source.stamps.clone();
+    this.bits = source.bits == null ? null : source.bits.clone();
     this.mask = source.mask;
     this.shift = source.shift;
     this.size = source.size;
@@ -181,21 +180,21 @@ final class SlotMap<K, V> {
   @SuppressWarnings("unchecked")
   V valueAt(int pair) {
     Object stored = slots[2 * pair + 1];
-    if (timestamps == null) {
+    if (split == null) {
       return (V) stored;
     }
-    return slots[2 * pair] == null ? null : timestamps.withTimestamp(stamps[pair], stored);
+    return slots[2 * pair] == null ? null : split.join(bits[pair], stored);
   }
 
   /** Sets the value of the occupied or claimed pair position {@code pair}. */
   private void store(int pair, V value) {
-    if (timestamps == null) {
+    if (split == null) {
       slots[2 * pair + 1] = value;
     } else {
-      long timestamp = timestamps.timestamp(value); // both first: a value that fails changes nothing
-      Object payload = timestamps.payload(value);
-      slots[2 * pair + 1] = payload;
-      stamps[pair] = timestamp;
+      long part = split.bits(value); // both first: a value that fails changes nothing
+      Object rest = split.rest(value);
+      slots[2 * pair + 1] = rest;
+      bits[pair] = part;
     }
   }
 
@@ -232,7 +231,7 @@ final class SlotMap<K, V> {
 
   private void grow() {
     Object[] old = slots;
-    long[] oldStamps = stamps;
+    long[] oldBits = bits;
     allocate(capacity() * 2);
     for (int i = 0; i < old.length; i += 2) {
       Object key = old[i];
@@ -243,8 +242,8 @@ final class SlotMap<K, V> {
         }
         slots[2 * pair] = key;
         slots[2 * pair + 1] = old[i + 1];
-        if (oldStamps != null) {
-          stamps[pair] = oldStamps[i / 2];
+        if (oldBits != null) {
+          bits[pair] = oldBits[i / 2];
         }
       }
     }
@@ -252,7 +251,7 @@ final class SlotMap<K, V> {
 
   private void allocate(int capacity) {
     slots = new Object[2 * capacity];
-    stamps = timestamps == null ? null : new long[capacity];
+    bits = split == null ? null : new long[capacity];
     mask = capacity - 1;
     shift = Integer.numberOfLeadingZeros(capacity) + 1;
     limit = compact ? capacity - capacity / 4 : capacity / 2;
@@ -273,8 +272,8 @@ final class SlotMap<K, V> {
       if (((pair - home(key)) & mask) >= ((pair - hole) & mask)) {
         slots[2 * hole] = key;
         slots[2 * hole + 1] = slots[2 * pair + 1];
-        if (stamps != null) {
-          stamps[hole] = stamps[pair];
+        if (bits != null) {
+          bits[hole] = bits[pair];
         }
         hole = pair;
       }

@@ -12,7 +12,6 @@ import dev.cairn.state.spi.KeyedSnapshotWriter;
 import dev.cairn.state.spi.StateMetaInfo;
 import dev.cairn.state.spi.MigrationMonitor;
 import dev.cairn.state.spi.StateMigration;
-import dev.cairn.state.spi.TimestampedSerializer;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +28,10 @@ import java.util.function.BiFunction;
  * snapshot, so writers go through {@link #writableGroup(int)} and {@link #isFrozen(int)}, which copy
  * instead of changing it. Stored objects themselves are never changed, only replaced.
  *
- * <p>Timestamped values ({@link TimestampedSerializer}: TTL's envelopes) are stored split, their
- * timestamps beside the slots (see {@link SlotMap}): by the group maps of value, reducing and
- * aggregating state, by the per-key maps of map state. List elements are stored whole.
+ * <p>Timestamped values (TTL's envelopes) are stored split, a {@code long} part beside the slots (see
+ * {@link ValueSplit}), by the group maps of value, reducing and aggregating state and by the per-key
+ * maps of map state (list elements are stored whole); so are the {@code Long}s of reducing and
+ * aggregating state.
  *
  * <p>Change tracking for incremental snapshots: {@link #dirty} is null until the backend takes its
  * first incremental snapshot, so until then a write costs one never-taken branch and nothing else.
@@ -51,10 +51,10 @@ final class StateTable<K> {
   final TypeSerializer<Object> valueSerializer;
   /** The map key serializer of map state, else null. */
   final TypeSerializer<Object> userKeySerializer;
-  /** The value serializer if the group maps store its values split (value-like state), else null. */
-  private final TimestampedSerializer<Object> groupTimestamps;
-  /** The value serializer if map state's per-key maps store its values split, else null. */
-  private final TimestampedSerializer<Object> userMapTimestamps;
+  /** How the group maps store values apart (value-like state), or null. */
+  private final ValueSplit<Object> groupSplit;
+  /** How map state's per-key maps store values apart, or null. */
+  private final ValueSplit<Object> userMapSplit;
   SlotMap<K, Object>[] groups;
   /**
    * Per key group, the keys written or removed since the last incremental snapshot (a set: the
@@ -74,10 +74,10 @@ final class StateTable<K> {
     this.valueSerializer = (TypeSerializer<Object>) descriptor.valueSerializer();
     this.userKeySerializer =
         descriptor instanceof MapStateDescriptor<?, ?> map ? (TypeSerializer<Object>) map.userKeySerializer() : null;
-    TimestampedSerializer<Object> timestamps =
-        valueSerializer instanceof TimestampedSerializer<?> t ? (TimestampedSerializer<Object>) t : null;
-    this.groupTimestamps = kind == StateKind.LIST || kind == StateKind.MAP ? null : timestamps;
-    this.userMapTimestamps = kind == StateKind.MAP ? timestamps : null;
+    boolean readModifyWrite = kind == StateKind.REDUCING || kind == StateKind.AGGREGATING;
+    this.groupSplit =
+        kind == StateKind.LIST || kind == StateKind.MAP ? null : ValueSplit.of(valueSerializer, readModifyWrite);
+    this.userMapSplit = kind == StateKind.MAP ? ValueSplit.of(valueSerializer, false) : null;
     this.groups = new SlotMap[groupCount];
   }
 
@@ -91,7 +91,7 @@ final class StateTable<K> {
   SlotMap<K, Object> writableGroup(int index) {
     SlotMap<K, Object> group = groups[index];
     if (group == null) {
-      group = new SlotMap<>(backend.version, groupTimestamps);
+      group = new SlotMap<>(backend.version, groupSplit);
       groups[index] = group;
     } else if (group.version <= backend.requiredVersion) {
       group = new SlotMap<>(group, backend.version);
@@ -186,8 +186,8 @@ final class StateTable<K> {
   /** Returns a new, empty map for one key of map state. */
   <UK, UV> SlotMap<UK, UV> newUserMap() {
     @SuppressWarnings("unchecked")
-    TimestampedSerializer<UV> timestamps = (TimestampedSerializer<UV>) userMapTimestamps;
-    return SlotMap.compact(version(), timestamps);
+    ValueSplit<UV> split = (ValueSplit<UV>) userMapSplit;
+    return SlotMap.compact(version(), split);
   }
 
   /**

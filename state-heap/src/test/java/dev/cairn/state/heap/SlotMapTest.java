@@ -3,10 +3,8 @@ package dev.cairn.state.heap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cairn.state.serde.DataInputBuffer;
-import dev.cairn.state.serde.DataOutputBuffer;
-import dev.cairn.state.serde.TypeSerializerSnapshot;
-import dev.cairn.state.spi.TimestampedSerializer;
+import dev.cairn.state.heap.StampedValues.Stamped;
+import dev.cairn.state.serde.Serializers;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -24,78 +22,42 @@ class SlotMapTest {
     }
   }
 
-  /** A timestamped value, as TTL's envelopes are; its payload may be null. */
-  private record Stamped(long time, Long payload) {
+  /** How the map under test stores values, and the values drawn for it. */
+  enum Values {
+    WHOLE(null),
+    TIMESTAMPED(ValueSplit.of(new StampedValues.Serializer(), false)),
+    LONGS(ValueSplit.of(Serializers.LONG, true));
 
-    Stamped plus(Stamped other) {
-      long sum = (payload == null ? 0 : payload) + (other.payload == null ? 0 : other.payload);
-      return new Stamped(Math.max(time, other.time), sum);
+    final ValueSplit<Object> split;
+
+    Values(ValueSplit<Object> split) {
+      this.split = split;
+    }
+
+    /**
+     * A value from {@code drawn} (0..999): timestamped ones with distinct times and some null payloads,
+     * which catch a timestamp left behind by a move; {@code Long}s of either sign.
+     */
+    Object value(long drawn, long time) {
+      return switch (this) {
+        case WHOLE -> drawn;
+        case TIMESTAMPED -> new Stamped(time, drawn < 100 ? null : drawn);
+        case LONGS -> drawn - 500;
+      };
     }
   }
 
-  /** Splits {@link Stamped} values; only the split is used here, never the bytes. */
-  private static final class StampedSerializer implements TimestampedSerializer<Object> {
-
-    @Override
-    public long timestamp(Object value) {
-      return ((Stamped) value).time();
-    }
-
-    @Override
-    public Object payload(Object value) {
-      return ((Stamped) value).payload();
-    }
-
-    @Override
-    public Object withTimestamp(long timestamp, Object payload) {
-      return new Stamped(timestamp, (Long) payload);
-    }
-
-    @Override
-    public void serialize(Object value, DataOutputBuffer out) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Object deserialize(DataInputBuffer in) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean isImmutable() {
-      return true;
-    }
-
-    @Override
-    public Object copy(Object value) {
-      return value;
-    }
-
-    @Override
-    public int stableHash(Object value) {
-      return value.hashCode();
-    }
-
-    @Override
-    public TypeSerializerSnapshot<Object> snapshot() {
-      throw new UnsupportedOperationException();
-    }
-  }
-
-  @ParameterizedTest(name = "compact = {0}, timestamped = {1}")
-  @CsvSource({"false, false", "true, false", "false, true", "true, true"})
-  void behavesAsAHashMapUnderRandomPutsRemovesMergesAndComputes(boolean compact, boolean timestamped) {
-    StampedSerializer timestamps = timestamped ? new StampedSerializer() : null;
+  @ParameterizedTest(name = "compact = {0}, values = {1}")
+  @CsvSource({"false, WHOLE", "true, WHOLE", "false, TIMESTAMPED", "true, TIMESTAMPED", "false, LONGS", "true, LONGS"})
+  void behavesAsAHashMapUnderRandomPutsRemovesMergesAndComputes(boolean compact, Values values) {
     for (int hashes : new int[] {3, 50, Integer.MAX_VALUE}) { // heavy collisions .. none
       SplittableRandom random = new SplittableRandom(hashes);
-      SlotMap<Key, Object> map = compact ? SlotMap.compact(0, timestamps) : new SlotMap<>(0, timestamps);
+      SlotMap<Key, Object> map = compact ? SlotMap.compact(0, values.split) : new SlotMap<>(0, values.split);
       Map<Key, Object> model = new HashMap<>();
       for (int step = 0; step < 200_000; step++) {
         int id = random.nextInt(400);
         Key key = new Key(id, Integer.hashCode(id) % hashes);
-        long drawn = random.nextLong(1000);
-        // timestamped: distinct times and payloads (some null) catch a timestamp left behind by a move
-        Object value = timestamped ? new Stamped(random.nextLong(), drawn < 100 ? null : drawn) : (Object) drawn;
+        Object value = values.value(random.nextLong(1000), random.nextLong());
         switch (random.nextInt(5)) {
           case 0 -> {
             map.put(key, value);
@@ -107,7 +69,7 @@ class SlotMapTest {
             model.merge(key, value, SlotMapTest::sum);
           }
           case 3 -> {
-            Object one = timestamped ? new Stamped(step, 1L) : (Object) 1L;
+            Object one = values == Values.TIMESTAMPED ? new Stamped(step, 1L) : (Object) 1L;
             map.compute(key, (k, old) -> old == null ? one : sum(old, one));
             model.compute(key, (k, old) -> old == null ? one : sum(old, one));
           }
@@ -130,7 +92,7 @@ class SlotMapTest {
 
   @Test
   void aTimestampedMapKeepsTheTimestampApartAndRebuildsEqualValues() {
-    SlotMap<Long, Object> map = SlotMap.compact(0, new StampedSerializer());
+    SlotMap<Long, Object> map = SlotMap.compact(0, ValueSplit.of(new StampedValues.Serializer(), false));
     Stamped stored = new Stamped(42, 7L);
     map.put(1L, stored);
     map.put(2L, new Stamped(43, null));
@@ -139,6 +101,23 @@ class SlotMapTest {
     assertThat(map.get(3L)).isNull();
     assertThatThrownBy(() -> map.put(3L, null)).isInstanceOf(RuntimeException.class);
     assertThat(map.containsKey(3L)).as("a value that cannot be stored leaves no key").isFalse();
+    assertThat(map.size()).isEqualTo(2);
+  }
+
+  @Test
+  void aLongMapRebuildsNumbers_aNullOrAValueOfAnotherTypeChangesNothing() {
+    SlotMap<Long, Object> map = new SlotMap<>(0, ValueSplit.of(Serializers.LONG, true));
+    map.put(1L, 1_000_000L);
+    map.put(3L, Long.MIN_VALUE);
+    assertThat(map.get(1L)).isEqualTo(1_000_000L);
+    assertThat(map.get(3L)).isEqualTo(Long.MIN_VALUE);
+    assertThat(map.get(2L)).isNull();
+    assertThatThrownBy(() -> map.put(4L, "not a long")).isInstanceOf(ClassCastException.class);
+    assertThatThrownBy(() -> map.put(1L, "not a long")).isInstanceOf(ClassCastException.class);
+    assertThatThrownBy(() -> map.put(2L, null)).isInstanceOf(NullPointerException.class);
+    assertThat(map.containsKey(4L)).isFalse();
+    assertThat(map.containsKey(2L)).isFalse();
+    assertThat(map.get(1L)).isEqualTo(1_000_000L);
     assertThat(map.size()).isEqualTo(2);
   }
 
