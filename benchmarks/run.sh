@@ -3,10 +3,10 @@
 # (throughput cells in pairs, see pair.sh), and writes benchmarks/results/<date>.md and .json (see
 # benchmarks/README.md).
 #
-#   benchmarks/run.sh            the full run (1e6 keys, 2x2 s warm-up, 5x2 s measurement; ~75 min)
+#   benchmarks/run.sh            the full run (1e6 keys, 2x2 s warm-up, 5x2 s measurement; ~80 min)
 #   benchmarks/run.sh --quick    a harness check (1e5 keys, 1x1 s + 2x1 s; ~20 min on 2 cores)
 #   benchmarks/run.sh --ttl      only the TTL pairs of the full run (~20 min), into <date>-ttl.md
-#   benchmarks/run.sh --scaling  value get/update pairs and checkpoints at 1e5, 1e6 and 1e7 keys (~70 min),
+#   benchmarks/run.sh --scaling  value get/update pairs and checkpoints at 1e5, 1e6 and 1e7 keys (~35 min),
 #                                into <date>-scaling.md
 #
 # CAIRN_TARGET=target-x builds into that folder instead of target (parallel builds on one tree).
@@ -90,8 +90,9 @@ ttl_pairs() {
 
 # Scaling: value get and update paired (Cairn against Flink, per backend) and checkpoints (one fork after
 # the other, both cores) at 1e5, 1e6 and 1e7 keys; their JSON goes to $parts/scaling, file names and
-# params carry the key count. 1e7 RocksDB state lives on disk (flushed and compacted; the 512 MiB budget
-# holds part of it). Fewer single shots than the full run: a Flink heap restore of 1e7 keys takes a minute.
+# params carry the key count. RocksDB state is flushed and compacted to SST files on disk after filling and
+# read through the 512 MiB budget's block cache. Fewer single shots than the full run: a Flink heap restore
+# of 1e7 keys takes a minute.
 scaling() {
   pair_json=$parts/scaling
   for keys in 100000 1000000 10000000; do

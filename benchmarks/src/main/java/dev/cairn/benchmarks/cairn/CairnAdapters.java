@@ -28,6 +28,7 @@ import dev.cairn.state.spi.SnapshotResult;
 import dev.cairn.state.spi.Snapshotable;
 import dev.cairn.state.spi.StateSnapshot;
 import dev.cairn.state.TtlConfig;
+import dev.cairn.ttl.TickingClock;
 import dev.cairn.ttl.TtlStateBackend;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +43,9 @@ import java.util.function.UnaryOperator;
 /**
  * Cairn's backends as benchmark adapters: {@code cairn-heap}, {@code cairn-rocksdb}, the same
  * wrapped by the TTL decorator ({@code cairn-heap-ttl}, {@code cairn-rocksdb-ttl}: the default TTL
- * configuration, with its background cleanup; {@code -ttl-nobg}: with it disabled), RocksDB with
+ * configuration, with its background cleanup, and the {@link TickingClock} the TTL module recommends;
+ * {@code -ttl-nobg}: with the cleanup disabled; {@code cairn-heap-ttl-system}: with the system clock
+ * read per access, as Flink's TTL reads it), RocksDB with
  * the row cache on ({@code cairn-rocksdb-rows}) or the write-back cache off ({@code
  * cairn-rocksdb-nocache}: every operation reaches RocksDB), and any of them with {@code -nosync}: checkpoint
  * files written without fsyncs ({@link NoSyncFileLayer}), as Flink writes them on a local disk.
@@ -61,11 +64,12 @@ public final class CairnAdapters implements BackendAdapters.Factory {
       "cairn-rocksdb", () -> rocksDb(b -> b),
       "cairn-rocksdb-rows", () -> rocksDb(b -> b.cacheRows()),
       "cairn-rocksdb-nocache", () -> rocksDb(b -> b.writeBackCache(0)),
-      "cairn-heap-ttl", () -> TtlStateBackend.wrap(heap(), TTL, InstantSource.system()),
-      "cairn-rocksdb-ttl", () -> TtlStateBackend.wrap(rocksDb(b -> b), TTL, InstantSource.system()),
-      "cairn-heap-ttl-nobg", () -> TtlStateBackend.wrap(heap(), TTL_NO_BACKGROUND_CLEANUP, InstantSource.system()),
+      "cairn-heap-ttl", () -> TtlStateBackend.wrap(heap(), TTL, TickingClock.shared()),
+      "cairn-rocksdb-ttl", () -> TtlStateBackend.wrap(rocksDb(b -> b), TTL, TickingClock.shared()),
+      "cairn-heap-ttl-system", () -> TtlStateBackend.wrap(heap(), TTL, InstantSource.system()),
+      "cairn-heap-ttl-nobg", () -> TtlStateBackend.wrap(heap(), TTL_NO_BACKGROUND_CLEANUP, TickingClock.shared()),
       "cairn-rocksdb-ttl-nobg",
-      () -> TtlStateBackend.wrap(rocksDb(b -> b), TTL_NO_BACKGROUND_CLEANUP, InstantSource.system()));
+      () -> TtlStateBackend.wrap(rocksDb(b -> b), TTL_NO_BACKGROUND_CLEANUP, TickingClock.shared()));
 
   private static KeyedStateBackend<Long> heap() {
     return HeapStateBackend.builder(Serializers.LONG).maxParallelism(BackendAdapters.MAX_PARALLELISM).build();
