@@ -12,12 +12,13 @@ import java.util.Map;
  * A keyed state backend that gives state a time-to-live: a decorator over any {@link
  * KeyedStateBackend}. A state has TTL when its descriptor has one ({@link StateDescriptor#withTtl}),
  * or when the decorator has a default TTL for every state. Each value, list element and map entry
- * carries its own last-access timestamp (from the given {@link InstantSource}); see {@link TtlConfig}
- * for when entries expire and how they are cleaned up.
+ * carries its own last-access timestamp (from the given {@link InstantSource}: in production {@link
+ * TickingClock#shared()}, in tests a clock they control); see {@link TtlConfig} for when entries
+ * expire and how they are cleaned up.
  *
  * <pre>{@code
  * KeyedStateBackend<String> backend = TtlStateBackend.wrap(HeapStateBackend.builder(Serializers.STRING).build(),
- *     InstantSource.system());
+ *     TickingClock.shared());
  * ValueState<Long> lastSeen = backend.getState(StateDescriptors.value("last-seen", Serializers.LONG)
  *     .withTtl(TtlConfig.builder(Duration.ofMinutes(30)).build()));
  * }</pre>
