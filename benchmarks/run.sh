@@ -95,6 +95,7 @@ ttl_pairs() {
 # of 1e7 keys takes a minute.
 scaling() {
   pair_json=$parts/scaling
+  mkdir -p "$pair_json" # run() below writes its JSON there too
   for keys in 100000 1000000 10000000; do
     for op in Value.get Value.update; do
       regex="\.${op%.*}StateBenchmark\.${op#*.}\$"
@@ -116,7 +117,6 @@ scaling() {
 if $ttl_only; then
   ttl_pairs
 elif $scaling_only; then
-  mkdir -p "$parts/scaling"
   scaling
 else # the full or quick run: everything
 # Throughput: each Cairn cell runs at the same time as its Flink cell, each JVM pinned to a core of
