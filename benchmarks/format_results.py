@@ -134,8 +134,9 @@ def ttl_section(paths):
 
     md = ["## TTL (k ops/s)", "",
           "A one-day TTL that never fires (what TTL costs, not what expiry saves), the default configuration "
-          "(background cleanup of two entries per write), the system clock read per access on both sides; "
-          "Flink: `StateTtlConfig` with its default cleanup. Each ratio is from one pair's two rounds: Cairn's "
+          "(background cleanup of two entries per write) and the `TickingClock` its TTL module recommends (the "
+          "system time read once a millisecond by a daemon thread); Flink: `StateTtlConfig` with its default "
+          "cleanup and the system clock read per access. Each ratio is from one pair's two rounds: Cairn's "
           "TTL against Flink's TTL, and against Cairn's bare heap state.", "",
           "| op | Cairn heap TTL | Flink heap TTL | ratio (≥ 1.5) | Cairn heap TTL | Cairn heap bare "
           "| TTL / bare (≥ 0.7) | Cairn RocksDB TTL | Flink RocksDB TTL | ratio (≥ 1.3) |",

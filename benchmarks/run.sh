@@ -74,7 +74,7 @@ pair() { # name jar_a regex backend_a jar_b backend_b [JMH args of both]: one th
     || { tail -5 "$parts/pairs.txt" >&2; echo "pair $name failed" >&2; exit 1; }
 }
 
-# TTL (a one-day TTL that never fires, the default configuration, the system clock): Cairn's TTL against
+# TTL (a one-day TTL that never fires, the default configuration; Cairn: TickingClock, Flink: the system clock): Cairn's TTL against
 # Flink's TTL and against Cairn's bare heap state; each ratio from its own pair's rounds
 ttl_pairs() {
   pair_json=$parts/ttl
