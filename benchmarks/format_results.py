@@ -66,6 +66,22 @@ def load(paths, by_keys=False):
     return scores
 
 
+def generation(paths):
+    """How the run placed the filled state (the oldGen parameter of the keyed-state and ceiling cells)."""
+    values = set()
+    for path in paths:
+        with open(path) as f:
+            values |= {r.get("params", {}).get("oldGen") for r in json.load(f)}
+    values.discard(None)
+    if values == {"true"}:
+        return ("Then a full GC moved the filled state to the old generation (`oldGen=true`), so that every "
+                "reference a write stores passes G1's write barrier and refinement, as in an application. ")
+    if values == {"false"}:
+        return ("The filled state stayed where the fill left it (`oldGen=false`: young generation unless the "
+                "fill or the op allocates enough to collect). ")
+    return "Some cells had the state in the old generation, some not (`oldGen` mixed). " if values else ""
+
+
 def ceiling(scores, store, kind):
     def s(op):
         v = scores.get(("CeilingBenchmark." + op, store))
@@ -294,7 +310,7 @@ def main():
           "`setCurrentKey` before every access, keys drawn from a pre-boxed random sequence; RocksDB "
           f"backends with a {512} MiB budget (block cache + write-buffer manager charged to it), "
           "flushed and compacted after filling; then every key's state read once, so measuring starts with "
-          "the block cache loaded. Throughput: each Cairn cell ran at the same time as its Flink cell, each "
+          "the block cache loaded. " + generation(args.json) + "Throughput: each Cairn cell ran at the same time as its Flink cell, each "
           "JVM pinned to a core of its own (one core for its benchmark, G1 and JIT threads), then again with "
           "the cores swapped (`benchmarks/pair.sh`); a cell is the mean of its rounds' medians (of the measured "
           "iterations) ± half their range, and a ratio is of these means (one core of this VM often runs "

@@ -65,6 +65,10 @@ public class CeilingBenchmark {
   @Param("1000000")
   public int keys;
 
+  /** As {@link KeyedStateBenchmarkBase#oldGen}: measure with the filled map in the old generation. */
+  @Param("true")
+  public boolean oldGen;
+
   private KeySequence sequence;
   private Store store;
 
@@ -89,6 +93,9 @@ public class CeilingBenchmark {
     }
     for (Long key : sequence.all()) { // the state benchmarks' warm pass: measure with the cache loaded
       store.get(key);
+    }
+    if (oldGen) {
+      System.gc();
     }
   }
 

@@ -41,14 +41,15 @@ public abstract class KeyedStateBenchmarkBase {
 
   /**
    * Whether a full GC ({@code System.gc()}) moves the filled state to the old generation before
-   * measuring, as in an application whose long-lived state outlives the young collections its
-   * records' allocations cause. Then every reference a write stores into the state passes G1's write
-   * barrier and is re-scanned by its concurrent refinement. Off (the default, as in the published
-   * runs), an op that allocates nothing leaves the state of a big heap in the young generation for
-   * the whole run, where stores skip that work; an op that allocates (TTL's envelope) or a fill that
+   * measuring (the default), as in an application whose long-lived state outlives the young
+   * collections its records' allocations cause. Then every reference a write stores into the state
+   * passes G1's write barrier and is re-scanned by its concurrent refinement, on both sides of a pair.
+   * {@code -p oldGen=false} measures young-generation state, as the runs up to 2026-12-02-run2 did: an op
+   * that allocates nothing then leaves the state of a big heap in the young generation for the whole
+   * run, where stores skip that work, while an op that allocates (TTL's envelope) or a fill that
    * triggers young collections (maps with TTL) gets old-generation state either way.
    */
-  @Param("false")
+  @Param("true")
   public boolean oldGen;
 
   protected BackendAdapter adapter;
