@@ -16,6 +16,7 @@ import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -104,11 +105,20 @@ public final class KafkaAggregation {
   private static void produce(String bootstrap, String topic, List<String[]> events) {
     Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    AtomicReference<Exception> failed = new AtomicReference<>();
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
       for (String[] e : events) {
-        producer.send(new ProducerRecord<>(topic, e[0], e[1]));  // keyed by user: a user's events in one partition
+        // keyed by user: a user's events in one partition
+        producer.send(new ProducerRecord<>(topic, e[0], e[1]), (sent, failure) -> {
+          if (failure != null) {
+            failed.compareAndSet(null, failure);
+          }
+        });
       }
       producer.flush();
+    }
+    if (failed.get() != null) { // a send that failed is an event the results would silently miss
+      throw new IllegalStateException("producing to " + topic + " failed: " + failed.get(), failed.get());
     }
   }
 

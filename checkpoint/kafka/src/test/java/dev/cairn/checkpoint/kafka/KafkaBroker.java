@@ -2,13 +2,18 @@ package dev.cairn.checkpoint.kafka;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -83,6 +88,30 @@ public final class KafkaBroker {
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+  }
+
+  /**
+   * Sends {@code events} ({key, value} pairs) to {@code topic} and waits until the broker has
+   * acknowledged every one: a test's oracle then holds exactly what is in the log.
+   *
+   * @throws IllegalStateException naming the topic and the first failure if any send failed
+   */
+  public void produce(String topic, List<String[]> events) throws InterruptedException {
+    List<Future<RecordMetadata>> sent = new ArrayList<>(events.size());
+    try (KafkaProducer<String, String> producer = producer()) {
+      for (String[] e : events) {
+        sent.add(producer.send(new ProducerRecord<>(topic, e[0], e[1])));
+      }
+      producer.flush();
+      for (int i = 0; i < sent.size(); i++) {
+        try {
+          sent.get(i).get();
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("sending event " + i + " of " + sent.size() + " to " + topic + " failed: "
+              + e.getCause(), e.getCause());
+        }
+      }
+    }
   }
 
   /** A new admin client of the broker. */

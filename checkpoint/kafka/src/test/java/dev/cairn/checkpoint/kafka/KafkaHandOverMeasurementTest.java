@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -45,20 +46,18 @@ class KafkaHandOverMeasurementTest {
 
     List<String[]> events = Collections.synchronizedList(new ArrayList<>());
     long loadStart = System.nanoTime();
-    try (KafkaProducer<String, String> producer = broker.producer()) {
-      for (int i = 0; i < KEYS; i++) {
-        String[] e = {"user-" + i, "view," + (i % 1000)};
-        events.add(e);
-        producer.send(new ProducerRecord<>(topic, e[0], e[1]));
-      }
-      producer.flush();
+    for (int i = 0; i < KEYS; i++) {
+      events.add(new String[] {"user-" + i, "view," + (i % 1000)});
     }
+    broker.produce(topic, events);
     RunnerThread a = new RunnerThread("a", "handover-" + id, topic, location, Duration.ofMinutes(1), interval);
     RunnerThread b = null;
     AtomicBoolean trickle = new AtomicBoolean(true);
+    AtomicReference<Exception> trickleFailure = new AtomicReference<>();
     Thread trickler = null;
     try {
-      a.await("the initial state", () -> a.processed.get() == KEYS, Duration.ofMinutes(10));
+      // seconds locally at the default 2,000 keys; the bound covers a slow machine and 1e6 keys
+      a.await("the initial state", () -> a.processed.get() == KEYS, Duration.ofSeconds(Math.max(120, KEYS / 1_000)));
       double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
 
       // events keep arriving during the hand-overs, a few hundred a second on both partitions
@@ -68,7 +67,11 @@ class KafkaHandOverMeasurementTest {
           while (trickle.get()) {
             String[] e = {"user-" + random.nextInt(KEYS), "click," + random.nextInt(1000)};
             events.add(e);
-            producer.send(new ProducerRecord<>(topic, e[0], e[1]));
+            producer.send(new ProducerRecord<>(topic, e[0], e[1]), (metadata, failure) -> {
+              if (failure != null) {
+                trickleFailure.compareAndSet(null, failure);
+              }
+            });
             Thread.sleep(5);
           }
         } catch (InterruptedException e) {
@@ -92,7 +95,8 @@ class KafkaHandOverMeasurementTest {
       Row scaleIn = row("scale-in (a stops)", a, b, in.partition());
 
       trickle.set(false);
-      trickler.join();
+      trickler.join(); // its producer is closed: every event it sent is acknowledged or failed
+      assertThat(trickleFailure.get()).as("a failed send of the events arriving during the hand-overs").isNull();
       Thread.sleep(2 * interval.toMillis() + 1_000);
       b.stop();
       assertThat(a.failure.get()).isNull();

@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,13 +86,11 @@ class KafkaLeaseExclusionTest {
   }
 
   static void produce(KafkaBroker broker, String topic, List<String[]> events, Random random, int n) throws Exception {
-    try (KafkaProducer<String, String> producer = broker.producer()) {
-      for (int i = 0; i < n; i++) {
-        String[] e = {"user-" + random.nextInt(100), UserAggregation.ACTIONS.get(random.nextInt(3)) + "," + random.nextInt(1000)};
-        events.add(e);
-        producer.send(new ProducerRecord<>(topic, e[0], e[1]));
-      }
-      producer.flush();
+    List<String[]> batch = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      batch.add(new String[] {"user-" + random.nextInt(100), UserAggregation.ACTIONS.get(random.nextInt(3)) + "," + random.nextInt(1000)});
     }
+    broker.produce(topic, batch);
+    events.addAll(batch);
   }
 }

@@ -3,6 +3,7 @@ package dev.cairn.checkpoint.kafka;
 import dev.cairn.state.heap.HeapStateBackend;
 import dev.cairn.state.serde.Serializers;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,11 +102,26 @@ final class RunnerThread {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError(name + ": timed out waiting for " + what + "; hand-overs " + handOvers
-            + ", failure " + failure.get());
+        // everything a diagnosis needs: what the runner did, and where its thread (and every other) is now
+        System.out.println(threadDump());
+        throw new AssertionError(name + ": timed out waiting for " + what + " after " + timeout.toSeconds() + " s; "
+            + processed.get() + " records processed, hand-overs " + handOvers + ", failure " + failure.get()
+            + "; runner thread " + thread.getState() + " at " + Arrays.toString(thread.getStackTrace())
+            + " (all threads: the test's output)");
       }
       Thread.sleep(10);
     }
+  }
+
+  private static String threadDump() {
+    StringBuilder dump = new StringBuilder("Thread dump:\n");
+    Thread.getAllStackTraces().forEach((t, frames) -> {
+      dump.append('"').append(t.getName()).append("\" ").append(t.getState()).append('\n');
+      for (StackTraceElement frame : frames) {
+        dump.append("\tat ").append(frame).append('\n');
+      }
+    });
+    return dump.toString();
   }
 
   /** Stops the runner and waits for run() to return. */
