@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,7 +58,8 @@ class KafkaHandOverMeasurementTest {
     Thread trickler = null;
     try {
       // seconds locally at the default 2,000 keys; the bound covers a slow machine and 1e6 keys
-      a.await("the initial state", () -> a.processed.get() == KEYS, Duration.ofSeconds(Math.max(120, KEYS / 1_000)));
+      Map<Integer, Long> loaded = broker.endOffsets(topic, 2);
+      a.await("the initial state, offsets " + loaded, () -> a.caughtUp(loaded), Duration.ofSeconds(Math.max(120, KEYS / 1_000)));
       double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
 
       // events keep arriving during the hand-overs, a few hundred a second on both partitions

@@ -7,6 +7,7 @@ import dev.cairn.checkpoint.s3.S3ProxyServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -38,8 +39,10 @@ class KafkaLeaseExclusionTest {
     RunnerThread second = null;
     RunnerThread third = null;
     try {
-      first.await("both partitions, every event", () -> first.owned() == 2 && first.processed.get() == 1_000,
+      Map<Integer, Long> produced = broker.endOffsets(topic, 2);
+      first.await("both partitions, offsets " + produced, () -> first.owned() == 2 && first.caughtUp(produced),
           Duration.ofSeconds(60));
+      assertThat(first.processed.get()).as("records processed by the first owner").isEqualTo(1_000);
 
       // the split brain: group 2 is assigned both partitions while `first` holds their state
       second = new RunnerThread("second", "group-2-" + id, topic, location, Duration.ofSeconds(3));
@@ -55,7 +58,9 @@ class KafkaLeaseExclusionTest {
 
       // the first owner was not disturbed
       produce(broker, topic, events, random, 200);
-      first.await("the new events", () -> first.processed.get() == 1_200, Duration.ofSeconds(30));
+      Map<Integer, Long> more = broker.endOffsets(topic, 2);
+      first.await("the new events, offsets " + more, () -> first.caughtUp(more), Duration.ofSeconds(30));
+      assertThat(first.processed.get()).as("records processed by the first owner").isEqualTo(1_200);
       assertThat(first.failure.get()).isNull();
       first.stop();
       assertThat(first.failure.get()).isNull();

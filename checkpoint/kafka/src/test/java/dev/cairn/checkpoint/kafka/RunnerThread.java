@@ -32,6 +32,8 @@ final class RunnerThread {
   final List<HandOver> handOvers = new CopyOnWriteArrayList<>();
   final AtomicInteger processorsCreated = new AtomicInteger();
   final AtomicLong processed = new AtomicLong();
+  /** Per partition, the offset after the last record processed (a replay after a fencing moves it back). */
+  final Map<Integer, Long> positions = new ConcurrentHashMap<>();
   /** Per partition, when the first record after the latest restore was processed. */
   final Map<Integer, Long> firstRecordNanos = new ConcurrentHashMap<>();
   final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -46,7 +48,7 @@ final class RunnerThread {
     Map<String, Object> consumer = new HashMap<>();
     consumer.put("bootstrap.servers", KafkaBroker.get().bootstrapServers());
     consumer.put("group.id", group);
-    consumer.put("session.timeout.ms", "6000");
+    consumer.put("session.timeout.ms", "20000"); // a slow machine's pauses must not fence a member: no test here relies on fencing
     consumer.put("heartbeat.interval.ms", "500");
     runner = KafkaStateRunner.builder(consumer, new StringDeserializer(), new StringDeserializer(),
             partition -> HeapStateBackend.builder(Serializers.STRING).build())
@@ -61,6 +63,7 @@ final class RunnerThread {
           return record -> {
             aggregation.process(record);
             processed.incrementAndGet();
+            positions.put(partition.partition(), record.offset() + 1);
             firstRecordNanos.putIfAbsent(partition.partition(), System.nanoTime());
           };
         })
@@ -94,6 +97,14 @@ final class RunnerThread {
         - handOvers.stream().filter(h -> h.kind().equals("released")).count();
   }
 
+  /**
+   * Whether this runner has processed every partition up to {@code ends} (from {@link
+   * KafkaBroker#endOffsets}): a condition that, unlike a count of records processed, a replay cannot skip.
+   */
+  boolean caughtUp(Map<Integer, Long> ends) {
+    return ends.entrySet().stream().allMatch(end -> positions.getOrDefault(end.getKey(), 0L) >= end.getValue());
+  }
+
   boolean finished() {
     return !thread.isAlive();
   }
@@ -105,7 +116,7 @@ final class RunnerThread {
         // everything a diagnosis needs: what the runner did, and where its thread (and every other) is now
         System.out.println(threadDump());
         throw new AssertionError(name + ": timed out waiting for " + what + " after " + timeout.toSeconds() + " s; "
-            + processed.get() + " records processed, hand-overs " + handOvers + ", failure " + failure.get()
+            + processed.get() + " records processed, next offsets " + positions + ", hand-overs " + handOvers + ", failure " + failure.get()
             + "; runner thread " + thread.getState() + " at " + Arrays.toString(thread.getStackTrace())
             + " (all threads: the test's output)");
       }
