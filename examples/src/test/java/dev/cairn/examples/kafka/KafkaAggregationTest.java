@@ -57,7 +57,7 @@ class KafkaAggregationTest {
         instances.add(p);
         outputs.add(lines);
       }
-      awaitCommitted(broker, topic, Map.of(0, endOffset(broker, topic, 0), 1, endOffset(broker, topic, 1)));
+      awaitCommitted(broker, topic, broker.endOffsets(topic, 2));
       for (Process p : instances) {
         p.toHandle().destroy(); // SIGTERM: the instance checkpoints, releases and leaves
       }
@@ -121,14 +121,6 @@ class KafkaAggregationTest {
     reader.setDaemon(true);
     reader.start();
     return p;
-  }
-
-  private static long endOffset(KafkaBroker broker, String topic, int partition) throws Exception {
-    try (Admin admin = broker.admin()) {
-      return admin.listOffsets(Map.of(new TopicPartition(topic, partition),
-              org.apache.kafka.clients.admin.OffsetSpec.latest()))
-          .partitionResult(new TopicPartition(topic, partition)).get().offset();
-    }
   }
 
   /** The instances commit offsets after each checkpoint: at the ends, every event is in a checkpoint. */
