@@ -118,7 +118,10 @@ public final class KafkaBroker {
     }
   }
 
-  /** The log-end offset of each of {@code topic}'s partitions 0 to {@code partitions - 1}: the next offset to be written. */
+  /**
+   * The log-end offset of each of {@code topic}'s partitions 0 to {@code partitions - 1}: the offset
+   * the next record will get.
+   */
   public Map<Integer, Long> endOffsets(String topic, int partitions) throws Exception {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     for (int p = 0; p < partitions; p++) {
@@ -126,7 +129,8 @@ public final class KafkaBroker {
     }
     Map<Integer, Long> ends = new TreeMap<>();
     try (Admin admin = admin()) {
-      admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition.partition(), info.offset()));
+      admin.listOffsets(latest).all().get()
+          .forEach((partition, info) -> ends.put(partition.partition(), info.offset()));
     }
     return ends;
   }

@@ -59,7 +59,8 @@ class KafkaHandOverMeasurementTest {
     try {
       // seconds locally at the default 2,000 keys; the bound covers a slow machine and 1e6 keys
       Map<Integer, Long> loaded = broker.endOffsets(topic, 2);
-      a.await("the initial state, offsets " + loaded, () -> a.caughtUp(loaded), Duration.ofSeconds(Math.max(120, KEYS / 1_000)));
+      a.await("the initial state, offsets " + loaded, () -> a.caughtUp(loaded),
+          Duration.ofSeconds(Math.max(120, KEYS / 1_000)));
       double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
 
       // events keep arriving during the hand-overs, a few hundred a second on both partitions

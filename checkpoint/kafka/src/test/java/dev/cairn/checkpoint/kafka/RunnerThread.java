@@ -48,7 +48,8 @@ final class RunnerThread {
     Map<String, Object> consumer = new HashMap<>();
     consumer.put("bootstrap.servers", KafkaBroker.get().bootstrapServers());
     consumer.put("group.id", group);
-    consumer.put("session.timeout.ms", "20000"); // a slow machine's pauses must not fence a member: no test here relies on fencing
+    // a slow machine's pauses must not fence a member: no test that runs a RunnerThread relies on fencing
+    consumer.put("session.timeout.ms", "20000");
     consumer.put("heartbeat.interval.ms", "500");
     runner = KafkaStateRunner.builder(consumer, new StringDeserializer(), new StringDeserializer(),
             partition -> HeapStateBackend.builder(Serializers.STRING).build())
@@ -116,7 +117,8 @@ final class RunnerThread {
         // everything a diagnosis needs: what the runner did, and where its thread (and every other) is now
         System.out.println(threadDump());
         throw new AssertionError(name + ": timed out waiting for " + what + " after " + timeout.toSeconds() + " s; "
-            + processed.get() + " records processed, next offsets " + positions + ", hand-overs " + handOvers + ", failure " + failure.get()
+            + processed.get() + " records processed, next offsets " + positions + ", hand-overs " + handOvers
+            + ", failure " + failure.get()
             + "; runner thread " + thread.getState() + " at " + Arrays.toString(thread.getStackTrace())
             + " (all threads: the test's output)");
       }
